@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace passdeck {
+
+struct NetInterface
+{
+    QString name;
+    QString operstate; // "up", "down", "unknown", ... as sysfs says
+    bool isUp() const { return operstate == QLatin1String("up"); }
+};
+
+// One PCI function as observed on a node. Plain data: the inventory fills it, the store keeps it,
+// the models show it. Unknown numeric fields are -1; absent strings are empty.
+struct PciDevice
+{
+    QString address; // "0000:01:00.0", always valid (PciAddress::isValid)
+
+    int vendorId = -1;
+    int deviceId = -1;
+    int subsystemVendorId = -1;
+    int subsystemDeviceId = -1;
+    int revision = -1;
+    int classId = -1; // 24-bit: base class, subclass, prog-if
+
+    QString vendorName;
+    QString deviceName;
+    QString className;
+
+    QString driver;          // bound driver, empty when none
+    QString driverOverride;  // empty when "(null)"
+    int iommuGroup = -1;     // -1: no IOMMU group (IOMMU off or device not translated)
+    int numaNode = -1;       // -1: no NUMA information
+
+    QStringList resetMethods; // e.g. {"flr", "bus"}
+    bool bootVga = false;
+    bool isBridge = false;    // base class 0x06 (host, PCI-PCI, ISA... bridges)
+
+    int sriovTotalVfs = -1;   // -1: not SR-IOV capable
+    int sriovNumVfs = -1;
+    QString physfn;           // for a VF: its PF's address
+    QStringList virtfns;      // for a PF: its VFs' addresses, in virtfn index order
+
+    QList<NetInterface> netInterfaces;
+    QStringList blockDevices; // e.g. {"nvme0n1"} (block devices, incl. NVMe namespaces)
+    QStringList nvmeControllers; // e.g. {"nvme0"}
+    QStringList drmCards;     // e.g. {"card0", "renderD128"}
+
+    int baseClass() const { return classId < 0 ? -1 : (classId >> 16) & 0xff; }
+    int subClass() const { return classId < 0 ? -1 : (classId >> 8) & 0xff; }
+    bool isVirtualFunction() const { return !physfn.isEmpty(); }
+};
+
+// The result of one inventory pass over a host root.
+struct InventorySnapshot
+{
+    QString hostRoot;
+    QList<PciDevice> devices;             // sorted by address
+    QMap<int, QStringList> iommuGroups;   // group number -> member addresses, sorted
+    QStringList warnings;                 // one clear sentence each; the rest still came back
+
+    const PciDevice *find(const QString &address) const;
+};
+
+} // namespace passdeck
