@@ -1,0 +1,150 @@
+#pragma once
+
+#include "BindTypes.h"
+#include "DomainTypes.h"
+#include "Error.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace passdeck {
+
+class NodeHost;
+class Store;
+class NodeService;
+class GroupService;
+class VmService;
+class TenantService;
+class AuditLog;
+struct ServiceContext;
+
+// Progress of long operations (node refresh, make resource with a large apply).
+using ProgressFn = std::function<void(int done, int total, const QString &step)>;
+
+struct ServiceOptions
+{
+    QString pciIdsPath;    // pci.ids for inventory names; empty: the system's
+    // How the service reaches a node. Default: a LocalNode on the node's host root (simulated
+    // or real). Tests may plug in their own; a remote node agent will plug in here later.
+    std::function<Result<std::unique_ptr<NodeHost>>(const NodeInfo &)> nodeFactory;
+    QString user;          // who the audit log names; empty: the OS user
+};
+
+// The flows of DESIGN.md §1 with their rules (§2), over a Store. Every operation validates its
+// input, runs as one transaction, writes an audit entry (refusals included) and returns a
+// Result whose Error says what, why and what to do. No GUI types here.
+//
+// Threading: the service may be used from any thread, one operation at a time (e.g. the GUI
+// runs applies on a worker thread). Each thread gets its own Qt Sql connection (see Store).
+// Signals are emitted from the thread that ran the operation; connect with the default
+// (auto) connection type so GUI receivers get them queued on their own thread.
+class DomainService : public QObject
+{
+    Q_OBJECT
+public:
+    // Opens (creates, migrates) the store at dbPath — empty: Store::defaultPath() — and
+    // finishes or rolls back operations a crash interrupted (the journal).
+    static Result<std::unique_ptr<DomainService>> open(const QString &dbPath, ServiceOptions options = {});
+
+    DomainService(std::shared_ptr<Store> store, ServiceOptions options = {}, QObject *parent = nullptr);
+    ~DomainService() override;
+
+    Store &store() const;
+
+    // Journal recovery (open() runs it): returns the number of operations recovered.
+    Result<int> recoverInterrupted();
+
+    // ---- nodes ---------------------------------------------------------------------------
+    Result<RefreshReport> addNode(const QString &name, const QString &hostRoot, bool simulated,
+                                  const ProgressFn &progress = {});
+    Result<RefreshReport> refreshNode(qint64 nodeId, const ProgressFn &progress = {});
+    Status removeNode(qint64 nodeId);              // refused while it has groups' devices, VMs...
+    Status setMaintenance(qint64 nodeId, bool on);
+    // Reboots a simulated node (bindings come back from the persistent configuration) and
+    // refreshes it; a real node is refused (Passdeck never reboots a real machine).
+    Result<RefreshReport> rebootNode(qint64 nodeId);
+    Result<QList<NodeInfo>> nodes() const;
+    Result<NodeInfo> node(qint64 nodeId) const;
+    Result<NodeInfo> findNode(const QString &name) const;
+    Result<QList<RebootNotice>> rebootRequired() const;
+
+    // ---- devices -------------------------------------------------------------------------
+    // nodeId 0: all nodes.
+    Result<QList<DeviceRecord>> devices(qint64 nodeId = 0) const;
+    // Host group: devices with a rule in it; tenant group: the tenant's pool for it.
+    Result<QList<DeviceRecord>> groupDevices(qint64 groupId) const;
+
+    // ---- resource groups -----------------------------------------------------------------
+    Result<ResourceGroup> createGroup(const GroupSpec &spec);   // a host group
+    Result<ResourceGroup> editGroup(qint64 groupId, const GroupSpec &spec);
+    Status deleteGroup(qint64 groupId);                          // refused while in use
+    // owner Host: host groups; Tenant with tenantId 0: all tenants' groups, else that tenant's.
+    Result<QList<ResourceGroup>> groups(GroupOwner owner = GroupOwner::Host, qint64 tenantId = 0) const;
+    Result<QList<ResourceGroup>> allGroups() const;
+    Result<ResourceGroup> group(qint64 groupId) const;
+    Result<ResourceGroup> findGroup(const QString &name, qint64 tenantId = 0) const;
+    // Groups the VM may draw from: host groups for a host VM, its tenant's for a tenant VM.
+    Result<QList<ResourceGroup>> groupsForVm(qint64 vmId) const;
+
+    // Flow 1.1: devices -> group (binder apply to vfio-pci, rules recorded, reboot noted).
+    Result<ResourceChange> makeResource(qint64 groupId, qint64 nodeId, const QStringList &addresses,
+                                        const ApplyOptions &options = {});
+    // Back to the host driver; refused while a VM or a tenant holds one of them.
+    Result<ResourceChange> removeResource(qint64 nodeId, const QStringList &addresses,
+                                          const ApplyOptions &options = {});
+
+    // ---- VMs -----------------------------------------------------------------------------
+    Result<Vm> createVm(const VmSpec &spec);
+    Status deleteVm(qint64 vmId);
+    Result<QList<Vm>> vms(qint64 tenantId = -1) const;           // -1 all, 0 host VMs, >0 tenant
+    Result<Vm> vm(qint64 vmId) const;
+    Result<Vm> findVm(const QString &name) const;
+    // Flow 1.2: a machine device; the VM needs a restart to get it.
+    Result<MachineDevice> attach(const AttachSpec &spec);
+    Status detach(qint64 vmId, qint64 machineDeviceId);
+    // Allocates concrete free devices on the VM's node for every machine device, binds them to
+    // vfio-pci where needed, clears restart-needed, powers the VM on.
+    Result<RestartResult> restartVm(qint64 vmId, const ProgressFn &progress = {});
+    Result<RestartResult> powerOn(qint64 vmId, const ProgressFn &progress = {});
+    Status powerOff(qint64 vmId);                                  // releases its devices
+    Result<QList<MachineDevice>> machineDevices(qint64 vmId) const;
+    Result<QList<MachineDevice>> groupMachineDevices(qint64 groupId) const;
+    Result<MachineDevice> findMachineDevice(qint64 vmId, const QString &name) const;
+
+    // ---- tenants -------------------------------------------------------------------------
+    Result<Tenant> createTenant(const QString &name, const QString &description = {});
+    Status deleteTenant(qint64 tenantId);                          // refused while it has VMs
+    Result<QList<Tenant>> tenants() const;
+    Result<Tenant> tenant(qint64 tenantId) const;
+    Result<Tenant> findTenant(const QString &name) const;
+    Result<TenantNode> addTenantNode(qint64 tenantId, const QString &name, qint64 nodeId);
+    Status removeTenantNode(qint64 tenantNodeId);                  // refused while it holds devices
+    Result<QList<TenantNode>> tenantNodes(qint64 tenantId = 0) const;  // 0: all tenants
+    Result<TenantNode> findTenantNode(qint64 tenantId, const QString &name) const;
+    // Flow 1.3: reserve count free devices of a host group on the tenant node's node and
+    // create the tenant's group holding them (thick provisioning).
+    Result<ResourceGroup> passToTenant(const PassSpec &spec);
+
+    // ---- audit ---------------------------------------------------------------------------
+    Result<QList<AuditEntry>> audit(int limit = 500) const;        // newest first
+
+Q_SIGNALS:
+    void changed();          // after every committed change (any kind)
+    void nodesChanged();     // nodes or devices
+    void groupsChanged();    // groups, rules, tenant pools
+    void vmsChanged();       // VMs, machine devices, allocations
+    void tenantsChanged();   // tenants, tenant nodes
+    void auditAppended();
+
+private:
+    friend struct ServiceContext;
+    std::unique_ptr<ServiceContext> m_ctx;
+    std::unique_ptr<NodeService> m_nodes;
+    std::unique_ptr<GroupService> m_groups;
+    std::unique_ptr<VmService> m_vms;
+    std::unique_ptr<TenantService> m_tenants;
+};
+
+} // namespace passdeck
