@@ -43,6 +43,7 @@ struct BindPlan
     QList<PlannedWrite> writes;
     QList<Finding> findings;
     QMap<QString, QString> originalDrivers; // address -> driver at plan time ("" = none)
+    QMap<QString, QString> originalOverrides; // address -> driver_override at plan time ("" = none)
 
     // Blockers that stop an apply: all of them, or with force only the non-forcible ones.
     QList<Finding> blockers(bool force) const;

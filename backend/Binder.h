@@ -2,6 +2,8 @@
 
 #include "BindTypes.h"
 #include "Error.h"
+#include "PciAddress.h"
+#include "PciDevice.h"
 
 namespace passdeck {
 
@@ -19,6 +21,8 @@ public:
     explicit Binder(NodeHost &node);
 
     Result<BindPlan> plan(const QStringList &addresses, BindTarget target) const;
+    // The same over a snapshot the caller already has (no scan).
+    Result<BindPlan> plan(const InventorySnapshot &snapshot, const QStringList &addresses, BindTarget target) const;
     Result<ApplyResult> apply(const BindPlan &plan, const ApplyOptions &options = {});
     // plan() + apply(): refused with an Error (code "blocked") when blockers remain.
     Result<ApplyResult> run(const QStringList &addresses, BindTarget target, const ApplyOptions &options = {});
@@ -27,8 +31,26 @@ public:
     // autoprobeToHost false, sriov_drivers_autoprobe is turned off first so that new VFs stay
     // unbound and can go straight to vfio-pci. Returns the VF addresses.
     Result<QStringList> setVfCount(const QString &pfAddress, int count, bool autoprobeToHost = true);
+    // A PF's VF addresses, in virtfn order (read from its virtfnN links).
+    Result<QStringList> virtualFunctions(const QString &pfAddress) const;
 
 private:
+    struct DeviceState
+    {
+        QString driver;   // "" = none
+        QString override; // "" = none ("(null)" in sysfs)
+        bool present = true;
+    };
+
+    DeviceState readState(const PciAddress &address) const;
+    int writeOnce(const QString &path, const QByteArray &value);
+    int writeRetryingBusy(const QString &path, const QByteArray &value);
+    Status restoreDevice(const QString &address, const QString &originalDriver, const QString &originalOverride);
+    // Puts every device of the plan back in its original state; the failures, one sentence each.
+    QStringList rollback(const BindPlan &plan, const QMap<QString, DeviceState> &original);
+    Error withRollback(Error error, const BindPlan &plan, const QMap<QString, DeviceState> &original);
+    Status persist(const QStringList &devices, BindTarget target);
+
     NodeHost &m_node;
 };
 

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "BindTypes.h"
+#include "PciDevice.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace passdeck {
+
+class NodeHost;
+
+// The impact check of a plan (DESIGN.md §4): what the change would take away from the host, in
+// sentences an administrator understands. Deterministic order: node-wide findings first, then
+// per device in address order, each device's checks in a fixed order (bridge, no-iommu,
+// already-on-target, group-member, vf-pf, net-up, mounted, boot-vga).
+class ImpactCheck
+{
+public:
+    // devices: the whole plan (requested + group members that come along), sorted.
+    static QList<Finding> run(const InventorySnapshot &snapshot, const NodeHost &node,
+                              const QStringList &requested, const QStringList &devices, BindTarget target);
+
+    // The mounts and swap areas of /proc/mounts / /proc/swaps content that live on one of the
+    // given block devices (nvme0n1 matches /dev/nvme0n1 and /dev/nvme0n1p2, sda matches
+    // /dev/sda1, not /dev/sdab). Each entry reads "/dev/nvme0n1p2 on /".
+    static QStringList mountsOn(const QStringList &blockDevices, const QString &procMounts,
+                                const QString &procSwaps = {});
+
+    // vfio-pci is there when its driver directory or its module directory exists.
+    static bool isVfioLoaded(const NodeHost &node);
+};
+
+} // namespace passdeck

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "Error.h"
+#include "HostRoot.h"
+#include "SysfsWriter.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace passdeck {
+
+// Plain file I/O on a host root ("/" for this machine): each value is one
+// open(O_WRONLY|O_CLOEXEC), one write(), one close(), and the errno of that write is the result.
+// It refuses (EINVAL, before any open) a relative path that could leave the host root: absolute,
+// with "." or ".." components, empty components or characters a sysfs path never has.
+class RealSysfsWriter : public SysfsWriter
+{
+public:
+    explicit RealSysfsWriter(HostRoot root);
+
+    int write(const QString &relativePath, const QByteArray &value) override;
+
+    const HostRoot &hostRoot() const { return m_root; }
+
+    // True when relativePath stays inside the host root: relative, components of
+    // [A-Za-z0-9_.:+-], none empty, "." or "..".
+    static bool isSafeRelativePath(QStringView relativePath);
+
+    // What an errno means for a write to this particular sysfs file, e.g. EBUSY on
+    // drivers/vfio-pci/bind: "the device is still bound to another driver".
+    static QString errnoMeaning(const QString &relativePath, int errnum);
+
+    // The Error for a failed write: names the file, the value and what the errno means there.
+    // code "errno", step = relativePath, errnum = errnum, device = device.
+    static Error writeError(const QString &relativePath, const QByteArray &value, int errnum,
+                            const QString &device = {}, const QString &what = {});
+
+private:
+    HostRoot m_root;
+};
+
+} // namespace passdeck

@@ -1,0 +1,2 @@
+# The binding engine (issue 3): sysfs writer, planner and impact check, binder, CLI.
+passdeck_add_test(tst_realwriter SOURCES backend/tst_realwriter.cpp LIBS passdeck_backend LABELS unit)
