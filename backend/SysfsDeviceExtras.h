@@ -1,0 +1,26 @@
+#pragma once
+
+#include "PciDevice.h"
+#include "SysfsReader.h"
+
+#include <QStringList>
+
+#include <vector>
+
+namespace passdeck {
+
+// The per-device sysfs attributes libpci does not know: driver_override, reset_method,
+// boot_vga, SR-IOV (sriov_totalvfs, sriov_numvfs, physfn, virtfn*), net/ with operstate, NVMe
+// controllers and namespaces, block devices, DRM cards. Reads only what the directory listing
+// shows to exist, so absent attributes cost no failed open().
+class SysfsDeviceExtras
+{
+public:
+    // dir: the device's open sysfs directory; entries: its listing; path: for messages.
+    // An attribute that exists but cannot be read or parsed gives one warning in warnings and
+    // leaves its field at the default; everything else is still read.
+    static void read(const QString &path, const SysfsReader::Dir &dir, const std::vector<SysfsReader::Entry> &entries,
+                     PciDevice &device, QStringList &warnings);
+};
+
+} // namespace passdeck
