@@ -25,6 +25,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$CLI" ] || [ $PLACEHOLDER = 1 ] || { echo "usage: $0 PASSDECK_CLI [--work DIR] [--real-only]" >&2; exit 2; }
 log() { echo "kernel-test: $*" >&2; }
+# Debian's python3 (json is in its stdlib), not a user's pyenv shim
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 now() { date +%s; }
 T0=$(now)
 
@@ -94,7 +96,7 @@ fi
 
 # ---- layer 5: the same scenario against the simulator ---------------------------------------------
 if [ $REAL_ONLY = 1 ]; then
-    python3 "$HERE/compare.py" check "$WORK/results-real.txt"
+    "$PY" "$HERE/compare.py" check "$WORK/results-real.txt"
     rc=$?
     finish $rc
 fi
@@ -105,7 +107,7 @@ rm -rf "$SIMROOT"
 if ! "$CLI" --host-root "$SIMROOT" --simulate --db "$WORK/sim-create.db" \
         sim-create --description "$HERE/machine.json" > "$WORK/sim-create.out" 2>&1; then
     log "FAIL: cannot create the simulated node from machine.json:"; cat "$WORK/sim-create.out" >&2
-    python3 "$HERE/compare.py" check "$WORK/results-real.txt" >&2
+    "$PY" "$HERE/compare.py" check "$WORK/results-real.txt" >&2
     finish 1
 fi
 {
@@ -117,5 +119,5 @@ fi
 [ -s "$WORK/scenario-sim.stderr" ] && { log "simulator scenario stderr:"; cat "$WORK/scenario-sim.stderr" >&2; }
 T3=$(now)
 log "simulator run $((T3 - T2)) s"
-python3 "$HERE/compare.py" check "$WORK/results-real.txt" --sim "$WORK/results-sim.txt"
+"$PY" "$HERE/compare.py" check "$WORK/results-real.txt" --sim "$WORK/results-sim.txt"
 finish $?

@@ -34,11 +34,10 @@ NL='
 '
 
 # ---- JSON helpers -------------------------------------------------------------------------------
-jfile() { # file -> JSON string of its contents (control characters dropped, lines joined by \n)
-    tr -d '\000-\010\013\014\016-\037' < "$1" | awk 'BEGIN { ORS = ""; printf "\"" }
-        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r")
-          if (NR > 1) printf "\\n"; printf "%s", $0 }
-        END { printf "\"" }'
+jfile() { # file -> JSON string of its contents (control characters but tab dropped, lines joined by \n)
+    # sed does the escaping: awk's gsub() treats backslashes differently in mawk and busybox
+    tr -d '\000-\010\013-\037' < "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' \
+        | awk 'BEGIN { ORS = ""; printf "\"" } { if (NR > 1) printf "\\n"; printf "%s", $0 } END { printf "\"" }'
 }
 jstr() { printf '%s' "$1" > "$TMP/s"; jfile "$TMP/s"; }
 jnull_or_str() { if [ -z "$1" ]; then printf null; else jstr "$1"; fi; }
@@ -70,7 +69,8 @@ net_facts() { # addr -> [{"name":..,"operstate":..,"flags":..}]
     first=1; printf '['
     for n in $(net_names "$1"); do
         [ $first = 1 ] || printf ','; first=0
-        printf '{"name":%s,"operstate":%s,"flags":%s}' "$(jstr "$n")" \
+        printf '{"name":%s,"mac":%s,"operstate":%s,"flags":%s}' "$(jstr "$n")" \
+            "$(jnull_or_str "$(rd "$S/devices/$1/net/$n/address")")" \
             "$(jnull_or_str "$(rd "$S/devices/$1/net/$n/operstate")")" \
             "$(jnull_or_str "$(rd "$S/devices/$1/net/$n/flags")")"
     done
@@ -105,6 +105,10 @@ for d in "$S"/devices/*; do
     inv="$inv,\"reset_method\":$(jnull_or_str "$(rd "$d/reset_method")")"
     inv="$inv,\"sriov_totalvfs\":$(jnull_or_num "$(rd "$d/sriov_totalvfs")")"
     inv="$inv,\"sriov_numvfs\":$(jnull_or_num "$(rd "$d/sriov_numvfs")")"
+    par=$(cd -P "$d/.." 2>/dev/null && pwd -P); par=${par##*/}
+    case $par in ????:??:??.?) ;; *) par= ;; esac
+    nvme=; [ -d "$d/nvme" ] && nvme=$(ls "$d/nvme" | head -n1)
+    inv="$inv,\"parent\":$(jnull_or_str "$par"),\"nvme\":$(jnull_or_str "$nvme")"
     inv="$inv,\"physfn\":$(jnull_or_str "$(link_base "$d/physfn")"),\"net\":$(net_facts "$a")}"
 done
 inv="$inv}"
