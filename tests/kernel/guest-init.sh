@@ -26,22 +26,10 @@ ip link set lo up 2>/dev/null
 i=0; while [ $i -lt 50 ] && ! ls /sys/class/nvme/ 2>/dev/null | grep -q nvme; do sleep 0.1; i=$((i+1)); done
 sleep 1
 
-mode=scenario
-for w in $(cat /proc/cmdline); do case $w in pdk.mode=*) mode=${w#pdk.mode=} ;; esac; done
-
 {
-    echo "PDK-BEGIN $(cat /pdk/kernel-version) uptime=$t0"
-    if [ "$mode" = placeholder ]; then
-        for d in /sys/bus/pci/devices/*; do
-            a=${d##*/}
-            drv=-; [ -L "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
-            grp=-; [ -L "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
-            echo "PDK-INFO $a $(cat "$d/vendor") $(cat "$d/device") $(cat "$d/class") driver=$drv group=$grp"
-        done
-    else
-        sh /pdk/scenario.sh real / /usr/bin/passdeck-cli --host-root / --db /tmp/passdeck.db
-        echo "PDK-INFO scenario-exit $?"
-    fi
+    echo "PDK-BEGIN $(cat /pdk/kernel-version) init=$t0 uptime=$(cut -d' ' -f1 /proc/uptime)"
+    sh /pdk/scenario.sh real / /usr/bin/passdeck-cli --host-root / --db /tmp/passdeck.db
+    echo "PDK-INFO scenario-exit $?"
     echo "PDK-END uptime=$(cut -d' ' -f1 /proc/uptime)"
 } > "$OUT" 2>/tmp/scenario.stderr
 # stderr of the scenario (not results) goes to the console for diagnosis

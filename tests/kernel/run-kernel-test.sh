@@ -90,6 +90,9 @@ if ! grep -q '^PDK-BEGIN' "$WORK/results-real.txt"; then
     finish 1
 fi
 [ $qrc = 124 ] && log "QEMU timed out after ${PDK_QEMU_TIMEOUT:-240} s"
+ub=$(tr -d '\r' < "$WORK/results-real.txt" | sed -n 's/^PDK-BEGIN .*uptime=\([0-9.]*\).*/\1/p')
+ue=$(tr -d '\r' < "$WORK/results-real.txt" | sed -n 's/^PDK-END uptime=\([0-9.]*\).*/\1/p')
+[ -n "$ub" ] && [ -n "$ue" ] && log "guest uptime: scenario started at ${ub} s (boot + drivers), ended at ${ue} s"
 if grep -q 'pdk-init' "$WORK/console.log"; then
     log "guest diagnostics (console):"; grep -A200 'pdk-init' "$WORK/console.log" | head -n 60 >&2
 fi
