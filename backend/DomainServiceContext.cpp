@@ -1,0 +1,107 @@
+#include "DomainServiceContext.h"
+
+#include "AuditLog.h"
+#include "LocalNode.h"
+#include "Store.h"
+
+#include <QCoreApplication>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DomainService", text);
+}
+} // namespace
+
+QSqlDatabase ServiceContext::db() const
+{
+    return store->connection();
+}
+
+Error ServiceContext::refusal(const QString &code, const QString &what, const QString &why, const QString &hint)
+{
+    return Error::make(code, what, why, hint);
+}
+
+Error ServiceContext::notFound(const QString &kind, qint64 id)
+{
+    return Error::make(QStringLiteral("not-found"), tr("Looking up %1 #%2").arg(kind).arg(id),
+                       tr("there is no %1 with id %2 in the store").arg(kind).arg(id),
+                       tr("Reload the list; it may have been deleted meanwhile."));
+}
+
+Status ServiceContext::checkName(const QString &name, const QString &kind)
+{
+    const QString what = tr("Checking the %1 name").arg(kind);
+    if (name.trimmed().isEmpty())
+        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name is empty").arg(kind),
+                       tr("Type a name with at least one visible character."));
+    if (name.size() > 128)
+        return refusal(QStringLiteral("bad-name"), what,
+                       tr("the %1 name has %2 characters; at most 128 are allowed").arg(kind).arg(name.size()),
+                       tr("Choose a shorter name."));
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control)
+            return refusal(QStringLiteral("bad-name"), what, tr("the %1 name contains a control character").arg(kind),
+                           tr("Use letters, digits, spaces and punctuation only."));
+    }
+    if (name != name.trimmed())
+        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name starts or ends with white space").arg(kind),
+                       tr("Remove the leading and trailing spaces."));
+    return {};
+}
+
+Status ServiceContext::checkCount(int count)
+{
+    if (count < 1)
+        return refusal(QStringLiteral("bad-count"), tr("Checking the Count"),
+                       tr("Count is %1; it must be at least 1").arg(count),
+                       tr("Enter how many devices are wanted, 1 or more."));
+    return {};
+}
+
+AuditResult ServiceContext::classify(const Error &error)
+{
+    static const QStringList failures = {QStringLiteral("sql"), QStringLiteral("busy"), QStringLiteral("store-open"),
+                                         QStringLiteral("store-dir"), QStringLiteral("errno"), QStringLiteral("apply-failed"),
+                                         QStringLiteral("verify-failed"), QStringLiteral("io")};
+    if (error.errnum != 0 || failures.contains(error.code))
+        return AuditResult::Failed;
+    return AuditResult::Refused;
+}
+
+void ServiceContext::record(const QString &action, const QString &subject, const Error *error, int changes) const
+{
+    const AuditResult result = error ? classify(*error) : AuditResult::Ok;
+    // The audit row is written on its own (autocommit) so refusals are logged even though
+    // their transaction rolled back.
+    (void)AuditLog::append(db(), user, action, subject, result, error ? error->message() : QString());
+    Q_EMIT q->auditAppended();
+    if (error || !changes)
+        return;
+    if (changes & Nodes)
+        Q_EMIT q->nodesChanged();
+    if (changes & Groups)
+        Q_EMIT q->groupsChanged();
+    if (changes & Vms)
+        Q_EMIT q->vmsChanged();
+    if (changes & Tenants)
+        Q_EMIT q->tenantsChanged();
+    Q_EMIT q->changed();
+}
+
+Result<std::unique_ptr<NodeHost>> ServiceContext::nodeHost(const NodeInfo &node) const
+{
+    if (options.nodeFactory)
+        return options.nodeFactory(node);
+    InventoryOptions inv;
+    inv.pciIdsPath = options.pciIdsPath;
+    auto local = LocalNode::open(node.hostRoot, node.simulated, inv);
+    if (!local)
+        return local.error();
+    return std::unique_ptr<NodeHost>(std::move(local.value()));
+}
+
+} // namespace passdeck

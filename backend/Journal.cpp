@@ -1,0 +1,84 @@
+#include "Journal.h"
+
+#include "StoreQuery.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSysInfo>
+
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Journal", text);
+}
+} // namespace
+
+QString Journal::thisHost()
+{
+    return QSysInfo::machineHostName();
+}
+
+Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
+{
+    QJsonObject devices;
+    for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it)
+        devices.insert(it.key(), it.value());
+    StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.bind(entry.nodeId).bind(entry.operation).bind(entry.target)
+        .bind(QString::fromUtf8(QJsonDocument(devices).toJson(QJsonDocument::Compact)))
+        .bind(entry.groupId > 0 ? QVariant(entry.groupId) : QVariant(QMetaType(QMetaType::LongLong)))
+        .bind(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
+        .bind(thisHost()).bind(qint64(getpid()));
+    if (Status s = q.exec(tr("Journaling the sysfs changes")); !s)
+        return s.error();
+    return q.lastInsertId();
+}
+
+Status Journal::remove(const QSqlDatabase &db, qint64 id)
+{
+    return StoreQuery::run(db, QStringLiteral("DELETE FROM journal WHERE id = ?"), {id},
+                           tr("Clearing the journal"));
+}
+
+Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
+{
+    StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid FROM journal ORDER BY id"));
+    if (Status s = q.exec(tr("Reading the journal")); !s)
+        return s.error();
+    QList<JournalEntry> out;
+    while (q.next()) {
+        JournalEntry e;
+        e.id = q.value(0).toLongLong();
+        e.nodeId = q.value(1).toLongLong();
+        e.operation = q.value(2).toString();
+        e.target = q.value(3).toString();
+        const QJsonObject devices = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
+        for (auto it = devices.begin(); it != devices.end(); ++it)
+            e.originalDrivers.insert(it.key(), it.value().toString());
+        e.groupId = q.value(5).toLongLong();
+        e.host = q.value(6).toString();
+        e.pid = q.value(7).toLongLong();
+        out << e;
+    }
+    return out;
+}
+
+bool Journal::ownerAlive(const JournalEntry &entry)
+{
+    if (entry.host != thisHost() || entry.pid <= 0)
+        return false;
+    if (entry.pid == qint64(getpid()))
+        return true;
+    return ::kill(pid_t(entry.pid), 0) == 0 || errno == EPERM;
+}
+
+} // namespace passdeck

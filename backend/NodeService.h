@@ -1,0 +1,33 @@
+#pragma once
+
+#include "DomainService.h"
+#include "PciDevice.h"
+
+namespace passdeck {
+
+struct ServiceContext;
+
+// Nodes: add, refresh (inventory into the store, vanished/changed devices flagged, never
+// silently dropped), maintenance, reboot of a simulated node, and the journal recovery.
+class NodeService
+{
+public:
+    explicit NodeService(ServiceContext &ctx) : m_ctx(ctx) {}
+
+    Result<RefreshReport> add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress);
+    Result<RefreshReport> refresh(qint64 nodeId, const ProgressFn &progress);
+    Status remove(qint64 nodeId);
+    Status setMaintenance(qint64 nodeId, bool on);
+    Result<RefreshReport> reboot(qint64 nodeId);
+    Result<int> recoverInterrupted();
+
+    // Stores a fresh inventory of the node inside the caller's transaction.
+    Result<RefreshReport> storeInventory(const NodeInfo &node, const InventorySnapshot &snapshot);
+
+private:
+    Result<RefreshReport> refreshImpl(qint64 nodeId, const ProgressFn &progress);
+
+    ServiceContext &m_ctx;
+};
+
+} // namespace passdeck

@@ -1,0 +1,198 @@
+#include "Store.h"
+
+#include "Schema.h"
+#include "StoreQuery.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QThread>
+
+namespace passdeck {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Store", text);
+}
+
+QAtomicInt storeCounter;
+
+bool isSqlite(const QSqlDatabase &db)
+{
+    return db.driverName() == QLatin1String("QSQLITE");
+}
+
+} // namespace
+
+Store::Store(QString path)
+    : m_path(std::move(path)),
+      m_connectionPrefix(QStringLiteral("passdeck-%1-").arg(storeCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+Store::~Store()
+{
+    // Every thread's connection; a connection must not outlive its Store.
+    const QStringList names = QSqlDatabase::connectionNames();
+    for (const QString &name : names) {
+        if (!name.startsWith(m_connectionPrefix))
+            continue;
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+QString Store::defaultPath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share/passdeck");
+    return dir + QStringLiteral("/passdeck.db");
+}
+
+Result<std::shared_ptr<Store>> Store::open(const QString &path)
+{
+    const QString file = path.isEmpty() ? defaultPath() : path;
+    const QFileInfo info(file);
+    if (!QDir().mkpath(info.absolutePath())) {
+        return Error::make(QStringLiteral("store-dir"), tr("Opening the state store %1").arg(file),
+                           tr("the directory %1 cannot be created").arg(info.absolutePath()),
+                           tr("Choose a writable location with --db FILE."));
+    }
+    std::shared_ptr<Store> store(new Store(info.absoluteFilePath()));
+    auto db = store->checkedConnection();
+    if (!db)
+        return db.error();
+    if (Status s = store->beginWrite(); !s)
+        return s.error();
+    if (Status s = Schema::migrate(*db); !s) {
+        store->rollback();
+        return s.error();
+    }
+    if (Status s = store->commit(); !s)
+        return s.error();
+    return store;
+}
+
+int Store::schemaVersion() const
+{
+    auto v = Schema::version(connection());
+    return v ? *v : -1;
+}
+
+QSqlDatabase Store::connection() const
+{
+    const QString name = m_connectionPrefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name, true);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
+    if (db.open())
+        (void)configure(db);
+    return db;
+}
+
+Result<QSqlDatabase> Store::checkedConnection() const
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen()) {
+        return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(m_path),
+                           db.lastError().text(),
+                           tr("Check that the file is a Passdeck store and that you may read and write it."));
+    }
+    // configure() failing leaves foreign keys off, which would silently drop the invariants.
+    auto fk = StoreQuery::scalar(db, QStringLiteral("PRAGMA foreign_keys"), {}, tr("Checking the store connection"));
+    if (!fk)
+        return fk.error();
+    if (fk->toInt() != 1) {
+        if (Status s = configure(db); !s)
+            return s.error();
+    }
+    return db;
+}
+
+void Store::closeThreadConnection() const
+{
+    const QString name = m_connectionPrefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    if (!QSqlDatabase::contains(name))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+Status Store::configure(QSqlDatabase &db) const
+{
+    if (!isSqlite(db))
+        return {};
+    const QString what = tr("Configuring the state store %1").arg(m_path);
+    QSqlQuery q(db);
+    // busy_timeout first: switching to WAL needs a lock another process may hold.
+    if (!q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(busyTimeoutMs)))
+        return StoreQuery::sqlError(q.lastError(), what);
+    if (!q.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
+        return StoreQuery::sqlError(q.lastError(), what);
+    QDeadlineTimer deadline(busyTimeoutMs);
+    while (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL"))) {
+        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
+            return StoreQuery::sqlError(q.lastError(), what);
+        QThread::msleep(20);
+    }
+    q.finish();
+    if (!q.exec(QStringLiteral("PRAGMA synchronous = NORMAL")))
+        return StoreQuery::sqlError(q.lastError(), what);
+    return {};
+}
+
+Status Store::beginWrite() const
+{
+    auto db = checkedConnection();
+    if (!db)
+        return db.error();
+    const QString sql = isSqlite(*db) ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+    QDeadlineTimer deadline(busyTimeoutMs);
+    QSqlQuery q(*db);
+    while (!q.exec(sql)) {
+        // The busy handler already waited; WAL may still answer SQLITE_BUSY at once in some
+        // lock states, so keep trying until our own deadline.
+        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
+            return StoreQuery::sqlError(q.lastError(), tr("Starting a change in the state store"));
+        QThread::msleep(10);
+    }
+    return {};
+}
+
+Status Store::commit() const
+{
+    QSqlDatabase db = connection();
+    QSqlQuery q(db);
+    QDeadlineTimer deadline(busyTimeoutMs);
+    while (!q.exec(QStringLiteral("COMMIT"))) {
+        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
+            return StoreQuery::sqlError(q.lastError(), tr("Saving a change in the state store"));
+        QThread::msleep(10);
+    }
+    return {};
+}
+
+void Store::rollback() const
+{
+    QSqlDatabase db = connection();
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+} // namespace passdeck

@@ -1,0 +1,409 @@
+#include "VmService.h"
+
+#include "Binder.h"
+#include "DomainServiceContext.h"
+#include "DomainServiceQueries.h"
+#include "GroupService.h"
+#include "NodeHost.h"
+#include "Store.h"
+#include "StoreQuery.h"
+#include "StoreTransaction.h"
+
+#include <QCoreApplication>
+
+namespace passdeck {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DomainService", text);
+}
+
+constexpr int allChanges = ServiceContext::Vms | ServiceContext::Groups;
+
+} // namespace
+
+QString VmService::vmSubject(qint64 vmId) const
+{
+    auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
+    return v ? tr("VM '%1'").arg(v->name) : tr("VM #%1").arg(vmId);
+}
+
+Result<Vm> VmService::create(const VmSpec &spec)
+{
+    return m_ctx.finish(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), createImpl(spec), ServiceContext::Vms);
+}
+
+Result<Vm> VmService::createImpl(const VmSpec &spec)
+{
+    if (Status s = ServiceContext::checkName(spec.name, tr("VM")); !s)
+        return s.error();
+    const QSqlDatabase db = m_ctx.db();
+    const QString what = tr("Creating VM '%1'").arg(spec.name);
+    StoreTransaction tx(*m_ctx.store);
+    if (!tx.begun())
+        return tx.begun().error();
+    qint64 nodeId = spec.nodeId;
+    if (spec.tenantId > 0 || spec.tenantNodeId > 0) {
+        auto t = DomainServiceQueries::tenant(db, spec.tenantId);
+        if (!t)
+            return t.error();
+        if (spec.tenantNodeId <= 0)
+            return ServiceContext::refusal(QStringLiteral("tenant-node-required"), what,
+                                           tr("a VM of tenant '%1' must run on one of the tenant's nodes").arg(t->name),
+                                           tr("Choose the tenant node the VM runs on."));
+        auto tn = DomainServiceQueries::tenantNode(db, spec.tenantNodeId);
+        if (!tn)
+            return tn.error();
+        if (tn->tenantId != spec.tenantId)
+            return ServiceContext::refusal(QStringLiteral("wrong-tenant-node"), what,
+                                           tr("tenant node '%1' belongs to tenant '%2', not '%3'").arg(tn->name, tn->tenantName, t->name),
+                                           tr("Choose one of tenant '%1''s nodes.").arg(t->name));
+        if (nodeId > 0 && nodeId != tn->nodeId)
+            return ServiceContext::refusal(QStringLiteral("wrong-node"), what,
+                                           tr("tenant node '%1' runs on node '%2'; a tenant VM runs where its tenant node runs").arg(tn->name, tn->nodeName),
+                                           tr("Create the VM on node '%1'.").arg(tn->nodeName));
+        nodeId = tn->nodeId;
+    }
+    auto n = DomainServiceQueries::node(db, nodeId);
+    if (!n)
+        return n.error();
+    auto dup = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM vms WHERE name = ?"), {spec.name}, what);
+    if (!dup)
+        return dup.error();
+    if (dup->toInt() > 0)
+        return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a VM named '%1' already exists").arg(spec.name),
+                                       tr("Choose another name."));
+    StoreQuery q(db, QStringLiteral("INSERT INTO vms (name, description, node_id, owner_scope, tenant_id, tenant_node_id) VALUES (?, ?, ?, ?, ?, ?)"));
+    const QVariant nullId(QMetaType(QMetaType::LongLong));
+    q.bind(spec.name).bind(spec.description).bind(nodeId).bind(spec.tenantId > 0 ? spec.tenantId : 0)
+        .bind(spec.tenantId > 0 ? QVariant(spec.tenantId) : nullId)
+        .bind(spec.tenantId > 0 ? QVariant(spec.tenantNodeId) : nullId);
+    if (Status s = q.exec(what); !s)
+        return s.error();
+    const qint64 id = q.lastInsertId();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return DomainServiceQueries::vm(db, id);
+}
+
+Status VmService::release(qint64 vmId, const QString &what)
+{
+    const QSqlDatabase db = m_ctx.db();
+    if (Status s = StoreQuery::run(db, QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {vmId}, what); !s)
+        return s;
+    // Host VMs hold their devices themselves (scope 0); a tenant VM's devices stay the tenant's.
+    return StoreQuery::run(db, QStringLiteral(
+        "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what);
+}
+
+Status VmService::remove(qint64 vmId)
+{
+    const QString subject = vmSubject(vmId);
+    auto run = [&]() -> Status {
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
+        if (!v)
+            return v.error();
+        if (Status s = release(vmId, tr("Deleting VM '%1'").arg(v->name)); !s)
+            return s;
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM vms WHERE id = ?"), {vmId}, tr("Deleting VM '%1'").arg(v->name)); !s)
+            return s;
+        return tx.commit();
+    };
+    Status s = run();
+    m_ctx.record(QStringLiteral("vm.delete"), subject, s ? nullptr : &s.error(), allChanges);
+    return s;
+}
+
+Result<MachineDevice> VmService::attach(const AttachSpec &spec)
+{
+    auto g = DomainServiceQueries::group(m_ctx.db(), spec.groupId);
+    const QString subject = tr("%1, %2 x group '%3'").arg(vmSubject(spec.vmId)).arg(spec.count)
+                                .arg(g ? g->name : QStringLiteral("#%1").arg(spec.groupId));
+    return m_ctx.finish(QStringLiteral("vm.attach"), subject, attachImpl(spec), allChanges);
+}
+
+Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
+{
+    const QSqlDatabase db = m_ctx.db();
+    if (Status s = ServiceContext::checkCount(spec.count); !s)
+        return s.error();
+    // Blank (empty or only spaces) asks for a generated name.
+    const bool generateName = spec.name.trimmed().isEmpty();
+    if (!generateName) {
+        if (Status s = ServiceContext::checkName(spec.name, tr("machine device")); !s)
+            return s.error();
+    }
+    StoreTransaction tx(*m_ctx.store);
+    if (!tx.begun())
+        return tx.begun().error();
+    auto v = DomainServiceQueries::vm(db, spec.vmId);
+    if (!v)
+        return v.error();
+    auto g = DomainServiceQueries::group(db, spec.groupId);
+    if (!g)
+        return g.error();
+    const QString what = tr("Attaching devices of group '%1' to VM '%2'").arg(g->name, v->name);
+    int capacity = 0;
+    if (v->owner == GroupOwner::Host) {
+        if (g->owner != GroupOwner::Host)
+            return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
+                                           tr("group '%1' belongs to tenant '%2'; its devices are reserved to that tenant").arg(g->name, g->tenantName),
+                                           tr("Pick a host resource group for a host VM."));
+        auto c = StoreQuery::scalar(db, QStringLiteral(
+            "SELECT COUNT(*) FROM resource_rules r JOIN devices d ON d.id = r.device_id"
+            " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1"
+            " AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id)"), {g->id, v->nodeId}, what);
+        if (!c)
+            return c.error();
+        capacity = c->toInt();
+    } else {
+        if (g->owner != GroupOwner::Tenant || g->tenantId != v->tenantId)
+            return ServiceContext::refusal(QStringLiteral("foreign-group"), what,
+                                           tr("VM '%1' belongs to tenant '%2' and may use only that tenant's groups; '%3' is not one of them")
+                                               .arg(v->name, v->tenantName, g->name),
+                                           tr("Pick one of tenant '%1''s resource groups.").arg(v->tenantName));
+        if (g->tenantNodeId != v->tenantNodeId) {
+            auto tn = DomainServiceQueries::tenantNode(db, g->tenantNodeId);
+            const QString where = tn ? tr("tenant node '%1' (on node '%2')").arg(tn->name, tn->nodeName) : QString();
+            return ServiceContext::refusal(QStringLiteral("wrong-tenant-node"), what,
+                                           tr("the devices of group '%1' are attached to %2, but VM '%3' runs on tenant node '%4'")
+                                               .arg(g->name, where, v->name, v->tenantNodeName),
+                                           tr("Run the VM on %1, or pass devices to tenant node '%2'.").arg(where, v->tenantNodeName));
+        }
+        capacity = g->total;
+    }
+    if (spec.count > capacity)
+        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+                                       tr("Count is %1 but group '%2' has only %3 device(s) VM '%4' could get on node '%5'")
+                                           .arg(spec.count).arg(g->name).arg(capacity).arg(v->name, v->nodeName),
+                                       tr("Lower the Count, or make more devices of node '%1' a resource of the group.").arg(v->nodeName));
+    QString name = generateName ? QString() : spec.name;
+    if (name.isEmpty()) {
+        // "<group>-<n>": unique among the VM's machine devices, within 128 characters.
+        const QString base = g->name.left(110);
+        for (int i = 1; name.isEmpty(); ++i) {
+            const QString candidate = QStringLiteral("%1-%2").arg(base).arg(i);
+            auto used = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM machine_devices WHERE vm_id = ? AND name = ?"),
+                                           {v->id, candidate}, what);
+            if (!used)
+                return used.error();
+            if (used->toInt() == 0)
+                name = candidate;
+        }
+    }
+    auto dup = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM machine_devices WHERE vm_id = ? AND name = ?"), {v->id, name}, what);
+    if (!dup)
+        return dup.error();
+    if (dup->toInt() > 0)
+        return ServiceContext::refusal(QStringLiteral("duplicate"), what,
+                                       tr("VM '%1' already has a machine device named '%2'").arg(v->name, name),
+                                       tr("Choose another name, or leave it blank for a generated one."));
+    const QVariant nullId(QMetaType(QMetaType::LongLong));
+    StoreQuery q(db, QStringLiteral("INSERT INTO machine_devices (vm_id, name, description, group_id, count, owner_scope, tenant_node_id)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.bind(v->id).bind(name).bind(spec.description).bind(g->id).bind(spec.count).bind(v->tenantId)
+        .bind(v->tenantNodeId > 0 ? QVariant(v->tenantNodeId) : nullId);
+    if (Status s = q.exec(what); !s)
+        return s.error();
+    const qint64 id = q.lastInsertId();
+    if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET restart_needed = 1 WHERE id = ?"), {v->id}, what); !s)
+        return s.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    auto list = DomainServiceQueries::machineDevices(db, v->id, 0);
+    if (!list)
+        return list.error();
+    for (const MachineDevice &m : *list)
+        if (m.id == id)
+            return m;
+    return ServiceContext::notFound(tr("machine device"), id);
+}
+
+Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
+{
+    const QString subject = tr("%1, machine device #%2").arg(vmSubject(vmId)).arg(machineDeviceId);
+    auto run = [&]() -> Status {
+        const QSqlDatabase db = m_ctx.db();
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        auto v = DomainServiceQueries::vm(db, vmId);
+        if (!v)
+            return v.error();
+        const QString what = tr("Detaching a device from VM '%1'").arg(v->name);
+        StoreQuery q(db, QStringLiteral("DELETE FROM machine_devices WHERE id = ? AND vm_id = ?"));
+        q.bind(machineDeviceId).bind(vmId);
+        if (Status s = q.exec(what); !s)
+            return s;
+        if (q.rowsAffected() == 0)
+            return ServiceContext::refusal(QStringLiteral("not-found"), what,
+                                           tr("VM '%1' has no machine device #%2").arg(v->name).arg(machineDeviceId),
+                                           tr("Reload the VM's device list."));
+        // Its allocations went with it (cascade); free the holds they had.
+        if (Status s = StoreQuery::run(db, QStringLiteral(
+                "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
+            return s;
+        return tx.commit();
+    };
+    Status s = run();
+    m_ctx.record(QStringLiteral("vm.detach"), subject, s ? nullptr : &s.error(), allChanges);
+    return s;
+}
+
+Status VmService::powerOff(qint64 vmId)
+{
+    const QString subject = vmSubject(vmId);
+    auto run = [&]() -> Status {
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
+        if (!v)
+            return v.error();
+        const QString what = tr("Powering off VM '%1'").arg(v->name);
+        if (Status s = release(vmId, what); !s)
+            return s;
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE id = ?"), {vmId}, what); !s)
+            return s;
+        return tx.commit();
+    };
+    Status s = run();
+    m_ctx.record(QStringLiteral("vm.power-off"), subject, s ? nullptr : &s.error(), allChanges);
+    return s;
+}
+
+Result<RestartResult> VmService::start(qint64 vmId, const ProgressFn &progress, const QString &action)
+{
+    return m_ctx.finish(action, vmSubject(vmId), startImpl(vmId, progress), allChanges);
+}
+
+Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progress)
+{
+    const QSqlDatabase db = m_ctx.db();
+    RestartResult result;
+    QStringList allocated;
+    {
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun().error();
+        auto v = DomainServiceQueries::vm(db, vmId);
+        if (!v)
+            return v.error();
+        const QString what = tr("Restarting VM '%1'").arg(v->name);
+        if (Status s = release(vmId, what); !s)
+            return s.error();
+        auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
+        if (!mds)
+            return mds.error();
+        const bool host = v->owner == GroupOwner::Host;
+        for (const MachineDevice &m : *mds) {
+            // Free: in the group on the VM's node, present, live (no reboot pending), held by no
+            // one (host VM) / in the tenant's pool on the VM's tenant node and not allocated.
+            StoreQuery free(db, host
+                ? QStringLiteral("SELECT d.id, d.address FROM resource_rules r JOIN devices d ON d.id = r.device_id"
+                                 " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
+                                 " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
+                                 " ORDER BY d.address LIMIT ?")
+                : QStringLiteral("SELECT d.id, d.address FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
+                                 " WHERE p.group_id = ? AND p.tenant_node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
+                                 " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = p.device_id)"
+                                 " ORDER BY d.address LIMIT ?"));
+            free.bind(m.groupId).bind(host ? v->nodeId : v->tenantNodeId).bind(m.count);
+            if (Status s = free.exec(what); !s)
+                return s.error();
+            QList<std::pair<qint64, QString>> picked;
+            while (free.next())
+                picked << std::pair{free.value(0).toLongLong(), free.value(1).toString()};
+            if (picked.size() < m.count)
+                return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+                                               tr("machine device '%1' needs %2 device(s) from group '%3' on node '%4', but only %5 are free")
+                                                   .arg(m.name).arg(m.count).arg(m.groupName, v->nodeName).arg(picked.size()),
+                                               tr("Power off a VM that uses the group, lower the Count, or make more devices of node '%1' a resource of the group.")
+                                                   .arg(v->nodeName));
+            const QVariant nullId(QMetaType(QMetaType::LongLong));
+            for (const auto &[deviceId, address] : picked) {
+                if (host) {
+                    if (Status s = StoreQuery::run(db, QStringLiteral("INSERT INTO device_holds (device_id, holder_scope) VALUES (?, 0)"),
+                                                   {deviceId}, what); !s)
+                        return s.error();
+                }
+                StoreQuery ins(db, QStringLiteral(
+                    "INSERT INTO allocations (machine_device_id, vm_id, group_id, device_id, node_id, vm_scope, tenant_node_id,"
+                    " rule_group_id, pool_group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                ins.bind(m.id).bind(vmId).bind(m.groupId).bind(deviceId).bind(v->nodeId).bind(v->tenantId)
+                    .bind(host ? nullId : QVariant(v->tenantNodeId))
+                    .bind(host ? QVariant(m.groupId) : nullId).bind(host ? nullId : QVariant(m.groupId));
+                if (Status s = ins.exec(what); !s)
+                    return s.error();
+                allocated << address;
+            }
+        }
+        if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'on', restart_needed = 0 WHERE id = ?"), {vmId}, what); !s)
+            return s.error();
+        if (Status s = tx.commit(); !s)
+            return s.error();
+    }
+    auto v = DomainServiceQueries::vm(db, vmId);
+    if (!v)
+        return v.error();
+    if (!allocated.isEmpty()) {
+        // Devices not on vfio-pci yet (e.g. their group was filled with --next-boot and the
+        // node rebooted without the configuration) are bound now, journaled like any apply.
+        auto n = DomainServiceQueries::node(db, v->nodeId);
+        if (!n)
+            return n.error();
+        auto nodeHost = m_ctx.nodeHost(*n);
+        if (!nodeHost)
+            return nodeHost.error();
+        QStringList toBind;
+        for (const QString &a : allocated)
+            if ((*nodeHost)->readLinkName(QStringLiteral("sys/bus/pci/devices/%1/driver").arg(a)) != QLatin1String("vfio-pci"))
+                toBind << a;
+        if (!toBind.isEmpty()) {
+            Status bound = [&]() -> Status {
+                auto plan = Binder(**nodeHost).plan(toBind, BindTarget::VfioPci);
+                if (!plan)
+                    return plan.error();
+                ApplyOptions options;
+                options.progress = progress;
+                const QString what = tr("Binding the devices of VM '%1'").arg(v->name);
+                auto applied = GroupService::journaledApply(m_ctx, *n, **nodeHost, *plan, QStringLiteral("vm-restart"), 0, options,
+                    [&](const ApplyResult &r) -> Status {
+                        for (const DeviceOutcome &o : r.devices)
+                            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET driver = ? WHERE node_id = ? AND address = ?"),
+                                                           {o.driver, n->id, o.address}, what); !s)
+                                return s;
+                        return {};
+                    });
+                if (!applied)
+                    return applied.error();
+                return {};
+            }();
+            if (!bound) {
+                StoreTransaction tx(*m_ctx.store);
+                if (tx.begun() && release(vmId, bound.error().what))
+                    (void)StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"), {vmId}, bound.error().what);
+                (void)tx.commit();
+                return bound.error();
+            }
+            result.bound = toBind;
+        }
+    }
+    auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
+    if (!mds)
+        return mds.error();
+    for (const MachineDevice &m : *mds)
+        result.allocated << m.allocated;
+    auto after = DomainServiceQueries::vm(db, vmId);
+    if (!after)
+        return after.error();
+    result.vm = *after;
+    return result;
+}
+
+} // namespace passdeck

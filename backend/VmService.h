@@ -1,0 +1,34 @@
+#pragma once
+
+#include "DomainService.h"
+
+namespace passdeck {
+
+struct ServiceContext;
+
+// VMs and machine devices: create/delete, attach/detach (restart-needed), restart and power
+// (allocation of concrete devices on the VM's node, binding them to vfio-pci when needed).
+class VmService
+{
+public:
+    explicit VmService(ServiceContext &ctx) : m_ctx(ctx) {}
+
+    Result<Vm> create(const VmSpec &spec);
+    Status remove(qint64 vmId);
+    Result<MachineDevice> attach(const AttachSpec &spec);
+    Status detach(qint64 vmId, qint64 machineDeviceId);
+    Result<RestartResult> start(qint64 vmId, const ProgressFn &progress, const QString &action);
+    Status powerOff(qint64 vmId);
+
+private:
+    Result<Vm> createImpl(const VmSpec &spec);
+    Result<MachineDevice> attachImpl(const AttachSpec &spec);
+    Result<RestartResult> startImpl(qint64 vmId, const ProgressFn &progress);
+    // Inside a transaction: frees the VM's devices.
+    Status release(qint64 vmId, const QString &what);
+    QString vmSubject(qint64 vmId) const;
+
+    ServiceContext &m_ctx;
+};
+
+} // namespace passdeck
