@@ -105,11 +105,11 @@ if [ $REAL_ONLY = 1 ]; then
 fi
 SIMROOT="$WORK/simroot"
 rm -rf "$SIMROOT"
-# TODO(simulator): how a simulated host root is created from a description is being designed
-# (resources/, backend/).  Expected: one passdeck-cli command; adjust here when it lands.
-if ! "$CLI" --host-root "$SIMROOT" --simulate --db "$WORK/sim-create.db" \
-        sim-create --description "$HERE/machine.json" > "$WORK/sim-create.out" 2>&1; then
-    log "FAIL: cannot create the simulated node from machine.json:"; cat "$WORK/sim-create.out" >&2
+# the simulated node: machine.json (the QEMU machine as the real kernel showed it) built by
+# `passdeck-cli sim build DIR --description FILE` (backend/SimHostBuilder)
+if ! "$CLI" --db "$WORK/sim-build.db" sim build "$SIMROOT" --description "$HERE/machine.json" \
+        > "$WORK/sim-build.out" 2>&1; then
+    log "FAIL: cannot create the simulated node from machine.json:"; cat "$WORK/sim-build.out" >&2
     "$PY" "$HERE/compare.py" check "$WORK/results-real.txt" >&2
     finish 1
 fi
