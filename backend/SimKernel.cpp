@@ -1,0 +1,441 @@
+#include "SimKernel.h"
+
+#include "PciAddress.h"
+#include "SimHostBuilder.h"
+#include "SimHostLayout.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+
+#include <cerrno>
+
+namespace passdeck {
+
+namespace {
+const QString kDevices = QStringLiteral("sys/bus/pci/devices/");
+const QString kDrivers = QStringLiteral("sys/bus/pci/drivers/");
+const QString kVfio = QStringLiteral("vfio-pci");
+
+// sysfs_streq: the value a user writes usually ends in a newline.
+QString trimmedValue(const QByteArray &value)
+{
+    QByteArray v = value;
+    if (v.endsWith('\n'))
+        v.chop(1);
+    return QString::fromLatin1(v).trimmed();
+}
+
+QString idKey(int vendor, int device)
+{
+    return QStringLiteral("%1 %2").arg(vendor, 4, 16, QLatin1Char('0')).arg(device, 4, 16, QLatin1Char('0'));
+}
+} // namespace
+
+SimKernel::SimKernel(const HostRoot &root)
+    : m_root(root), m_layout(std::make_unique<SimHostLayout>(root.root()))
+{
+}
+
+SimKernel::~SimKernel() = default;
+
+bool SimKernel::isSimulated(const HostRoot &root)
+{
+    return SimHostBuilder::isSimulatedRoot(root.root());
+}
+
+bool SimKernel::loadDescription()
+{
+    if (m_description)
+        return true;
+    Result<QJsonObject> json = SimHostDescription::readJsonFile(SimHostBuilder::descriptionFile(m_root.root()));
+    if (!json)
+        return false;
+    Result<SimHostDescription> d = SimHostDescription::fromJson(*json);
+    if (!d)
+        return false;
+    m_descriptionJson = *json;
+    m_description = std::move(d).value();
+    return true;
+}
+
+void SimKernel::loadState()
+{
+    const QFileInfo info(SimHostBuilder::stateFile(m_root.root()));
+    const QDateTime stamp = info.exists() ? info.lastModified() : QDateTime();
+    if (stamp.isValid() && stamp == m_stateStamp)
+        return;
+    m_stateStamp = stamp;
+    m_newIds.clear();
+    const QJsonObject o = QJsonDocument::fromJson(m_layout->readFile(QStringLiteral(".passdeck-sim/state.json"))).object();
+    m_nextGroup = o.value(QLatin1String("next_group")).toInt(0);
+    const QJsonObject ids = o.value(QLatin1String("new_ids")).toObject();
+    for (auto it = ids.begin(); it != ids.end(); ++it)
+        for (const QJsonValue &v : it.value().toArray())
+            m_newIds[it.key()].append(v.toString());
+}
+
+bool SimKernel::saveState()
+{
+    QJsonObject ids;
+    for (auto it = m_newIds.cbegin(); it != m_newIds.cend(); ++it)
+        if (!it.value().isEmpty())
+            ids.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    const QJsonObject o{{QStringLiteral("next_group"), m_nextGroup}, {QStringLiteral("new_ids"), ids}};
+    const QString tmp = QStringLiteral(".passdeck-sim/state.json.tmp");
+    if (!m_layout->writeFile(tmp, QJsonDocument(o).toJson(QJsonDocument::Compact)))
+        return false;
+    const bool ok = ::rename(m_layout->abs(tmp).constData(), m_layout->abs(QStringLiteral(".passdeck-sim/state.json")).constData()) == 0;
+    m_stateStamp = QFileInfo(SimHostBuilder::stateFile(m_root.root())).lastModified();
+    return ok;
+}
+
+QString SimKernel::sysPathOf(const QString &address) const
+{
+    const QString link = m_layout->readLink(kDevices + address);
+    if (link.isEmpty())
+        return {};
+    return QDir::cleanPath(kDevices + link);
+}
+
+QString SimKernel::currentDriver(const QString &address) const
+{
+    const QString p = sysPathOf(address);
+    return p.isEmpty() ? QString() : m_layout->linkName(p + QLatin1String("/driver"));
+}
+
+int SimKernel::groupOf(const QString &address) const
+{
+    const QString name = m_layout->linkName(sysPathOf(address) + QLatin1String("/iommu_group"));
+    bool ok = false;
+    const int g = name.toInt(&ok);
+    return ok ? g : -1;
+}
+
+std::optional<SimDeviceSpec> SimKernel::specOf(const QString &address)
+{
+    if (!loadDescription())
+        return std::nullopt;
+    if (const SimDeviceSpec *s = m_description->find(address))
+        return *s;
+    const QString path = sysPathOf(address);
+    if (path.isEmpty())
+        return std::nullopt;
+    const QString pfAddress = m_layout->linkName(path + QLatin1String("/physfn"));
+    const SimDeviceSpec *pf = m_description->find(pfAddress);
+    if (!pf || !pf->hasSriov)
+        return std::nullopt;
+    auto rid = [](const QString &a) {
+        return (a.mid(5, 2).toInt(nullptr, 16) << 8) | (a.mid(8, 2).toInt(nullptr, 16) << 3) | (a.at(11).unicode() - u'0');
+    };
+    const int index = (rid(address) - rid(pfAddress) - pf->sriov.offset) / pf->sriov.stride;
+    SimDeviceSpec vf = SimHostDescription::virtualFunction(*pf, index);
+    vf.iommuGroup = groupOf(address);
+    return vf;
+}
+
+int SimKernel::write(const QString &relativePath, const QByteArray &value)
+{
+    QString path = relativePath;
+    while (path.startsWith(u'/'))
+        path.remove(0, 1);
+    if (path.isEmpty() || path.split(u'/').contains(QStringLiteral("..")))
+        return ENOENT;
+    if (const int injected = takeFault(path))
+        return injected;
+    return dispatch(path, value);
+}
+
+int SimKernel::dispatch(const QString &path, const QByteArray &value)
+{
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    if (path == QLatin1String("sys/bus/pci/drivers_probe"))
+        return probe(trimmedValue(value));
+    if (path == QLatin1String("sys/bus/pci/drivers_autoprobe") || path == QLatin1String("sys/bus/pci/rescan")) {
+        m_layout->writeFile(path, value);
+        return 0;
+    }
+    // drivers/<D>/<file>
+    if (parts.size() == 6 && path.startsWith(kDrivers))
+        return writeDriverFile(parts[4], parts[5], value);
+    // devices/<addr>/<attr> and devices/<addr>/driver/<file>
+    if (path.startsWith(kDevices) && parts.size() >= 6) {
+        const QString &address = parts[4];
+        if (!PciAddress::isValid(address) || sysPathOf(address).isEmpty())
+            return ENOENT;
+        if (parts.size() == 6)
+            return writeDeviceAttribute(address, parts[5], value);
+        if (parts.size() == 7 && parts[5] == QLatin1String("driver")) {
+            const QString d = currentDriver(address);
+            return d.isEmpty() ? ENOENT : writeDriverFile(d, parts[6], value);
+        }
+    }
+    // The real device directory: sys/devices/.../<addr>/<attr> (or .../<addr>/driver/<file>).
+    if (path.startsWith(QLatin1String("sys/devices/")) && parts.size() >= 4) {
+        const bool viaDriver = parts.size() >= 5 && parts[parts.size() - 2] == QLatin1String("driver");
+        const QString &address = parts[parts.size() - (viaDriver ? 3 : 2)];
+        const QString dir = QStringList(parts.mid(0, parts.size() - (viaDriver ? 2 : 1))).join(u'/');
+        if (PciAddress::isValid(address) && sysPathOf(address) == dir) {
+            if (!viaDriver)
+                return writeDeviceAttribute(address, parts.last(), value);
+            const QString d = currentDriver(address);
+            return d.isEmpty() ? ENOENT : writeDriverFile(d, parts.last(), value);
+        }
+    }
+    const QFileInfo info(QString::fromLocal8Bit(m_layout->abs(path)));
+    if (!info.exists())
+        return ENOENT;
+    return info.isDir() ? EISDIR : EACCES;
+}
+
+int SimKernel::writeDeviceAttribute(const QString &address, const QString &attribute, const QByteArray &value)
+{
+    const QString file = sysPathOf(address) + u'/' + attribute;
+    if (!m_layout->exists(file))
+        return ENOENT;
+    if (attribute == QLatin1String("driver_override")) {
+        if (value.size() >= 4095) // kernel: len >= PAGE_SIZE - 1
+            return EINVAL;
+        QByteArray v = value;
+        if (const qsizetype nl = v.indexOf('\n'); nl >= 0)
+            v.truncate(nl);
+        m_layout->writeFile(file, v.isEmpty() ? QByteArray("(null)\n") : v + '\n');
+        return 0;
+    }
+    if (attribute == QLatin1String("sriov_numvfs"))
+        return setNumVfs(address, value);
+    if (attribute == QLatin1String("sriov_drivers_autoprobe")) {
+        const QString v = trimmedValue(value).toLower();
+        bool on;
+        if (v == QLatin1String("1") || v == QLatin1String("y") || v == QLatin1String("yes") || v == QLatin1String("on"))
+            on = true;
+        else if (v == QLatin1String("0") || v == QLatin1String("n") || v == QLatin1String("no") || v == QLatin1String("off"))
+            on = false;
+        else
+            return EINVAL;
+        m_layout->writeFile(file, on ? "1\n" : "0\n");
+        return 0;
+    }
+    if (attribute == QLatin1String("reset") || attribute == QLatin1String("remove") || attribute == QLatin1String("rescan"))
+        return trimmedValue(value) == QLatin1String("1") ? 0 : EINVAL; // accepted, no effect here
+    return QFileInfo(QString::fromLocal8Bit(m_layout->abs(file))).isDir() ? EISDIR : EACCES;
+}
+
+int SimKernel::writeDriverFile(const QString &driver, const QString &file, const QByteArray &value)
+{
+    if (!isValidDriverName(driver) || !m_layout->exists(kDrivers + driver + u'/' + file))
+        return ENOENT;
+    if (file == QLatin1String("bind"))
+        return bind(trimmedValue(value), driver);
+    if (file == QLatin1String("unbind"))
+        return unbind(trimmedValue(value), driver);
+    if (file == QLatin1String("new_id"))
+        return addNewId(driver, value, false);
+    if (file == QLatin1String("remove_id"))
+        return addNewId(driver, value, true);
+    return m_layout->readLink(kDrivers + driver + u'/' + file).isEmpty() ? EACCES : EISDIR;
+}
+
+bool SimKernel::matches(const QString &address, const QString &driver)
+{
+    const QByteArray override = m_layout->readFile(sysPathOf(address) + QLatin1String("/driver_override")).trimmed();
+    if (!override.isEmpty() && override != "(null)")
+        return QString::fromLatin1(override) == driver;
+    const std::optional<SimDeviceSpec> spec = specOf(address);
+    if (!spec)
+        return false;
+    loadState();
+    if (m_newIds.value(driver).contains(idKey(spec->vendor, spec->device)))
+        return true;
+    return spec->nativeDriver == driver;
+}
+
+bool SimKernel::canProbe(const QString &address, const QString &driver)
+{
+    // pci_device_can_probe(): a VF whose PF has sriov_drivers_autoprobe off only goes to the
+    // driver its driver_override names.
+    const QString path = sysPathOf(address);
+    const QString pf = m_layout->linkName(path + QLatin1String("/physfn"));
+    if (pf.isEmpty())
+        return true;
+    if (m_layout->readFile(sysPathOf(pf) + QLatin1String("/sriov_drivers_autoprobe")).trimmed() != "0")
+        return true;
+    return QString::fromLatin1(m_layout->readFile(path + QLatin1String("/driver_override")).trimmed()) == driver;
+}
+
+int SimKernel::bind(const QString &address, const QString &driver)
+{
+    if (!PciAddress::isValid(address) || sysPathOf(address).isEmpty() || !matches(address, driver))
+        return ENODEV;
+    if (!currentDriver(address).isEmpty())
+        return EBUSY;
+    if (!canProbe(address, driver))
+        return ENODEV;
+    const QString path = sysPathOf(address);
+    m_layout->bindDriver(path, address, driver);
+    if (driver == kVfio) {
+        updateVfioNode(groupOf(address));
+    } else if (const std::optional<SimDeviceSpec> spec = specOf(address); spec && spec->nativeDriver == driver) {
+        SimDeviceSpec s = *spec;
+        s.sysPath = path;
+        m_layout->attachDriverChildren(s, true);
+    }
+    return 0;
+}
+
+int SimKernel::unbind(const QString &address, const QString &driver)
+{
+    if (!PciAddress::isValid(address) || sysPathOf(address).isEmpty() || currentDriver(address) != driver)
+        return ENODEV;
+    const QString path = sysPathOf(address);
+    m_layout->unbindDriver(path, address, driver);
+    m_layout->detachDriverChildren(path);
+    if (driver == kVfio)
+        updateVfioNode(groupOf(address));
+    return 0;
+}
+
+int SimKernel::probe(const QString &address)
+{
+    if (!PciAddress::isValid(address) || sysPathOf(address).isEmpty())
+        return ENODEV;
+    if (!currentDriver(address).isEmpty())
+        return 0;
+    QStringList candidates;
+    const QByteArray override = m_layout->readFile(sysPathOf(address) + QLatin1String("/driver_override")).trimmed();
+    if (!override.isEmpty() && override != "(null)") {
+        candidates.append(QString::fromLatin1(override));
+    } else if (const std::optional<SimDeviceSpec> spec = specOf(address)) {
+        if (!spec->nativeDriver.isEmpty())
+            candidates.append(spec->nativeDriver);
+        loadState();
+        const QString key = idKey(spec->vendor, spec->device);
+        for (auto it = m_newIds.cbegin(); it != m_newIds.cend(); ++it)
+            if (it.value().contains(key) && !candidates.contains(it.key()))
+                candidates.append(it.key());
+    }
+    for (const QString &d : std::as_const(candidates))
+        if (isValidDriverName(d) && m_layout->exists(kDrivers + d) && canProbe(address, d))
+            return bind(address, d) == 0 ? 0 : 0; // a failed probe is not the writer's error
+    return 0;
+}
+
+int SimKernel::addNewId(const QString &driver, const QByteArray &value, bool remove)
+{
+    const QStringList fields = QString::fromLatin1(value).simplified().split(u' ', Qt::SkipEmptyParts);
+    if (fields.size() < 2 || fields.size() > 7)
+        return EINVAL;
+    bool okV = false, okD = false;
+    const uint vendor = QString(fields[0]).remove(QLatin1String("0x")).toUInt(&okV, 16);
+    const uint device = QString(fields[1]).remove(QLatin1String("0x")).toUInt(&okD, 16);
+    if (!okV || !okD || vendor > 0xffff || device > 0xffff)
+        return EINVAL;
+    loadState();
+    const QString key = idKey(int(vendor), int(device));
+    QStringList &ids = m_newIds[driver];
+    if (remove) {
+        if (!ids.removeOne(key))
+            return ENODEV;
+        saveState();
+        return 0;
+    }
+    if (ids.contains(key))
+        return EEXIST;
+    ids.append(key);
+    saveState();
+    // driver_attach(): every unbound device the new id matches is probed now.
+    const QStringList all = QDir(QString::fromLocal8Bit(m_layout->abs(kDevices))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    for (const QString &a : all) {
+        if (!PciAddress::isValid(a) || !currentDriver(a).isEmpty())
+            continue;
+        const std::optional<SimDeviceSpec> spec = specOf(a);
+        if (spec && spec->vendor == int(vendor) && spec->device == int(device) && matches(a, driver) && canProbe(a, driver))
+            bind(a, driver);
+    }
+    return 0;
+}
+
+int SimKernel::setNumVfs(const QString &address, const QByteArray &value)
+{
+    const QString text = trimmedValue(value);
+    bool ok = false;
+    const uint n = text.toUInt(&ok, 0);
+    if (!ok)
+        return EINVAL;
+    const QString path = sysPathOf(address);
+    const std::optional<SimDeviceSpec> pf = specOf(address);
+    if (!pf || !pf->hasSriov)
+        return EIO;
+    const int current = m_layout->readFile(path + QLatin1String("/sriov_numvfs")).trimmed().toInt();
+    if (n > 0xffff || int(n) > pf->sriov.totalVfs)
+        return ERANGE;
+    if (int(n) == current)
+        return 0;
+    if (currentDriver(address).isEmpty())
+        return ENOENT; // "no driver bound to device; cannot configure SR-IOV"
+    if (current != 0 && n != 0)
+        return EBUSY;
+    SimDeviceSpec pfHere = *pf;
+    pfHere.sysPath = path;
+    loadState();
+    if (n == 0) {
+        for (int i = current - 1; i >= 0; --i) {
+            const SimDeviceSpec vf = SimHostDescription::virtualFunction(pfHere, i);
+            const QString d = currentDriver(vf.address);
+            const int group = groupOf(vf.address);
+            if (!d.isEmpty())
+                unbind(vf.address, d);
+            if (group >= 0) {
+                const QString g = QStringLiteral("sys/kernel/iommu_groups/") + QString::number(group);
+                m_layout->remove(g + QLatin1String("/devices/") + vf.address);
+                if (QDir(QString::fromLocal8Bit(m_layout->abs(g + QLatin1String("/devices")))).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
+                    m_layout->removeTree(g);
+            }
+            m_layout->remove(kDevices + vf.address);
+            m_layout->remove(path + QLatin1String("/virtfn") + QString::number(i));
+            m_layout->removeTree(vf.sysPath);
+        }
+    } else {
+        if (!loadDescription())
+            return EIO;
+        const bool autoprobe = m_layout->readFile(path + QLatin1String("/sriov_drivers_autoprobe")).trimmed() != "0";
+        for (int i = 0; i < int(n); ++i) {
+            SimDeviceSpec vf = SimHostDescription::virtualFunction(pfHere, i);
+            vf.iommuGroup = m_description->iommu ? m_nextGroup++ : -1;
+            m_layout->writeDevice(vf);
+            if (autoprobe)
+                probe(vf.address);
+        }
+        saveState();
+    }
+    m_layout->writeFile(path + QLatin1String("/sriov_numvfs"), QByteArray::number(n) + '\n');
+    return 0;
+}
+
+void SimKernel::updateVfioNode(int group)
+{
+    if (group < 0)
+        return;
+    const QString g = QStringLiteral("sys/kernel/iommu_groups/%1/devices").arg(group);
+    bool any = false;
+    const QStringList members = QDir(QString::fromLocal8Bit(m_layout->abs(g))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    for (const QString &m : members)
+        if (currentDriver(m) == kVfio) {
+            any = true;
+            break;
+        }
+    const QString node = QStringLiteral("dev/vfio/") + QString::number(group);
+    if (any) {
+        m_layout->makeDir(QStringLiteral("dev/vfio"));
+        if (!m_layout->exists(QStringLiteral("dev/vfio/vfio")))
+            m_layout->writeFile(QStringLiteral("dev/vfio/vfio"), {});
+        if (!m_layout->exists(node))
+            m_layout->writeFile(node, {});
+    } else {
+        m_layout->remove(node);
+    }
+}
+
+} // namespace passdeck

@@ -1,0 +1,189 @@
+// SimKernel: fault injection and the simulated reboot (the write semantics are in SimKernel.cpp).
+#include "SimKernel.h"
+
+#include "PersistentConfig.h"
+#include "SimHostBuilder.h"
+#include "SimHostLayout.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QThread>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("SimKernel", s);
+}
+
+const QString kFaultFile = QStringLiteral(".passdeck-sim/faults.json");
+
+// '*' matches anything (slashes too), '?' one character; no wildcard: the exact path.
+bool wildcardMatch(const QString &pattern, const QString &path)
+{
+    QString p = pattern;
+    while (p.startsWith(u'/'))
+        p.remove(0, 1);
+    if (!p.contains(u'*') && !p.contains(u'?'))
+        return p == path;
+    QString re;
+    for (QChar c : std::as_const(p))
+        re += c == u'*' ? QStringLiteral(".*") : c == u'?' ? QStringLiteral(".") : QRegularExpression::escape(QString(c));
+    return QRegularExpression(QRegularExpression::anchoredPattern(re)).match(path).hasMatch();
+}
+} // namespace
+
+void SimKernel::failNextWrite(const QString &pattern, int errnum, int count)
+{
+    m_faults.append({pattern, errnum, count});
+}
+
+void SimKernel::loadFaultFile(QList<Fault> *faults, int *delay) const
+{
+    faults->clear();
+    *delay = 0;
+    if (!m_layout->exists(kFaultFile))
+        return;
+    const QJsonObject o = QJsonDocument::fromJson(m_layout->readFile(kFaultFile)).object();
+    *delay = o.value(QLatin1String("delay_ms")).toInt(0);
+    for (const QJsonValue &v : o.value(QLatin1String("faults")).toArray()) {
+        const QJsonObject f = v.toObject();
+        faults->append({f.value(QLatin1String("pattern")).toString(), f.value(QLatin1String("errno")).toInt(),
+                        f.value(QLatin1String("count")).toInt(1)});
+    }
+}
+
+Status SimKernel::saveFaultFile(const QList<Fault> &faults, int delay) const
+{
+    if (faults.isEmpty() && delay <= 0) {
+        m_layout->remove(kFaultFile);
+        return {};
+    }
+    QJsonArray arr;
+    for (const Fault &f : faults)
+        arr.append(QJsonObject{{QStringLiteral("pattern"), f.pattern}, {QStringLiteral("errno"), f.errnum},
+                               {QStringLiteral("count"), f.count}});
+    const QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("faults"), arr}, {QStringLiteral("delay_ms"), delay}})
+                                 .toJson(QJsonDocument::Indented);
+    const QString tmp = kFaultFile + QLatin1String(".tmp");
+    if (!m_layout->writeFile(tmp, bytes)
+        || ::rename(m_layout->abs(tmp).constData(), m_layout->abs(kFaultFile).constData()) != 0)
+        return Error::make(QStringLiteral("sim-fault-file"), tr("Cannot write %1").arg(m_root.path(kFaultFile)),
+                           QString::fromLocal8Bit(strerror(errno)), tr("Check that the simulated root is writable."));
+    return {};
+}
+
+Status SimKernel::injectFault(const QString &pattern, int errnum, int count)
+{
+    QList<Fault> faults;
+    int delay = 0;
+    loadFaultFile(&faults, &delay);
+    faults.append({pattern, errnum, count});
+    return saveFaultFile(faults, delay);
+}
+
+Status SimKernel::setWriteDelay(int milliseconds)
+{
+    QList<Fault> faults;
+    int delay = 0;
+    loadFaultFile(&faults, &delay);
+    return saveFaultFile(faults, milliseconds);
+}
+
+Status SimKernel::clearFaults()
+{
+    m_faults.clear();
+    return saveFaultFile({}, 0);
+}
+
+int SimKernel::takeFault(const QString &path)
+{
+    for (qsizetype i = 0; i < m_faults.size(); ++i) {
+        if (!wildcardMatch(m_faults[i].pattern, path))
+            continue;
+        const int err = m_faults[i].errnum;
+        if (--m_faults[i].count <= 0)
+            m_faults.removeAt(i);
+        return err;
+    }
+    if (!m_layout->exists(kFaultFile)) // one lstat per write when nothing is injected
+        return 0;
+    QList<Fault> faults;
+    int delay = 0;
+    loadFaultFile(&faults, &delay);
+    if (delay > 0)
+        QThread::msleep(ulong(delay));
+    for (qsizetype i = 0; i < faults.size(); ++i) {
+        if (!wildcardMatch(faults[i].pattern, path))
+            continue;
+        const int err = faults[i].errnum;
+        if (--faults[i].count <= 0)
+            faults.removeAt(i);
+        (void)saveFaultFile(faults, delay);
+        return err;
+    }
+    return 0;
+}
+
+Status SimKernel::reboot()
+{
+    if (!loadDescription())
+        return Error::make(QStringLiteral("sim-not-simulated"), tr("Cannot reboot %1").arg(m_root.root()),
+                           tr("it is not a simulated node (or its description is damaged)"),
+                           tr("Passdeck only reboots simulated nodes; reboot a real host yourself."));
+    Result<QMap<QString, QString>> overrides = PersistentConfig(m_root).overrides();
+    if (!overrides)
+        return overrides.error();
+    SimBootOptions boot;
+    boot.overrides = *overrides;
+    // modules-load.d: any *.conf naming vfio-pci loads it at boot.
+    const QDir modules(m_root.path(QStringLiteral("etc/modules-load.d")));
+    for (const QString &conf : modules.entryList({QStringLiteral("*.conf")}, QDir::Files)) {
+        QFile f(modules.filePath(conf));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : f.readAll().split('\n'))
+            if (line.trimmed() == "vfio-pci" || line.trimmed() == "vfio_pci")
+                boot.loadVfioPci = true;
+    }
+    const QString tmp = m_root.path(QStringLiteral(".passdeck-sim/boot-") + QString::number(::getpid()));
+    QDir(tmp).removeRecursively();
+    if (!QDir().mkpath(tmp))
+        return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
+                           tr("cannot create %1").arg(tmp), tr("Check that the simulated root is writable."));
+    Result<int> next = SimHostBuilder::writeTree(*m_description, m_descriptionJson, tmp, boot);
+    if (!next) {
+        QDir(tmp).removeRecursively();
+        return next.error();
+    }
+    // Swap the boot's sys/, dev/ and proc/ in; etc/ and anything else under the root stay.
+    for (const char *dir : {"sys", "dev", "proc"}) {
+        const QString name = QLatin1String(dir);
+        const QString old = tmp + QLatin1String("/old-") + name;
+        const QByteArray live = QFile::encodeName(m_root.path(name));
+        if (QFileInfo::exists(m_root.path(name)) && std::rename(live.constData(), QFile::encodeName(old).constData()) != 0)
+            return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
+                               tr("cannot move %1 aside: %2").arg(name, QString::fromLocal8Bit(strerror(errno))), {});
+        if (std::rename(QFile::encodeName(tmp + u'/' + name).constData(), live.constData()) != 0)
+            return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
+                               tr("cannot move the new %1 in place: %2").arg(name, QString::fromLocal8Bit(strerror(errno))), {});
+    }
+    std::rename(QFile::encodeName(tmp + QLatin1String("/.passdeck-sim/state.json")).constData(),
+                QFile::encodeName(SimHostBuilder::stateFile(m_root.root())).constData());
+    QDir(tmp).removeRecursively();
+    m_newIds.clear();
+    m_nextGroup = *next;
+    m_stateStamp = {};
+    return {};
+}
+
+} // namespace passdeck
