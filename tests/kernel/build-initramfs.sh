@@ -86,6 +86,8 @@ if [ "$CLI" != none ]; then
         echo "build-initramfs: warning: $CLI links Qt Gui/Widgets (the CLI should not)" >&2
     fi
     copy_with_libs "$CLI" /usr/bin/passdeck-cli
+    # debug info only makes the image (and the guest's unpacking under TCG) slower
+    if command -v strip >/dev/null 2>&1; then strip --strip-debug "$STAGE/usr/bin/passdeck-cli" || true; fi
     # Qt plugins: only the sqlite sql driver (Qt Core + Qt Sql at most)
     qtplugins=$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt6/plugins)
     [ -d "$qtplugins" ] || qtplugins=/usr/lib/x86_64-linux-gnu/qt6/plugins
