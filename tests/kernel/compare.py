@@ -374,8 +374,6 @@ def diff(a, b, path=""):
 def machine(R):
     """The QEMU machine as a simulated-node description (backend/SimHostDescription, flat form)."""
     inv = R["inventory"]["facts"]
-    vf = R["sriov-enable"]["facts"]
-
     def hx(v, digits):
         n = hexnum(v)
         return None if n is None else f"{n:0{digits}x}"
@@ -405,11 +403,12 @@ def machine(R):
         if d.get("nvme"):
             e["nvme"] = {"controller": d["nvme"], "namespaces": []}
         if d.get("sriov_totalvfs"):
-            vfs = vf.get("virtfns", [])
             e["sriov"] = {"totalvfs": d["sriov_totalvfs"], "numvfs": d.get("sriov_numvfs") or 0,
                           "vf_device": hx(d.get("sriov_vf_device"), 4), "offset": d.get("sriov_offset"),
                           "stride": d.get("sriov_stride"),
-                          "vf_driver": vf["vfs"][vfs[0]]["driver"] if vfs and vf["vfs"][vfs[0]]["driver"] else None,
+                          # the VFs match the PF's driver (QEMU's nvme VF has the PF's ids); the
+                          # scenario enables them without autoprobe, so they start driverless
+                          "vf_driver": d.get("driver"),
                           "autoprobe": True}
             if e["sriov"]["vf_driver"] is None:
                 del e["sriov"]["vf_driver"]
