@@ -163,12 +163,11 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
     for (const PciDevice &d : snapshot.devices) {
         const auto it = known.constFind(d.address);
         if (it == known.cend()) {
-            insert.raw().bindValue(0, node.id);
             const QVariantList values = {node.id, d.address, d.vendorId, d.deviceId, d.subsystemVendorId, d.subsystemDeviceId,
                                          d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
                                          d.numaNode, d.isBridge ? 1 : 0, hostUseOf(d)};
             for (int i = 0; i < values.size(); ++i)
-                insert.raw().bindValue(i, values.at(i));
+                insert.bindAt(i, values.at(i));
             if (Status s = insert.exec(what); !s)
                 return s.error();
             ++report.added;
@@ -181,7 +180,7 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
         const QVariantList values = {d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
                                      d.numaNode, hostUseOf(d), changed ? 1 : 0, it->id};
         for (int i = 0; i < values.size(); ++i)
-            update.raw().bindValue(i, values.at(i));
+            update.bindAt(i, values.at(i));
         if (Status s = update.exec(what); !s)
             return s.error();
         ++report.updated;

@@ -11,9 +11,22 @@ StoreQuery::StoreQuery(const QSqlDatabase &db, const QString &sql)
     m_prepared = m_query.prepare(sql);
 }
 
+static QVariant normalized(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QString && value.toString().isNull())
+        return QString(QLatin1String(""));
+    return value;
+}
+
 StoreQuery &StoreQuery::bind(const QVariant &value)
 {
-    m_query.addBindValue(value);
+    m_query.addBindValue(normalized(value));
+    return *this;
+}
+
+StoreQuery &StoreQuery::bindAt(int index, const QVariant &value)
+{
+    m_query.bindValue(index, normalized(value));
     return *this;
 }
 

@@ -16,7 +16,10 @@ class StoreQuery
 public:
     StoreQuery(const QSqlDatabase &db, const QString &sql);
 
+    // A null QString is bound as '' (the schema's text columns are NOT NULL); a null value of
+    // another type binds SQL NULL.
     StoreQuery &bind(const QVariant &value);
+    StoreQuery &bindAt(int index, const QVariant &value);
     // Runs the statement; `what` says what the caller was doing ("Recording the resource rule").
     Status exec(const QString &what);
     bool next() { return m_query.next(); }

@@ -67,7 +67,6 @@ std::vector<SysfsReader::Entry> SysfsReader::Dir::entries()
     if (!m_dir)
         return result;
     DIR *dir = static_cast<DIR *>(m_dir);
-    ::rewinddir(dir);
     while (const dirent *e = ::readdir(dir)) {
         if (e->d_name[0] == '.')
             continue;

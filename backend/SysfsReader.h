@@ -35,7 +35,8 @@ public:
         bool openAt(int parentFd, const char *name);
         bool isOpen() const { return m_dir != nullptr; }
         int fd() const;
-        // All entries except "." and ".." (and other dot names), in directory order.
+        // All entries except "." and ".." (and other dot names), in directory order. Reads the
+        // directory once: call it once per open().
         std::vector<Entry> entries();
 
     private:

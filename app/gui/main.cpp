@@ -1,6 +1,12 @@
+#include "DemoEnvironment.h"
+#include "DomainService.h"
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+
+using namespace passdeck;
 
 int main(int argc, char *argv[])
 {
@@ -8,7 +14,40 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("passdeck"));
     QApplication::setOrganizationName(QStringLiteral("passdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Passdeck"));
-    passdeck::MainWindow window;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Give VMs and tenants PCI devices through VFIO."));
+    parser.addHelpOption();
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main", "Open the demo environment (two simulated nodes)."));
+    const QCommandLineOption demoDir(QStringLiteral("demo-dir"),
+                                     QApplication::translate("main", "Where the demo environment lives (implies --demo)."),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption reset(QStringLiteral("reset-demo"),
+                                   QApplication::translate("main", "Start the demo environment over (implies --demo)."));
+    const QCommandLineOption db(QStringLiteral("db"), QApplication::translate("main", "The state store to open."),
+                                QStringLiteral("PATH"));
+    const QCommandLineOption pciIds(QStringLiteral("pci-ids"),
+                                   QApplication::translate("main", "pci.ids for device names."), QStringLiteral("FILE"));
+    parser.addOptions({demo, demoDir, reset, db, pciIds});
+    parser.process(app);
+
+    ServiceOptions options;
+    options.pciIdsPath = parser.value(pciIds);
+    Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
+        if (parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)) {
+            const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
+            return DemoEnvironment::open(dir, parser.isSet(reset), options);
+        }
+        return DomainService::open(parser.value(db), options);
+    }();
+    if (!service) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Passdeck cannot start"), service.error().message());
+        return 1;
+    }
+
+    MainWindow window(**service);
+    window.setPciIdsPath(options.pciIdsPath);
     window.show();
     return app.exec();
 }

@@ -1,0 +1,348 @@
+// passdeck-cli plan | bind | unbind | sriov | sysfs-write: the binding engine from the shell.
+// The JSON shapes here are a contract (tests/kernel relies on them): see docs/binding.md.
+#include "CliContext.h"
+
+#include "BindPlanner.h"
+#include "Binder.h"
+#include "LocalNode.h"
+#include "RealSysfsWriter.h"
+#include "SysfsWriter.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace passdeck::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("BindCommands", text);
+}
+
+QString severityName(Severity s)
+{
+    switch (s) {
+    case Severity::Blocker: return QStringLiteral("blocker");
+    case Severity::Warning: return QStringLiteral("warning");
+    case Severity::Info: return QStringLiteral("info");
+    }
+    return {};
+}
+
+QJsonArray stringsJson(const QStringList &list)
+{
+    return QJsonArray::fromStringList(list);
+}
+
+QJsonArray findingsJson(const QList<Finding> &findings)
+{
+    QJsonArray out;
+    for (const Finding &f : findings)
+        out.append(QJsonObject{{QStringLiteral("severity"), severityName(f.severity)},
+                               {QStringLiteral("code"), f.code},
+                               {QStringLiteral("device"), f.device},
+                               {QStringLiteral("message"), f.message},
+                               {QStringLiteral("forcible"), f.forcible}});
+    return out;
+}
+
+QJsonObject planJson(const BindPlan &plan)
+{
+    QJsonArray writes;
+    for (const PlannedWrite &w : plan.writes)
+        writes.append(QJsonObject{{QStringLiteral("device"), w.device},
+                                  {QStringLiteral("path"), w.path},
+                                  {QStringLiteral("value"), QString::fromUtf8(w.value)},
+                                  {QStringLiteral("step"), w.step}});
+    return QJsonObject{{QStringLiteral("target"), BindPlanner::targetName(plan.target)},
+                       {QStringLiteral("devices"), stringsJson(plan.devices)},
+                       {QStringLiteral("added"), stringsJson(plan.added)},
+                       {QStringLiteral("writes"), writes},
+                       {QStringLiteral("findings"), findingsJson(plan.findings)}};
+}
+
+QJsonValue errorJson(const Error &e)
+{
+    return QJsonObject{{QStringLiteral("code"), e.code},
+                       {QStringLiteral("device"), e.device},
+                       {QStringLiteral("step"), e.step},
+                       {QStringLiteral("errno"), e.errnum},
+                       {QStringLiteral("errno_name"), e.errnum ? QJsonValue(errnoName(e.errnum)) : QJsonValue()},
+                       {QStringLiteral("message"), e.message()}};
+}
+
+QString shownValue(const QByteArray &value)
+{
+    if (value == "\n")
+        return QStringLiteral("\"\\n\"");
+    return u'"' + QString::fromUtf8(value) + u'"';
+}
+
+void printFindings(QTextStream &o, const QList<Finding> &findings)
+{
+    if (findings.isEmpty()) {
+        o << tr("Findings: none") << "\n";
+        return;
+    }
+    o << tr("Findings:") << "\n";
+    for (const Finding &f : findings) {
+        o << "  [" << severityName(f.severity) << "] " << f.message;
+        if (f.severity == Severity::Blocker)
+            o << (f.forcible ? tr(" (can be forced with --force)") : tr(" (cannot be forced)"));
+        o << "\n";
+    }
+}
+
+void printPlan(QTextStream &o, const BindPlan &plan)
+{
+    const QString target = BindPlanner::targetName(plan.target);
+    o << tr("Plan: move %1 device(s) to %2").arg(plan.devices.size()).arg(target) << "\n";
+    for (const QString &d : plan.devices) {
+        const QString from = plan.originalDrivers.value(d);
+        o << "  " << d << "  " << (from.isEmpty() ? tr("(no driver)") : from) << " -> " << target;
+        if (plan.added.contains(d))
+            o << tr("  (comes along: same IOMMU group)");
+        o << "\n";
+    }
+    if (plan.writes.isEmpty()) {
+        o << tr("Writes: none") << "\n";
+    } else {
+        o << tr("Writes:") << "\n";
+        int n = 0;
+        for (const PlannedWrite &w : plan.writes)
+            o << QStringLiteral("  %1. %2 %3 <- %4").arg(++n).arg(w.step, -8).arg(w.path, shownValue(w.value)) << "\n";
+    }
+    printFindings(o, plan.findings);
+}
+
+// The addresses are what is left of the arguments; an unknown option is bad usage.
+bool takeAddresses(CliContext &ctx, QStringList *addresses, int *exitCode)
+{
+    if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty()) {
+        *exitCode = ctx.usage(tr("unknown option '%1' for %2").arg(unknown, ctx.command));
+        return false;
+    }
+    if (ctx.args.isEmpty()) {
+        *exitCode = ctx.usage(tr("%1 needs at least one device address (e.g. 0000:01:00.0)").arg(ctx.command));
+        return false;
+    }
+    for (const QString &a : std::as_const(ctx.args)) {
+        if (!PciAddress::isValid(a)) {
+            *exitCode = ctx.usage(PciAddress::parse(a).error().message());
+            return false;
+        }
+    }
+    *addresses = ctx.args;
+    return true;
+}
+
+Result<std::unique_ptr<LocalNode>> openNode(CliContext &ctx)
+{
+    InventoryOptions options;
+    options.pciIdsPath = ctx.pciIds;
+    return LocalNode::open(ctx.hostRoot, ctx.simulate, options);
+}
+
+int runPlan(CliContext &ctx)
+{
+    QString targetText = QStringLiteral("vfio-pci");
+    bool missing = false;
+    ctx.takeOption(QStringLiteral("--target"), &targetText, &missing);
+    if (missing)
+        return ctx.usage(tr("--target needs vfio-pci or host"));
+    if (targetText != QLatin1String("vfio-pci") && targetText != QLatin1String("host"))
+        return ctx.usage(tr("unknown target '%1': use vfio-pci or host").arg(targetText.left(64)));
+    const BindTarget target = targetText == QLatin1String("host") ? BindTarget::Host : BindTarget::VfioPci;
+    QStringList addresses;
+    int code = 0;
+    if (!takeAddresses(ctx, &addresses, &code))
+        return code;
+    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    if (!node)
+        return ctx.fail(node.error());
+    Binder binder(*node.value());
+    Result<BindPlan> plan = binder.plan(addresses, target);
+    if (!plan)
+        return ctx.fail(plan.error());
+    if (ctx.json)
+        ctx.printJson(planJson(plan.value()));
+    else
+        printPlan(ctx.out(), plan.value());
+    ctx.out().flush();
+    return ExitOk;
+}
+
+int runMove(CliContext &ctx, BindTarget target)
+{
+    ApplyOptions options;
+    options.force = ctx.takeFlag(QStringLiteral("--force"));
+    options.nextBoot = ctx.takeFlag(QStringLiteral("--next-boot"));
+    QStringList addresses;
+    int code = 0;
+    if (!takeAddresses(ctx, &addresses, &code))
+        return code;
+    Result<std::unique_ptr<LocalNode>> opened = openNode(ctx);
+    if (!opened)
+        return ctx.fail(opened.error());
+    LocalNode &node = *opened.value();
+    Binder binder(node);
+
+    QJsonObject json{{QStringLiteral("ok"), false},
+                     {QStringLiteral("target"), BindPlanner::targetName(target)},
+                     {QStringLiteral("devices"), QJsonArray()},
+                     {QStringLiteral("reboot_required"), false},
+                     {QStringLiteral("reboot_devices"), QJsonArray()},
+                     {QStringLiteral("findings"), QJsonArray()},
+                     {QStringLiteral("error"), QJsonValue()}};
+    auto failWith = [&](const Error &e, const BindPlan *plan) {
+        if (ctx.json) {
+            if (plan) {
+                QJsonArray devices;
+                for (const QString &d : plan->devices)
+                    devices.append(QJsonObject{{QStringLiteral("address"), d},
+                                               {QStringLiteral("original_driver"), plan->originalDrivers.value(d)},
+                                               {QStringLiteral("driver"), node.readLinkName(bindpaths::driverLink(PciAddress::parse(d).value()))}});
+                json[QStringLiteral("devices")] = devices;
+                json[QStringLiteral("findings")] = findingsJson(plan->findings);
+            }
+            json[QStringLiteral("error")] = errorJson(e);
+            ctx.printJson(json);
+        }
+        return ctx.fail(e);
+    };
+
+    Result<BindPlan> plan = binder.plan(addresses, target);
+    if (!plan)
+        return failWith(plan.error(), nullptr);
+    if (!ctx.json)
+        printPlan(ctx.out(), plan.value());
+    ctx.out().flush();
+
+    int lastPercent = -1;
+    if (!ctx.json && plan->writes.size() > 50)
+        options.progress = [&](int done, int total, const QString &) {
+            const int percent = total ? done * 100 / total : 100;
+            if (percent / 10 != lastPercent / 10) {
+                lastPercent = percent;
+                ctx.err() << tr("progress: %1%").arg(percent) << "\n";
+                ctx.err().flush();
+            }
+        };
+    Result<ApplyResult> applied = binder.apply(plan.value(), options);
+    if (!applied)
+        return failWith(applied.error(), &plan.value());
+
+    const ApplyResult &r = applied.value();
+    if (ctx.json) {
+        QJsonArray devices;
+        for (const DeviceOutcome &d : r.devices)
+            devices.append(QJsonObject{{QStringLiteral("address"), d.address},
+                                       {QStringLiteral("original_driver"), d.originalDriver},
+                                       {QStringLiteral("driver"), d.driver}});
+        json[QStringLiteral("ok")] = true;
+        json[QStringLiteral("devices")] = devices;
+        json[QStringLiteral("reboot_required")] = r.rebootRequired;
+        json[QStringLiteral("reboot_devices")] = stringsJson(r.rebootDevices);
+        json[QStringLiteral("findings")] = findingsJson(r.findings);
+        ctx.printJson(json);
+        return ExitOk;
+    }
+    QTextStream &o = ctx.out();
+    o << tr("Outcome:") << "\n";
+    for (const DeviceOutcome &d : r.devices)
+        o << "  " << d.address << "  " << (d.originalDriver.isEmpty() ? tr("(no driver)") : d.originalDriver) << " -> "
+          << (d.driver.isEmpty() ? tr("(no driver)") : d.driver) << "\n";
+    if (r.rebootRequired)
+        o << tr("Reboot required: the persistent configuration is written; %1 move(s) at the next boot of this node "
+                "(use maintenance mode before rebooting).").arg(r.rebootDevices.join(QLatin1String(", "))) << "\n";
+    o.flush();
+    return ExitOk;
+}
+
+int runSriov(CliContext &ctx)
+{
+    QString vfsText;
+    bool missing = false;
+    const bool given = ctx.takeOption(QStringLiteral("--vfs"), &vfsText, &missing);
+    const bool noAutoprobe = ctx.takeFlag(QStringLiteral("--no-autoprobe"));
+    if (!given || missing)
+        return ctx.usage(tr("sriov needs --vfs N"));
+    bool isNumber = false;
+    const int count = vfsText.toInt(&isNumber);
+    if (!isNumber || count < 0)
+        return ctx.usage(tr("--vfs needs a number of VFs (0 or more), not '%1'").arg(vfsText.left(32)));
+    if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
+        return ctx.usage(tr("unknown option '%1' for sriov").arg(unknown));
+    if (ctx.args.size() != 1)
+        return ctx.usage(tr("sriov needs exactly one PF address"));
+    const QString pf = ctx.args.first();
+    if (!PciAddress::isValid(pf))
+        return ctx.usage(PciAddress::parse(pf).error().message());
+    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    if (!node)
+        return ctx.fail(node.error());
+    Binder binder(*node.value());
+    Result<QStringList> vfs = binder.setVfCount(pf, count, !noAutoprobe);
+    const QStringList now = vfs ? vfs.value() : binder.virtualFunctions(pf).ok() ? binder.virtualFunctions(pf).value() : QStringList();
+    if (ctx.json)
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), vfs.ok()},
+                                  {QStringLiteral("address"), pf},
+                                  {QStringLiteral("numvfs"), int(now.size())},
+                                  {QStringLiteral("vfs"), stringsJson(now)},
+                                  {QStringLiteral("error"), vfs ? QJsonValue() : errorJson(vfs.error())}});
+    if (!vfs)
+        return ctx.fail(vfs.error());
+    if (!ctx.json) {
+        ctx.out() << tr("%1 has %2 VF(s)").arg(pf).arg(now.size()) << (now.isEmpty() ? QString() : QStringLiteral(": ") + now.join(QLatin1String(", "))) << "\n";
+        ctx.out().flush();
+    }
+    return ExitOk;
+}
+
+int runSysfsWrite(CliContext &ctx)
+{
+    if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
+        return ctx.usage(tr("unknown option '%1' for sysfs-write").arg(unknown));
+    if (ctx.args.size() != 2)
+        return ctx.usage(tr("sysfs-write needs PATH VALUE"));
+    const QString path = ctx.args.at(0);
+    const QByteArray value = ctx.args.at(1).toUtf8();
+    if (!RealSysfsWriter::isSafeRelativePath(path) || !path.startsWith(QLatin1String("sys/bus/pci/")))
+        return ctx.usage(tr("sysfs-write only writes under sys/bus/pci/, with a path relative to the host root and "
+                            "without \".\" or \"..\" components: '%1'").arg(path.left(128)));
+    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    if (!node)
+        return ctx.fail(node.error());
+    const int e = node.value()->writer().write(path, value);
+    if (ctx.json) {
+        ctx.printJson(QJsonObject{{QStringLiteral("path"), path},
+                                  {QStringLiteral("value"), QString::fromUtf8(value)},
+                                  {QStringLiteral("errno"), e},
+                                  {QStringLiteral("errno_name"), e ? QJsonValue(errnoName(e)) : QJsonValue()}});
+    } else {
+        if (e == 0)
+            ctx.out() << tr("%1: written, errno 0").arg(path) << "\n";
+        else
+            ctx.out() << tr("%1: errno %2 (%3): %4").arg(path).arg(e).arg(errnoName(e), RealSysfsWriter::errnoMeaning(path, e)) << "\n";
+        ctx.out().flush();
+    }
+    // It reports, it does not judge: the errno is the answer.
+    return ExitOk;
+}
+
+const bool registered = [] {
+    CliRegistry::add({QStringLiteral("plan"), QStringLiteral("plan ADDR... [--target vfio-pci|host] [--json]   dry run: writes and impact check"), runPlan});
+    CliRegistry::add({QStringLiteral("bind"), QStringLiteral("bind ADDR... [--force] [--next-boot] [--json]   move devices to vfio-pci"),
+                      [](CliContext &ctx) { return runMove(ctx, BindTarget::VfioPci); }});
+    CliRegistry::add({QStringLiteral("unbind"), QStringLiteral("unbind ADDR... [--force] [--next-boot] [--json]   move devices back to their host driver"),
+                      [](CliContext &ctx) { return runMove(ctx, BindTarget::Host); }});
+    CliRegistry::add({QStringLiteral("sriov"), QStringLiteral("sriov ADDR --vfs N [--no-autoprobe] [--json]   set a PF's VF count"), runSriov});
+    CliRegistry::add({QStringLiteral("sysfs-write"), QStringLiteral("sysfs-write PATH VALUE [--json]   one diagnostic write under sys/bus/pci, prints the errno"), runSysfsWrite});
+    return true;
+}();
+
+} // namespace
+
+} // namespace passdeck::cli

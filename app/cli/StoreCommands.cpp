@@ -1,0 +1,472 @@
+// Store commands, part 1: nodes, groups, make/remove resource (DESIGN.md flow 1.1).
+#include "StoreCommands.h"
+
+#include "PciAddress.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+namespace passdeck::cli {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StoreCommands", text);
+}
+} // namespace
+
+std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode)
+{
+    ServiceOptions options;
+    options.pciIdsPath = ctx.pciIds;
+    auto service = DomainService::open(ctx.dbPath, options);
+    if (!service) {
+        *exitCode = ctx.fail(service.error());
+        return nullptr;
+    }
+    return std::move(service.value());
+}
+
+bool parseCount(CliContext &ctx, const QString &text, int *count, int *exitCode)
+{
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok) {
+        *exitCode = ctx.usage(tr("--count needs a whole number, not '%1'").arg(text));
+        return false;
+    }
+    *count = v; // 0 and negatives are refused by the service (with the audit entry)
+    return true;
+}
+
+int rejectLeftovers(CliContext &ctx, int maxPositional)
+{
+    const QString unknown = ctx.firstUnknownOption();
+    if (!unknown.isEmpty())
+        return ctx.usage(tr("unknown option '%1' for '%2'").arg(unknown, ctx.command));
+    if (ctx.args.size() > maxPositional)
+        return ctx.usage(tr("unexpected argument '%1'").arg(ctx.args.at(maxPositional)));
+    return ExitOk;
+}
+
+QJsonObject toJson(const NodeInfo &n)
+{
+    return {{QStringLiteral("id"), n.id}, {QStringLiteral("name"), n.name}, {QStringLiteral("hostRoot"), n.hostRoot},
+            {QStringLiteral("simulated"), n.simulated}, {QStringLiteral("maintenance"), n.maintenance},
+            {QStringLiteral("rebootRequired"), n.rebootRequired},
+            {QStringLiteral("rebootDevices"), QJsonArray::fromStringList(n.rebootDevices)},
+            {QStringLiteral("devices"), n.deviceCount}, {QStringLiteral("flaggedDevices"), n.flaggedDevices}};
+}
+
+QJsonObject toJson(const DeviceRecord &d)
+{
+    return {{QStringLiteral("id"), d.id}, {QStringLiteral("node"), d.nodeName}, {QStringLiteral("address"), d.address},
+            {QStringLiteral("vendorId"), d.vendorId}, {QStringLiteral("deviceId"), d.deviceId},
+            {QStringLiteral("name"), d.deviceName}, {QStringLiteral("driver"), d.driver},
+            {QStringLiteral("iommuGroup"), d.iommuGroup}, {QStringLiteral("bridge"), d.isBridge},
+            {QStringLiteral("present"), d.present}, {QStringLiteral("idsChanged"), d.idsChanged},
+            {QStringLiteral("rebootPending"), d.rebootPending}, {QStringLiteral("status"), deviceStatusName(d.status)},
+            {QStringLiteral("group"), d.groupName}, {QStringLiteral("consumer"), d.consumer}};
+}
+
+QJsonObject toJson(const ResourceGroup &g)
+{
+    return {{QStringLiteral("id"), g.id}, {QStringLiteral("name"), g.name}, {QStringLiteral("type"), g.type},
+            {QStringLiteral("description"), g.description}, {QStringLiteral("class"), groupClassName(g.groupClass)},
+            {QStringLiteral("owner"), g.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant")},
+            {QStringLiteral("tenant"), g.tenantName}, {QStringLiteral("tenantNode"), g.tenantNodeName},
+            {QStringLiteral("total"), g.total}, {QStringLiteral("free"), g.free}, {QStringLiteral("inUse"), g.inUse},
+            {QStringLiteral("tenantReserved"), g.tenantReserved}, {QStringLiteral("machineDevices"), g.machineDevices}};
+}
+
+QJsonObject toJson(const Vm &v)
+{
+    return {{QStringLiteral("id"), v.id}, {QStringLiteral("name"), v.name}, {QStringLiteral("node"), v.nodeName},
+            {QStringLiteral("owner"), v.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant")},
+            {QStringLiteral("tenant"), v.tenantName}, {QStringLiteral("tenantNode"), v.tenantNodeName},
+            {QStringLiteral("power"), v.power == PowerState::On ? QStringLiteral("on") : QStringLiteral("off")},
+            {QStringLiteral("restartNeeded"), v.restartNeeded}, {QStringLiteral("machineDevices"), v.machineDeviceCount},
+            {QStringLiteral("allocatedDevices"), v.allocatedDeviceCount}};
+}
+
+QJsonObject toJson(const MachineDevice &m)
+{
+    QJsonArray allocated;
+    for (const AllocatedDevice &a : m.allocated)
+        allocated.append(QJsonObject{{QStringLiteral("node"), a.nodeName}, {QStringLiteral("address"), a.address},
+                                     {QStringLiteral("driver"), a.driver}});
+    return {{QStringLiteral("id"), m.id}, {QStringLiteral("vm"), m.vmName}, {QStringLiteral("name"), m.name},
+            {QStringLiteral("type"), m.type}, {QStringLiteral("description"), m.description},
+            {QStringLiteral("group"), m.groupName}, {QStringLiteral("count"), m.count}, {QStringLiteral("allocated"), allocated}};
+}
+
+QJsonObject toJson(const Tenant &t)
+{
+    return {{QStringLiteral("id"), t.id}, {QStringLiteral("name"), t.name}, {QStringLiteral("description"), t.description},
+            {QStringLiteral("nodes"), t.nodeCount}, {QStringLiteral("groups"), t.groupCount}, {QStringLiteral("vms"), t.vmCount},
+            {QStringLiteral("reservedDevices"), t.reservedDevices}};
+}
+
+QJsonObject toJson(const TenantNode &t)
+{
+    return {{QStringLiteral("id"), t.id}, {QStringLiteral("tenant"), t.tenantName}, {QStringLiteral("name"), t.name},
+            {QStringLiteral("node"), t.nodeName}, {QStringLiteral("reservedDevices"), t.reservedDevices},
+            {QStringLiteral("groups"), t.groupCount}};
+}
+
+QJsonObject toJson(const AuditEntry &e)
+{
+    return {{QStringLiteral("id"), e.id}, {QStringLiteral("at"), e.at.toString(Qt::ISODateWithMs)}, {QStringLiteral("user"), e.user},
+            {QStringLiteral("action"), e.action}, {QStringLiteral("subject"), e.subject},
+            {QStringLiteral("result"), auditResultName(e.result)}, {QStringLiteral("detail"), e.detail}};
+}
+
+namespace {
+
+int runNodes(CliContext &ctx)
+{
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto nodes = service->nodes();
+    if (!nodes)
+        return ctx.fail(nodes.error());
+    if (ctx.json) {
+        QJsonArray a;
+        for (const NodeInfo &n : *nodes)
+            a.append(toJson(n));
+        ctx.printJson(a);
+        return ExitOk;
+    }
+    for (const NodeInfo &n : *nodes) {
+        ctx.out() << n.name << "\t" << n.hostRoot << (n.simulated ? "\tsimulated" : "\treal") << "\t" << n.deviceCount << " devices";
+        if (n.maintenance)
+            ctx.out() << "\tmaintenance";
+        if (n.rebootRequired)
+            ctx.out() << "\treboot required: " << n.rebootDevices.join(QLatin1String(", "));
+        ctx.out() << "\n";
+    }
+    ctx.out().flush();
+    return ExitOk;
+}
+
+void printReport(CliContext &ctx, const RefreshReport &r)
+{
+    if (ctx.json) {
+        QJsonObject o = toJson(r.node);
+        o.insert(QStringLiteral("added"), r.added);
+        o.insert(QStringLiteral("updated"), r.updated);
+        o.insert(QStringLiteral("vanished"), QJsonArray::fromStringList(r.vanished));
+        o.insert(QStringLiteral("idsChanged"), QJsonArray::fromStringList(r.idsChanged));
+        o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings));
+        ctx.printJson(o);
+        return;
+    }
+    ctx.out() << tr("Node '%1': %2 new, %3 updated device(s).").arg(r.node.name).arg(r.added).arg(r.updated) << "\n";
+    if (!r.vanished.isEmpty())
+        ctx.out() << tr("Vanished (kept, flagged): %1").arg(r.vanished.join(QLatin1String(", "))) << "\n";
+    if (!r.idsChanged.isEmpty())
+        ctx.out() << tr("Ids changed (flagged): %1").arg(r.idsChanged.join(QLatin1String(", "))) << "\n";
+    for (const QString &w : r.warnings)
+        ctx.out() << tr("Warning: %1").arg(w) << "\n";
+    ctx.out().flush();
+}
+
+int runNode(CliContext &ctx)
+{
+    if (ctx.args.isEmpty())
+        return ctx.usage(tr("node needs a subcommand: add, refresh, reboot, remove, devices, maintenance"));
+    const QString sub = ctx.args.takeFirst();
+    int rc = ExitOk;
+    if (sub == QLatin1String("add")) {
+        if (int r = rejectLeftovers(ctx, 1))
+            return r;
+        if (ctx.args.size() != 1)
+            return ctx.usage(tr("node add NAME --host-root DIR [--simulate]"));
+        if (!ctx.hostRootGiven)
+            return ctx.usage(tr("node add needs --host-root DIR"));
+        auto service = openService(ctx, &rc);
+        if (!service)
+            return rc;
+        auto r = service->addNode(ctx.args.at(0), ctx.hostRoot, ctx.simulate);
+        if (!r)
+            return ctx.fail(r.error());
+        printReport(ctx, *r);
+        return ExitOk;
+    }
+    if (sub == QLatin1String("refresh") || sub == QLatin1String("reboot") || sub == QLatin1String("remove")
+        || sub == QLatin1String("devices") || sub == QLatin1String("maintenance")) {
+        if (int r = rejectLeftovers(ctx, sub == QLatin1String("maintenance") ? 2 : 1))
+            return r;
+        if (ctx.args.isEmpty())
+            return ctx.usage(tr("node %1 needs the node's NAME").arg(sub));
+        auto service = openService(ctx, &rc);
+        if (!service)
+            return rc;
+        auto node = service->findNode(ctx.args.at(0));
+        if (!node)
+            return ctx.fail(node.error());
+        if (sub == QLatin1String("remove")) {
+            Status s = service->removeNode(node->id);
+            return s ? ExitOk : ctx.fail(s.error());
+        }
+        if (sub == QLatin1String("maintenance")) {
+            const QString v = ctx.args.value(1);
+            if (v != QLatin1String("on") && v != QLatin1String("off"))
+                return ctx.usage(tr("node maintenance NAME on|off"));
+            Status s = service->setMaintenance(node->id, v == QLatin1String("on"));
+            return s ? ExitOk : ctx.fail(s.error());
+        }
+        if (sub == QLatin1String("devices")) {
+            auto devices = service->devices(node->id);
+            if (!devices)
+                return ctx.fail(devices.error());
+            QJsonArray a;
+            for (const DeviceRecord &d : *devices) {
+                if (ctx.json)
+                    a.append(toJson(d));
+                else
+                    ctx.out() << d.address << "\t" << deviceStatusName(d.status) << "\t" << (d.driver.isEmpty() ? QStringLiteral("-") : d.driver)
+                              << "\t" << d.groupName << "\t" << d.consumer << "\t" << d.deviceName << (d.present ? "" : "\t(vanished)")
+                              << (d.idsChanged ? "\t(ids changed)" : "") << "\n";
+            }
+            if (ctx.json)
+                ctx.printJson(a);
+            ctx.out().flush();
+            return ExitOk;
+        }
+        auto r = sub == QLatin1String("refresh") ? service->refreshNode(node->id) : service->rebootNode(node->id);
+        if (!r)
+            return ctx.fail(r.error());
+        printReport(ctx, *r);
+        return ExitOk;
+    }
+    return ctx.usage(tr("unknown node subcommand '%1'").arg(sub));
+}
+
+int runGroups(CliContext &ctx)
+{
+    QString tenantName;
+    const bool tenantGiven = ctx.takeOption(QStringLiteral("--tenant"), &tenantName);
+    const bool all = ctx.takeFlag(QStringLiteral("--all"));
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    Result<QList<ResourceGroup>> groups = all ? service->allGroups() : service->groups(GroupOwner::Host);
+    if (tenantGiven) {
+        auto t = service->findTenant(tenantName);
+        if (!t)
+            return ctx.fail(t.error());
+        groups = service->groups(GroupOwner::Tenant, t->id);
+    }
+    if (!groups)
+        return ctx.fail(groups.error());
+    QJsonArray a;
+    for (const ResourceGroup &g : *groups) {
+        if (ctx.json)
+            a.append(toJson(g));
+        else
+            ctx.out() << g.name << "\t" << groupClassName(g.groupClass) << "\t"
+                      << (g.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant:") + g.tenantName)
+                      << "\t" << tr("total %1, free %2, in use %3, tenants %4").arg(g.total).arg(g.free).arg(g.inUse).arg(g.tenantReserved)
+                      << "\n";
+    }
+    if (ctx.json)
+        ctx.printJson(a);
+    ctx.out().flush();
+    return ExitOk;
+}
+
+int runGroup(CliContext &ctx)
+{
+    if (ctx.args.isEmpty())
+        return ctx.usage(tr("group needs a subcommand: create, edit, delete, devices"));
+    const QString sub = ctx.args.takeFirst();
+    QString name, description, cls, newName;
+    bool missing = false;
+    const bool hasName = ctx.takeOption(QStringLiteral("--name"), &name, &missing);
+    if (missing)
+        return ctx.usage(tr("--name needs a value"));
+    const bool hasDescription = ctx.takeOption(QStringLiteral("--description"), &description, &missing);
+    if (missing)
+        return ctx.usage(tr("--description needs a value"));
+    const bool hasClass = ctx.takeOption(QStringLiteral("--class"), &cls, &missing);
+    if (missing)
+        return ctx.usage(tr("--class needs a value"));
+    const bool hasNewName = ctx.takeOption(QStringLiteral("--new-name"), &newName, &missing);
+    GroupClass groupClass = GroupClass::Other;
+    if (hasClass && !groupClassFromString(cls, &groupClass))
+        return ctx.usage(tr("unknown class '%1' (GPU, Network, Storage, USB, Audio, Accelerator, Other)").arg(cls));
+    if (!hasName && !ctx.args.isEmpty() && sub != QLatin1String("create")) {
+        name = ctx.args.takeFirst();
+    }
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    if (!hasName && name.isNull())
+        return ctx.usage(tr("group %1 needs --name NAME").arg(sub));
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    if (sub == QLatin1String("create")) {
+        auto g = service->createGroup(GroupSpec{name, description, groupClass});
+        if (!g)
+            return ctx.fail(g.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*g));
+        else
+            ctx.out() << tr("Created resource group '%1'.").arg(g->name) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    auto g = service->findGroup(name);
+    if (!g)
+        return ctx.fail(g.error());
+    if (sub == QLatin1String("delete")) {
+        Status s = service->deleteGroup(g->id);
+        return s ? ExitOk : ctx.fail(s.error());
+    }
+    if (sub == QLatin1String("edit")) {
+        GroupSpec spec{hasNewName ? newName : g->name, hasDescription ? description : g->description,
+                       hasClass ? groupClass : g->groupClass};
+        auto r = service->editGroup(g->id, spec);
+        return r ? ExitOk : ctx.fail(r.error());
+    }
+    if (sub == QLatin1String("devices")) {
+        auto devices = service->groupDevices(g->id);
+        if (!devices)
+            return ctx.fail(devices.error());
+        QJsonArray a;
+        for (const DeviceRecord &d : *devices) {
+            if (ctx.json)
+                a.append(toJson(d));
+            else
+                ctx.out() << d.nodeName << "\t" << d.address << "\t" << deviceStatusName(d.status) << "\t" << d.consumer << "\n";
+        }
+        if (ctx.json)
+            ctx.printJson(a);
+        ctx.out().flush();
+        return ExitOk;
+    }
+    return ctx.usage(tr("unknown group subcommand '%1'").arg(sub));
+}
+
+int runResource(CliContext &ctx, bool make)
+{
+    QString groupName, nodeName;
+    bool missing = false;
+    const bool hasGroup = ctx.takeOption(QStringLiteral("--group"), &groupName, &missing);
+    if (missing)
+        return ctx.usage(tr("--group needs a value"));
+    const bool hasNode = ctx.takeOption(QStringLiteral("--node"), &nodeName, &missing);
+    if (missing)
+        return ctx.usage(tr("--node needs a value"));
+    ApplyOptions options;
+    options.force = ctx.takeFlag(QStringLiteral("--force"));
+    options.nextBoot = ctx.takeFlag(QStringLiteral("--next-boot"));
+    if (int rc = rejectLeftovers(ctx, int(ctx.args.size())))
+        return rc;
+    if ((make && !hasGroup) || !hasNode || ctx.args.isEmpty())
+        return ctx.usage(make ? tr("make-resource --group G --node N ADDR... [--force] [--next-boot]")
+                              : tr("remove-resource --node N ADDR... [--force] [--next-boot]"));
+    for (const QString &a : std::as_const(ctx.args))
+        if (!PciAddress::isValid(a))
+            return ctx.usage(tr("'%1' is not a PCI address (DDDD:BB:DD.F, lower-case hex)").arg(a));
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto node = service->findNode(nodeName);
+    if (!node)
+        return ctx.fail(node.error());
+    Result<ResourceChange> r = Error();
+    if (make) {
+        auto g = service->findGroup(groupName);
+        if (!g)
+            return ctx.fail(g.error());
+        r = service->makeResource(g->id, node->id, ctx.args, options);
+    } else {
+        r = service->removeResource(node->id, ctx.args, options);
+    }
+    if (!r)
+        return ctx.fail(r.error());
+    if (ctx.json) {
+        ctx.printJson(QJsonObject{{QStringLiteral("node"), r->nodeName}, {QStringLiteral("devices"), QJsonArray::fromStringList(r->devices)},
+                                  {QStringLiteral("added"), QJsonArray::fromStringList(r->added)},
+                                  {QStringLiteral("rules"), QJsonArray::fromStringList(r->rulesCreated)},
+                                  {QStringLiteral("rebootRequired"), r->rebootRequired},
+                                  {QStringLiteral("rebootDevices"), QJsonArray::fromStringList(r->rebootDevices)},
+                                  {QStringLiteral("warnings"), QJsonArray::fromStringList(r->warnings)}});
+        return ExitOk;
+    }
+    if (make)
+        ctx.out() << tr("Resource rules created for %1.").arg(r->rulesCreated.join(QLatin1String(", "))) << "\n";
+    else
+        ctx.out() << tr("Returned to the host: %1.").arg(r->devices.join(QLatin1String(", "))) << "\n";
+    if (!r->added.isEmpty())
+        ctx.out() << tr("Came along for their IOMMU group: %1.").arg(r->added.join(QLatin1String(", "))) << "\n";
+    for (const QString &w : r->warnings)
+        ctx.out() << tr("Warning: %1").arg(w) << "\n";
+    if (r->rebootRequired)
+        ctx.out() << tr("Node '%1' must reboot for %2 (use maintenance mode before rebooting).")
+                         .arg(r->nodeName, r->rebootDevices.join(QLatin1String(", ")))
+                  << "\n";
+    ctx.out().flush();
+    return ExitOk;
+}
+
+int runAudit(CliContext &ctx)
+{
+    QString limitText;
+    const bool hasLimit = ctx.takeOption(QStringLiteral("--limit"), &limitText);
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto entries = service->audit(hasLimit ? limitText.toInt() : 500);
+    if (!entries)
+        return ctx.fail(entries.error());
+    QJsonArray a;
+    for (const AuditEntry &e : *entries) {
+        if (ctx.json)
+            a.append(toJson(e));
+        else
+            ctx.out() << e.at.toString(Qt::ISODate) << "\t" << e.user << "\t" << e.action << "\t" << e.subject << "\t"
+                      << auditResultName(e.result) << (e.detail.isEmpty() ? QString() : QStringLiteral("\t") + e.detail) << "\n";
+    }
+    if (ctx.json)
+        ctx.printJson(a);
+    ctx.out().flush();
+    return ExitOk;
+}
+
+const bool registered = [] {
+    CliRegistry::add({QStringLiteral("nodes"), QStringLiteral("nodes [--json]   list the nodes in the store"), runNodes});
+    CliRegistry::add({QStringLiteral("node"),
+                      QStringLiteral("node add NAME --host-root DIR [--simulate] | node refresh|reboot|remove|devices NAME | node maintenance NAME on|off"),
+                      runNode});
+    CliRegistry::add({QStringLiteral("groups"), QStringLiteral("groups [--tenant T | --all] [--json]   list resource groups"), runGroups});
+    CliRegistry::add({QStringLiteral("group"),
+                      QStringLiteral("group create --name N [--description D] [--class C] | group edit|delete|devices --name N"),
+                      runGroup});
+    CliRegistry::add({QStringLiteral("make-resource"),
+                      QStringLiteral("make-resource --group G --node N ADDR... [--force] [--next-boot]   devices -> vfio-pci, into a group"),
+                      [](CliContext &ctx) { return runResource(ctx, true); }});
+    CliRegistry::add({QStringLiteral("remove-resource"),
+                      QStringLiteral("remove-resource --node N ADDR... [--force] [--next-boot]   back to the host driver"),
+                      [](CliContext &ctx) { return runResource(ctx, false); }});
+    CliRegistry::add({QStringLiteral("audit"), QStringLiteral("audit [--limit N] [--json]   the audit log, newest first"), runAudit});
+    return true;
+}();
+
+} // namespace
+
+} // namespace passdeck::cli

@@ -1,0 +1,341 @@
+// Store commands, part 2: VMs (flow 1.2) and tenants (flow 1.3).
+#include "StoreCommands.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+namespace passdeck::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StoreCommands", text);
+}
+
+bool takeValue(CliContext &ctx, const char *option, QString *value, bool *given, int *rc)
+{
+    bool missing = false;
+    *given = ctx.takeOption(QLatin1String(option), value, &missing);
+    if (missing) {
+        *rc = ctx.usage(tr("%1 needs a value").arg(QLatin1String(option)));
+        return false;
+    }
+    return true;
+}
+
+int printList(CliContext &ctx, const QJsonArray &json, const QStringList &lines)
+{
+    if (ctx.json) {
+        ctx.printJson(json);
+        return ExitOk;
+    }
+    for (const QString &l : lines)
+        ctx.out() << l << "\n";
+    ctx.out().flush();
+    return ExitOk;
+}
+
+int runVms(CliContext &ctx)
+{
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto vms = service->vms();
+    if (!vms)
+        return ctx.fail(vms.error());
+    QJsonArray a;
+    QStringList lines;
+    for (const Vm &v : *vms) {
+        a.append(toJson(v));
+        lines << QStringLiteral("%1\t%2\t%3\t%4\t%5 device(s)%6")
+                     .arg(v.name, v.nodeName, v.owner == GroupOwner::Host ? QStringLiteral("host") : v.tenantName + u'/' + v.tenantNodeName,
+                          v.power == PowerState::On ? QStringLiteral("on") : QStringLiteral("off"))
+                     .arg(v.allocatedDeviceCount)
+                     .arg(v.restartNeeded ? tr("\trestart needed") : QString());
+    }
+    return printList(ctx, a, lines);
+}
+
+int runVm(CliContext &ctx)
+{
+    if (ctx.args.isEmpty())
+        return ctx.usage(tr("vm needs a subcommand: create, delete, attach, detach, restart, power-on, power-off, devices"));
+    const QString sub = ctx.args.takeFirst();
+    int rc = ExitOk;
+    QString node, tenant, tenantNode, group, countText, name, description;
+    bool hasNode = false, hasTenant = false, hasTenantNode = false, hasGroup = false, hasCount = false, hasName = false, hasDescription = false;
+    if (!takeValue(ctx, "--node", &node, &hasNode, &rc) || !takeValue(ctx, "--tenant", &tenant, &hasTenant, &rc)
+        || !takeValue(ctx, "--tenant-node", &tenantNode, &hasTenantNode, &rc) || !takeValue(ctx, "--group", &group, &hasGroup, &rc)
+        || !takeValue(ctx, "--count", &countText, &hasCount, &rc) || !takeValue(ctx, "--name", &name, &hasName, &rc)
+        || !takeValue(ctx, "--description", &description, &hasDescription, &rc))
+        return rc;
+    const int positional = sub == QLatin1String("detach") ? 2 : 1;
+    if (int r = rejectLeftovers(ctx, positional))
+        return r;
+    if (ctx.args.size() != positional)
+        return ctx.usage(sub == QLatin1String("detach") ? tr("vm detach VM DEVICE") : tr("vm %1 needs the VM's NAME").arg(sub));
+    const QString vmName = ctx.args.at(0);
+
+    if (sub == QLatin1String("create")) {
+        if (!hasNode && !hasTenantNode)
+            return ctx.usage(tr("vm create NAME --node N [--tenant T --tenant-node TN]"));
+        if (hasTenant != hasTenantNode)
+            return ctx.usage(tr("a tenant VM needs both --tenant and --tenant-node"));
+        auto service = openService(ctx, &rc);
+        if (!service)
+            return rc;
+        VmSpec spec;
+        spec.name = vmName;
+        spec.description = description;
+        if (hasNode) {
+            auto n = service->findNode(node);
+            if (!n)
+                return ctx.fail(n.error());
+            spec.nodeId = n->id;
+        }
+        if (hasTenant) {
+            auto t = service->findTenant(tenant);
+            if (!t)
+                return ctx.fail(t.error());
+            auto tn = service->findTenantNode(t->id, tenantNode);
+            if (!tn)
+                return ctx.fail(tn.error());
+            spec.tenantId = t->id;
+            spec.tenantNodeId = tn->id;
+        }
+        auto v = service->createVm(spec);
+        if (!v)
+            return ctx.fail(v.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*v));
+        else
+            ctx.out() << tr("Created VM '%1' on node '%2'.").arg(v->name, v->nodeName) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto v = service->findVm(vmName);
+    if (!v)
+        return ctx.fail(v.error());
+    if (sub == QLatin1String("attach")) {
+        if (!hasGroup || !hasCount)
+            return ctx.usage(tr("vm attach VM --group G --count K [--name N] [--description D]"));
+        int count = 0;
+        if (!parseCount(ctx, countText, &count, &rc))
+            return rc;
+        // A tenant VM's --group names one of its tenant's groups.
+        auto g = service->findGroup(group, v->tenantId);
+        if (!g && v->tenantId > 0)
+            g = service->findGroup(group);
+        if (!g)
+            return ctx.fail(g.error());
+        auto m = service->attach(AttachSpec{v->id, g->id, count, name, description});
+        if (!m)
+            return ctx.fail(m.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*m));
+        else
+            ctx.out() << tr("Machine device '%1' added to VM '%2'; restart the VM to attach it.").arg(m->name, v->name) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (sub == QLatin1String("detach")) {
+        auto m = service->findMachineDevice(v->id, ctx.args.at(1));
+        if (!m)
+            return ctx.fail(m.error());
+        Status s = service->detach(v->id, m->id);
+        return s ? ExitOk : ctx.fail(s.error());
+    }
+    if (sub == QLatin1String("restart") || sub == QLatin1String("power-on")) {
+        auto r = sub == QLatin1String("restart") ? service->restartVm(v->id) : service->powerOn(v->id);
+        if (!r)
+            return ctx.fail(r.error());
+        QJsonArray a;
+        QStringList addresses;
+        for (const AllocatedDevice &d : r->allocated) {
+            a.append(QJsonObject{{QStringLiteral("node"), d.nodeName}, {QStringLiteral("address"), d.address}, {QStringLiteral("driver"), d.driver}});
+            addresses << d.address;
+        }
+        if (ctx.json) {
+            QJsonObject o = toJson(r->vm);
+            o.insert(QStringLiteral("allocated"), a);
+            o.insert(QStringLiteral("bound"), QJsonArray::fromStringList(r->bound));
+            ctx.printJson(o);
+        } else {
+            ctx.out() << tr("VM '%1' is running with %2.").arg(v->name, addresses.isEmpty() ? tr("no PCI devices") : addresses.join(QLatin1String(", ")))
+                      << "\n";
+        }
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (sub == QLatin1String("power-off")) {
+        Status s = service->powerOff(v->id);
+        return s ? ExitOk : ctx.fail(s.error());
+    }
+    if (sub == QLatin1String("delete")) {
+        Status s = service->deleteVm(v->id);
+        return s ? ExitOk : ctx.fail(s.error());
+    }
+    if (sub == QLatin1String("devices")) {
+        auto list = service->machineDevices(v->id);
+        if (!list)
+            return ctx.fail(list.error());
+        QJsonArray a;
+        QStringList lines;
+        for (const MachineDevice &m : *list) {
+            a.append(toJson(m));
+            QStringList addresses;
+            for (const AllocatedDevice &d : m.allocated)
+                addresses << d.address;
+            lines << QStringLiteral("%1\t%2\tcount %3\t%4").arg(m.name, m.groupName).arg(m.count).arg(addresses.join(QLatin1String(", ")));
+        }
+        return printList(ctx, a, lines);
+    }
+    return ctx.usage(tr("unknown vm subcommand '%1'").arg(sub));
+}
+
+int runTenants(CliContext &ctx)
+{
+    if (int rc = rejectLeftovers(ctx, 0))
+        return rc;
+    int rc = ExitOk;
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto tenants = service->tenants();
+    if (!tenants)
+        return ctx.fail(tenants.error());
+    QJsonArray a;
+    QStringList lines;
+    for (const Tenant &t : *tenants) {
+        a.append(toJson(t));
+        lines << tr("%1\t%2 node(s)\t%3 group(s)\t%4 VM(s)\t%5 reserved device(s)")
+                     .arg(t.name).arg(t.nodeCount).arg(t.groupCount).arg(t.vmCount).arg(t.reservedDevices);
+    }
+    return printList(ctx, a, lines);
+}
+
+int runTenant(CliContext &ctx)
+{
+    if (ctx.args.isEmpty())
+        return ctx.usage(tr("tenant needs a subcommand: create, delete, node add, nodes, pass"));
+    const QString sub = ctx.args.takeFirst();
+    int rc = ExitOk;
+    QString node, group, countText, name, description;
+    bool hasNode = false, hasGroup = false, hasCount = false, hasName = false, hasDescription = false;
+    if (!takeValue(ctx, "--node", &node, &hasNode, &rc) || !takeValue(ctx, "--group", &group, &hasGroup, &rc)
+        || !takeValue(ctx, "--count", &countText, &hasCount, &rc) || !takeValue(ctx, "--name", &name, &hasName, &rc)
+        || !takeValue(ctx, "--description", &description, &hasDescription, &rc))
+        return rc;
+    if (sub == QLatin1String("node")) {
+        if (ctx.args.isEmpty() || ctx.args.takeFirst() != QLatin1String("add"))
+            return ctx.usage(tr("tenant node add TENANT NAME --node N"));
+    }
+    const int positional = sub == QLatin1String("node") || sub == QLatin1String("pass") ? 2 : 1;
+    if (int r = rejectLeftovers(ctx, positional))
+        return r;
+    if (ctx.args.size() != positional)
+        return ctx.usage(sub == QLatin1String("node")   ? tr("tenant node add TENANT NAME --node N")
+                         : sub == QLatin1String("pass") ? tr("tenant pass TENANT TNODE --group G --count K [--name N] [--description D]")
+                                                        : tr("tenant %1 NAME").arg(sub));
+    if (sub == QLatin1String("create")) {
+        auto service = openService(ctx, &rc);
+        if (!service)
+            return rc;
+        auto t = service->createTenant(ctx.args.at(0), description);
+        if (!t)
+            return ctx.fail(t.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*t));
+        else
+            ctx.out() << tr("Created tenant '%1'.").arg(t->name) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    auto service = openService(ctx, &rc);
+    if (!service)
+        return rc;
+    auto t = service->findTenant(ctx.args.at(0));
+    if (!t)
+        return ctx.fail(t.error());
+    if (sub == QLatin1String("delete")) {
+        Status s = service->deleteTenant(t->id);
+        return s ? ExitOk : ctx.fail(s.error());
+    }
+    if (sub == QLatin1String("nodes")) {
+        auto list = service->tenantNodes(t->id);
+        if (!list)
+            return ctx.fail(list.error());
+        QJsonArray a;
+        QStringList lines;
+        for (const TenantNode &n : *list) {
+            a.append(toJson(n));
+            lines << tr("%1\ton node %2\t%3 reserved device(s)").arg(n.name, n.nodeName).arg(n.reservedDevices);
+        }
+        return printList(ctx, a, lines);
+    }
+    if (sub == QLatin1String("node")) {
+        if (!hasNode)
+            return ctx.usage(tr("tenant node add TENANT NAME --node N"));
+        auto n = service->findNode(node);
+        if (!n)
+            return ctx.fail(n.error());
+        auto tn = service->addTenantNode(t->id, ctx.args.at(1), n->id);
+        if (!tn)
+            return ctx.fail(tn.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*tn));
+        else
+            ctx.out() << tr("Tenant '%1' has node '%2' on node '%3'.").arg(t->name, tn->name, tn->nodeName) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (sub == QLatin1String("pass")) {
+        if (!hasGroup || !hasCount)
+            return ctx.usage(tr("tenant pass TENANT TNODE --group G --count K [--name N] [--description D]"));
+        int count = 0;
+        if (!parseCount(ctx, countText, &count, &rc))
+            return rc;
+        auto tn = service->findTenantNode(t->id, ctx.args.at(1));
+        if (!tn)
+            return ctx.fail(tn.error());
+        auto g = service->findGroup(group);
+        if (!g)
+            return ctx.fail(g.error());
+        auto created = service->passToTenant(PassSpec{tn->id, g->id, count, name, description});
+        if (!created)
+            return ctx.fail(created.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*created));
+        else
+            ctx.out() << tr("Tenant '%1' now owns %2 device(s) in its group '%3'.").arg(t->name).arg(created->total).arg(created->name) << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    return ctx.usage(tr("unknown tenant subcommand '%1'").arg(sub));
+}
+
+const bool registered = [] {
+    CliRegistry::add({QStringLiteral("vms"), QStringLiteral("vms [--json]   list VMs"), runVms});
+    CliRegistry::add({QStringLiteral("vm"),
+                      QStringLiteral("vm create NAME --node N [--tenant T --tenant-node TN] | vm attach VM --group G --count K [--name N] "
+                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE"),
+                      runVm});
+    CliRegistry::add({QStringLiteral("tenants"), QStringLiteral("tenants [--json]   list tenants"), runTenants});
+    CliRegistry::add({QStringLiteral("tenant"),
+                      QStringLiteral("tenant create|delete|nodes NAME | tenant node add TENANT NAME --node N | tenant pass TENANT TNODE "
+                                     "--group G --count K [--name N] [--description D]"),
+                      runTenant});
+    return true;
+}();
+
+} // namespace
+
+} // namespace passdeck::cli

@@ -1,0 +1,421 @@
+#include "Binder.h"
+
+#include "BindPlanner.h"
+#include "NodeHost.h"
+#include "PersistentConfig.h"
+#include "RealSysfsWriter.h"
+#include "SysfsWriter.h"
+
+#include <QCoreApplication>
+#include <QThread>
+
+#include <cerrno>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Binder", text);
+}
+
+QString joinMessages(const QList<Finding> &findings)
+{
+    QStringList lines;
+    for (const Finding &f : findings)
+        lines.append(f.message);
+    return lines.join(u' ');
+}
+} // namespace
+
+Binder::Binder(NodeHost &node)
+    : m_node(node)
+{
+}
+
+Result<BindPlan> Binder::plan(const QStringList &addresses, BindTarget target) const
+{
+    // Validate before the (comparatively expensive) scan, so bad input fails fast and clearly.
+    if (Result<QList<PciAddress>> parsed = BindPlanner::parseAddresses(addresses); !parsed)
+        return parsed.error();
+    Result<InventorySnapshot> snapshot = m_node.inventory();
+    if (!snapshot)
+        return snapshot.error();
+    return BindPlanner::plan(snapshot.value(), m_node, addresses, target);
+}
+
+Result<BindPlan> Binder::plan(const InventorySnapshot &snapshot, const QStringList &addresses, BindTarget target) const
+{
+    return BindPlanner::plan(snapshot, m_node, addresses, target);
+}
+
+Binder::DeviceState Binder::readState(const PciAddress &address) const
+{
+    DeviceState s;
+    s.driver = m_node.readLinkName(bindpaths::driverLink(address));
+    Result<QString> o = m_node.readAttribute(bindpaths::driverOverride(address));
+    s.present = o.ok() || m_node.exists(bindpaths::device(address));
+    if (o.ok() && o.value() != QLatin1String("(null)"))
+        s.override = o.value().trimmed();
+    return s;
+}
+
+int Binder::writeOnce(const QString &path, const QByteArray &value)
+{
+    return m_node.writer().write(path, value);
+}
+
+int Binder::writeRetryingBusy(const QString &path, const QByteArray &value)
+{
+    int e = writeOnce(path, value);
+    if (e == EBUSY) {
+        // A real device can be briefly busy (a probe or a runtime-PM resume under way).
+        if (!m_node.isSimulated())
+            QThread::msleep(100);
+        e = writeOnce(path, value);
+    }
+    return e;
+}
+
+Status Binder::restoreDevice(const QString &addr, const QString &originalDriver, const QString &originalOverride)
+{
+    const PciAddress address = PciAddress::parse(addr).value();
+    DeviceState now = readState(address);
+    if (now.driver == originalDriver && now.override == originalOverride)
+        return {};
+    auto step = [&](const QString &path, const QByteArray &value) -> Status {
+        int e = writeOnce(path, value);
+        if (e != 0 && e != EBUSY)
+            e = writeOnce(path, value); // one retry: rollback is the last line of defence
+        if (e != 0)
+            return RealSysfsWriter::writeError(path, value, e, addr, tr("Putting %1 back on %2").arg(addr, originalDriver));
+        return {};
+    };
+    // An override that names another driver than the original one is a leftover of our own
+    // half-done move (the original state had it only while unbound); it must go or the original
+    // driver could not bind.
+    QString override = originalOverride;
+    if (!originalDriver.isEmpty() && !override.isEmpty() && override != originalDriver)
+        override.clear();
+    if (now.override != override)
+        if (Status s = step(bindpaths::driverOverride(address), override.isEmpty() ? QByteArray("\n") : override.toUtf8()); !s)
+            return s;
+    if (now.driver == originalDriver)
+        return {};
+    if (!now.driver.isEmpty())
+        if (Status s = step(bindpaths::unbind(address), addr.toLatin1()); !s)
+            return s;
+    if (!originalDriver.isEmpty()) {
+        if (Status s = step(bindpaths::driversProbe(), addr.toLatin1()); !s)
+            return s;
+        QString driver = m_node.readLinkName(bindpaths::driverLink(address));
+        if (driver != originalDriver) {
+            // drivers_probe chose another driver (or none): bind the original one by name.
+            const QString bindPath = bindpaths::driverBind(originalDriver);
+            if (bindPath.isEmpty())
+                return Error::make(QStringLiteral("bad-driver"), tr("Putting %1 back on %2").arg(addr, originalDriver),
+                                   tr("the driver name is not valid"));
+            if (!driver.isEmpty())
+                if (Status s = step(bindpaths::unbind(address), addr.toLatin1()); !s)
+                    return s;
+            if (Status s = step(bindPath, addr.toLatin1()); !s)
+                return s;
+        }
+    }
+    const QString finalDriver = m_node.readLinkName(bindpaths::driverLink(address));
+    if (finalDriver != originalDriver) {
+        Error e = Error::make(QStringLiteral("verify-failed"), tr("Putting %1 back on %2").arg(addr, originalDriver),
+                             tr("it is on %1 afterwards").arg(finalDriver.isEmpty() ? tr("no driver") : finalDriver));
+        e.device = addr;
+        e.step = bindpaths::driverLink(address);
+        return e;
+    }
+    return {};
+}
+
+QStringList Binder::rollback(const BindPlan &plan, const QMap<QString, DeviceState> &original)
+{
+    QStringList failures;
+    // Reverse order: the last device touched is the one most likely half-moved.
+    for (qsizetype i = plan.devices.size() - 1; i >= 0; --i) {
+        const QString &addr = plan.devices.at(i);
+        const DeviceState o = original.value(addr);
+        if (Status s = restoreDevice(addr, o.driver, o.override); !s)
+            failures.append(s.error().message());
+    }
+    return failures;
+}
+
+Status Binder::persist(const QStringList &devices, BindTarget target)
+{
+    PersistentConfig config(m_node.hostRoot());
+    for (const QString &addr : devices) {
+        Status s = target == BindTarget::VfioPci ? config.setOverride(addr, QString(kVfioPci)) : config.clearOverride(addr);
+        if (!s) {
+            Error e = s.error();
+            if (e.device.isEmpty())
+                e.device = addr;
+            return e;
+        }
+    }
+    return {};
+}
+
+Error Binder::withRollback(Error error, const BindPlan &plan, const QMap<QString, DeviceState> &original)
+{
+    const QStringList failures = rollback(plan, original);
+    if (failures.isEmpty()) {
+        error.why += tr("; every device was put back on its original driver");
+    } else {
+        error.why += tr("; putting devices back failed too: %1").arg(failures.join(QLatin1String("; ")));
+        error.hint = tr("Check the devices with `passdeck-cli devices` and move them by hand (see docs/binding.md, "
+                        "\"Undoing by hand\"). %1").arg(error.hint);
+    }
+    return error;
+}
+
+Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &options)
+{
+    const QString targetName = BindPlanner::targetName(plan.target);
+    const QString what = plan.devices.size() == 1 ? tr("Moving %1 to %2").arg(plan.devices.first(), targetName)
+                                                   : tr("Moving %1 devices to %2").arg(plan.devices.size()).arg(targetName);
+    // A plan is data a caller can build or edit: nothing in it becomes a path unvalidated.
+    QList<PciAddress> addresses;
+    for (const QString &addr : plan.devices) {
+        Result<PciAddress> a = PciAddress::parse(addr);
+        if (!a) {
+            Error e = a.error();
+            e.device = addr.left(64);
+            return e;
+        }
+        addresses.append(a.value());
+    }
+    if (addresses.isEmpty())
+        return Error::make(QStringLiteral("no-devices"), what, tr("the plan has no devices"));
+
+    const QList<Finding> blockers = plan.blockers(options.force);
+    if (!blockers.isEmpty()) {
+        bool allForcible = true;
+        for (const Finding &f : blockers)
+            allForcible = allForcible && f.forcible;
+        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinMessages(blockers),
+                              allForcible ? tr("Resolve the findings above, or force the change (--force) if you are sure.")
+                                          : tr("Resolve the findings above; they cannot be forced."));
+        e.device = blockers.first().device;
+        e.step = QStringLiteral("impact-check");
+        return e;
+    }
+
+    ApplyResult result;
+    result.target = plan.target;
+    result.findings = plan.findings;
+
+    // The original state is the plan's (taken before any write, even by an interrupted run);
+    // devices the plan does not know are read now.
+    QMap<QString, DeviceState> original;
+    for (qsizetype i = 0; i < addresses.size(); ++i) {
+        const QString &addr = plan.devices.at(i);
+        DeviceState s;
+        if (plan.originalDrivers.contains(addr)) {
+            s.driver = plan.originalDrivers.value(addr);
+            s.override = plan.originalOverrides.value(addr);
+        } else {
+            s = readState(addresses.at(i));
+        }
+        original.insert(addr, s);
+    }
+
+    auto outcomes = [&]() {
+        result.devices.clear();
+        for (qsizetype i = 0; i < addresses.size(); ++i)
+            result.devices.append(DeviceOutcome{plan.devices.at(i), original.value(plan.devices.at(i)).driver,
+                                                m_node.readLinkName(bindpaths::driverLink(addresses.at(i)))});
+    };
+    auto pendingDevices = [&]() {
+        QStringList pending;
+        for (qsizetype i = 0; i < addresses.size(); ++i) {
+            const DeviceState s = readState(addresses.at(i));
+            if (!BindPlanner::isOnTarget(s.driver, s.override, plan.target))
+                pending.append(plan.devices.at(i));
+        }
+        return pending;
+    };
+    auto waitForReboot = [&](const QStringList &devices) -> Result<ApplyResult> {
+        if (Status s = persist(plan.devices, plan.target); !s) {
+            Error e = s.error();
+            e.what = what;
+            return e;
+        }
+        result.rebootDevices = devices;
+        result.rebootRequired = !devices.isEmpty();
+        outcomes();
+        return result;
+    };
+
+    if (options.nextBoot)
+        return waitForReboot(pendingDevices());
+
+    const int total = int(plan.writes.size());
+    int done = 0;
+    for (qsizetype i = 0; i < addresses.size(); ++i) {
+        const PciAddress &address = addresses.at(i);
+        const QString &addr = plan.devices.at(i);
+        // The state now, not the plan's: an interrupted run may already have done part of it.
+        const DeviceState now = readState(address);
+        if (!now.present) {
+            Error e = Error::make(QStringLiteral("device-gone"), what,
+                                  tr("%1 is no longer on the node").arg(addr),
+                                  tr("Rescan the devices; the device may have been removed or its PF's VFs disabled."));
+            e.device = addr;
+            return withRollback(e, plan, original);
+        }
+        const QList<PlannedWrite> writes = BindPlanner::writesFor(address, now.driver, now.override, plan.target);
+        for (const PlannedWrite &w : writes) {
+            if (options.progress)
+                options.progress(std::min(done, total), total, tr("%1: %2 (%3)").arg(addr, w.step, w.path));
+            const int e = writeRetryingBusy(w.path, w.value);
+            if (e == EBUSY) {
+                // Busy after a retry: this device cannot move while the host uses it. Nothing stays
+                // half-moved; the persistent configuration makes the move at the next boot.
+                const QStringList failures = rollback(plan, original);
+                if (!failures.isEmpty()) {
+                    Error err = RealSysfsWriter::writeError(w.path, w.value, e, addr, what);
+                    err.why += tr("; putting devices back failed too: %1").arg(failures.join(QLatin1String("; ")));
+                    return err;
+                }
+                result.findings.append(Finding{Severity::Warning, QStringLiteral("busy"), addr,
+                                               tr("%1 stayed busy (EBUSY on %2 after a retry), so the change waits for the "
+                                                  "next boot: the persistent configuration is written and the node needs a "
+                                                  "reboot (use maintenance mode first).").arg(addr, w.path),
+                                               false});
+                return waitForReboot(pendingDevices());
+            }
+            if (e != 0)
+                return withRollback(RealSysfsWriter::writeError(w.path, w.value, e, addr, what), plan, original);
+            ++done;
+        }
+        const QString driver = m_node.readLinkName(bindpaths::driverLink(address));
+        const bool ok = plan.target == BindTarget::VfioPci ? driver == kVfioPci : driver != kVfioPci;
+        if (!ok) {
+            Error e = Error::make(QStringLiteral("verify-failed"), what,
+                                  tr("after the writes, %1 is on %2 instead of %3")
+                                      .arg(addr, driver.isEmpty() ? tr("no driver") : driver, targetName),
+                                  plan.target == BindTarget::VfioPci
+                                      ? tr("Is vfio-pci loaded (modprobe vfio-pci), and does dmesg say why it refused the device?")
+                                      : tr("Check dmesg for the host driver's probe error."));
+            e.device = addr;
+            e.step = bindpaths::driverLink(address);
+            return withRollback(e, plan, original);
+        }
+    }
+
+    // Live move done: make it survive a reboot (vfio-pci), or stop forcing it (host).
+    if (Status s = persist(plan.devices, plan.target); !s) {
+        Error e = s.error();
+        e.what = what;
+        return withRollback(e, plan, original);
+    }
+    if (options.progress)
+        options.progress(total, total, tr("done"));
+    outcomes();
+    return result;
+}
+
+Result<ApplyResult> Binder::run(const QStringList &addresses, BindTarget target, const ApplyOptions &options)
+{
+    Result<BindPlan> p = plan(addresses, target);
+    if (!p)
+        return p.error();
+    return apply(p.value(), options);
+}
+
+Result<QStringList> Binder::virtualFunctions(const QString &pfAddress) const
+{
+    Result<PciAddress> pf = PciAddress::parse(pfAddress);
+    if (!pf)
+        return pf.error();
+    QStringList vfs;
+    Result<QString> num = m_node.readAttribute(bindpaths::sriovNumVfs(pf.value()));
+    const int count = num ? num.value().trimmed().toInt() : 0;
+    for (int i = 0; i < count; ++i) {
+        const QString vf = m_node.readLinkName(bindpaths::virtfn(pf.value(), i));
+        if (!PciAddress::isValid(vf)) {
+            Error e = Error::make(QStringLiteral("sriov-inconsistent"), tr("Listing the VFs of %1").arg(pfAddress),
+                                  tr("virtfn%1 is missing or does not name a PCI address").arg(i));
+            e.device = pfAddress;
+            e.step = bindpaths::virtfn(pf.value(), i);
+            return e;
+        }
+        vfs.append(vf);
+    }
+    return vfs;
+}
+
+Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool autoprobeToHost)
+{
+    Result<PciAddress> parsed = PciAddress::parse(pfAddress);
+    if (!parsed) {
+        Error e = parsed.error();
+        e.device = pfAddress.left(64);
+        return e;
+    }
+    const PciAddress pf = parsed.value();
+    const QString what = tr("Setting the VF count of %1 to %2").arg(pfAddress).arg(count);
+    auto fail = [&](const char *code, const QString &why, const QString &hint = {}) {
+        Error e = Error::make(QString::fromLatin1(code), what, why, hint);
+        e.device = pfAddress;
+        return e;
+    };
+    if (!m_node.exists(bindpaths::device(pf)))
+        return fail("unknown-device", tr("there is no PCI device %1 on this node").arg(pfAddress),
+                    tr("Check the address with `passdeck-cli devices`."));
+    Result<QString> totalText = m_node.readAttribute(bindpaths::sriovTotalVfs(pf));
+    if (!totalText)
+        return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
+                    tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
+    const int total = totalText.value().trimmed().toInt();
+    if (count < 0 || count > total)
+        return fail("bad-vf-count", tr("%1 supports 0 to %2 VFs").arg(pfAddress).arg(total),
+                    tr("Pick a count between 0 and %1.").arg(total));
+    Result<QString> currentText = m_node.readAttribute(bindpaths::sriovNumVfs(pf));
+    const int current = currentText ? currentText.value().trimmed().toInt() : 0;
+
+    auto write = [&](const QString &path, const QByteArray &value) -> Status {
+        const int e = writeOnce(path, value);
+        if (e != 0)
+            return RealSysfsWriter::writeError(path, value, e, pfAddress, what);
+        return {};
+    };
+    // Autoprobe decides what new VFs bind to: their host driver (1) or nothing (0), the latter
+    // so they can go straight to vfio-pci without first appearing as host interfaces.
+    const QString autoprobePath = bindpaths::sriovAutoprobe(pf);
+    const QByteArray wanted = autoprobeToHost ? QByteArray("1") : QByteArray("0");
+    if (Result<QString> ap = m_node.readAttribute(autoprobePath); ap && ap.value().trimmed().toLatin1() != wanted)
+        if (Status s = write(autoprobePath, wanted); !s)
+            return s.error();
+    if (current == count)
+        return virtualFunctions(pfAddress);
+
+    const QString numPath = bindpaths::sriovNumVfs(pf);
+    // The kernel refuses (EBUSY) to change a non-zero count to another non-zero one.
+    const bool throughZero = current != 0 && count != 0;
+    if (throughZero || count == 0)
+        if (Status s = write(numPath, QByteArray("0")); !s)
+            return s.error();
+    if (count != 0) {
+        if (Status s = write(numPath, QByteArray::number(count)); !s) {
+            Error e = s.error();
+            // Do not leave the PF without the VFs it had: try the old count again.
+            if (throughZero) {
+                const int back = writeOnce(numPath, QByteArray::number(current));
+                e.why += back == 0 ? tr("; the previous %1 VFs were restored").arg(current)
+                                   : tr("; restoring the previous %1 VFs failed too (%2): the PF has no VFs now")
+                                         .arg(current).arg(errnoName(back));
+            }
+            return e;
+        }
+    }
+    return virtualFunctions(pfAddress);
+}
+
+} // namespace passdeck

@@ -1,0 +1,95 @@
+#include "LocalNode.h"
+
+#include "RealSysfsWriter.h"
+#include "SimKernel.h"
+
+#include <QCoreApplication>
+#include <QFile>
+
+#include <cerrno>
+#include <climits>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("LocalNode", text);
+}
+} // namespace
+
+LocalNode::LocalNode(const QString &root, bool simulated, InventoryOptions options)
+    : m_root(root)
+    , m_simulated(simulated)
+    , m_options(std::move(options))
+{
+    if (simulated) {
+        auto sim = std::make_unique<SimKernel>(m_root);
+        m_sim = sim.get();
+        m_writer = std::move(sim);
+    } else {
+        m_writer = std::make_unique<RealSysfsWriter>(m_root);
+    }
+}
+
+LocalNode::~LocalNode() = default;
+
+Result<std::unique_ptr<LocalNode>> LocalNode::open(const QString &root, bool simulated, InventoryOptions options)
+{
+    if (Status s = HostRoot(root).check(); !s)
+        return s.error();
+    return std::make_unique<LocalNode>(root, simulated, std::move(options));
+}
+
+Result<InventorySnapshot> LocalNode::inventory()
+{
+    return Inventory::scan(m_root, m_options);
+}
+
+QString LocalNode::readLinkName(const QString &relativePath) const
+{
+    const QByteArray path = QFile::encodeName(m_root.path(relativePath));
+    char target[PATH_MAX];
+    const ssize_t n = ::readlink(path.constData(), target, sizeof target - 1);
+    if (n <= 0)
+        return {};
+    QByteArray t(target, n);
+    while (t.endsWith('/'))
+        t.chop(1);
+    const qsizetype slash = t.lastIndexOf('/');
+    return QFile::decodeName(slash < 0 ? t : t.mid(slash + 1));
+}
+
+Result<QString> LocalNode::readAttribute(const QString &relativePath) const
+{
+    QFile file(m_root.path(relativePath));
+    if (!file.open(QIODevice::ReadOnly)) {
+        Error e = Error::make(QStringLiteral("read-failed"), tr("Cannot read %1").arg(relativePath), file.errorString());
+        e.step = relativePath;
+        return e;
+    }
+    QByteArray data = file.readAll();
+    if (data.endsWith('\n'))
+        data.chop(1);
+    return QString::fromUtf8(data);
+}
+
+bool LocalNode::exists(const QString &relativePath) const
+{
+    struct stat st;
+    return ::stat(QFile::encodeName(m_root.path(relativePath)).constData(), &st) == 0;
+}
+
+Status LocalNode::reboot()
+{
+    if (m_sim)
+        return m_sim->reboot();
+    return Error::make(QStringLiteral("reboot-refused"), tr("Rebooting %1").arg(m_root.root()),
+                       tr("Passdeck never reboots a real machine"),
+                       tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
+                          "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));
+}
+
+} // namespace passdeck

@@ -1,0 +1,90 @@
+#include "PciDeviceFilterProxy.h"
+
+#include "PciDeviceModel.h"
+
+namespace passdeck {
+
+PciDeviceFilterProxy::PciDeviceFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(PciDeviceModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+}
+
+void PciDeviceFilterProxy::setSourceModel(QAbstractItemModel *model)
+{
+    m_model = qobject_cast<PciDeviceModel *>(model);
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
+void PciDeviceFilterProxy::setFilterText(const QString &text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    m_words = text.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    invalidateRowsFilter();
+}
+
+void PciDeviceFilterProxy::setBaseClassFilter(int baseClass)
+{
+    if (baseClass == m_baseClass)
+        return;
+    m_baseClass = baseClass;
+    invalidateRowsFilter();
+}
+
+void PciDeviceFilterProxy::setOnlyFree(bool on)
+{
+    if (on == m_onlyFree)
+        return;
+    m_onlyFree = on;
+    invalidateRowsFilter();
+}
+
+bool PciDeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (!m_model)
+        return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    const DeviceRecord &d = m_model->device(sourceRow);
+    if (m_onlyFree && d.status != DeviceStatus::Free)
+        return false;
+    if (m_baseClass >= 0 && (d.classId < 0 || ((d.classId >> 16) & 0xff) != m_baseClass))
+        return false;
+    if (!m_words.isEmpty()) {
+        const QString &text = m_model->searchText(sourceRow);
+        for (const QString &w : m_words) {
+            if (!text.contains(w))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool PciDeviceFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    if (!m_model)
+        return QSortFilterProxyModel::lessThan(left, right);
+    const DeviceRecord &a = m_model->device(left.row());
+    const DeviceRecord &b = m_model->device(right.row());
+    auto byAddress = [&] {
+        const int c = QString::compare(a.nodeName, b.nodeName);
+        return c != 0 ? c < 0 : a.address < b.address;
+    };
+    switch (left.column()) {
+    case PciDeviceModel::SlotColumn:
+        return a.address != b.address ? a.address < b.address : a.nodeName < b.nodeName;
+    case PciDeviceModel::IommuGroupColumn:
+        return a.iommuGroup != b.iommuGroup ? a.iommuGroup < b.iommuGroup : byAddress();
+    case PciDeviceModel::NumaColumn:
+        return a.numaNode != b.numaNode ? a.numaNode < b.numaNode : byAddress();
+    case PciDeviceModel::NodeColumn:
+        return byAddress();
+    default: {
+        const int c = QString::compare(left.data(Qt::DisplayRole).toString(),
+                                       right.data(Qt::DisplayRole).toString(), Qt::CaseInsensitive);
+        return c != 0 ? c < 0 : byAddress();
+    }
+    }
+}
+
+} // namespace passdeck

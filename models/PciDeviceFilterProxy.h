@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+namespace passdeck {
+
+class PciDeviceModel;
+
+// Filters and sorts the PCI Devices table. The text filter matches any column (case-insensitive,
+// every word must match); it reads the model's prebuilt search text, so a keystroke over
+// 10,000 rows stays well under a frame.
+class PciDeviceFilterProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit PciDeviceFilterProxy(QObject *parent = nullptr);
+
+    void setSourceModel(QAbstractItemModel *model) override;
+
+    void setFilterText(const QString &text);
+    QString filterText() const { return m_text; }
+    // PCI base class (0x02 network...), -1: any.
+    void setBaseClassFilter(int baseClass);
+    int baseClassFilter() const { return m_baseClass; }
+    void setOnlyFree(bool on);
+    bool onlyFree() const { return m_onlyFree; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    PciDeviceModel *m_model = nullptr;
+    QString m_text;
+    QStringList m_words;
+    int m_baseClass = -1;
+    bool m_onlyFree = false;
+};
+
+} // namespace passdeck

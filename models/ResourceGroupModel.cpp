@@ -1,0 +1,69 @@
+#include "ResourceGroupModel.h"
+
+#include "GroupClassNames.h"
+#include "Icons.h"
+
+namespace passdeck {
+
+ResourceGroupModel::ResourceGroupModel(QObject *parent) : RecordTableModel(parent) {}
+
+int ResourceGroupModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ResourceGroupModel::data(const QModelIndex &index, int role) const
+{
+    if (!validIndex(index))
+        return {};
+    const ResourceGroup &g = m_items.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case NameColumn: return g.name;
+        case ClassColumn: return GroupClassNames::display(g.groupClass);
+        case OwnerColumn: return GroupClassNames::owner(g);
+        case TotalColumn: return g.total;
+        case FreeColumn: return g.free;
+        case InUseColumn:
+            // Tenant reservations are "in use" from the host's point of view.
+            return g.inUse + (g.owner == GroupOwner::Host ? g.tenantReserved : 0);
+        case DescriptionColumn: return g.description;
+        default: return {};
+        }
+    case Qt::DecorationRole:
+        if (index.column() == NameColumn)
+            return Icons::groupClass(g.groupClass);
+        if (index.column() == OwnerColumn && g.owner == GroupOwner::Tenant)
+            return Icons::tenant();
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() >= TotalColumn && index.column() <= InUseColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case GroupIdRole: return g.id;
+    case GroupClassRole: return int(g.groupClass);
+    case OwnerRole: return int(g.owner);
+    case TenantIdRole: return g.tenantId;
+    default: return {};
+    }
+}
+
+QVariant ResourceGroupModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case ClassColumn: return tr("Class");
+    case OwnerColumn: return tr("Owner");
+    case TotalColumn: return tr("Total");
+    case FreeColumn: return tr("Free");
+    case InUseColumn: return tr("In use");
+    case DescriptionColumn: return tr("Description");
+    default: return {};
+    }
+}
+
+} // namespace passdeck

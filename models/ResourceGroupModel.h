@@ -1,0 +1,25 @@
+#pragma once
+
+#include "DomainTypes.h"
+#include "RecordTableModel.h"
+
+namespace passdeck {
+
+// The Resource Manager's groups: class icon, owner, devices total / free / in use.
+class ResourceGroupModel : public RecordTableModel<ResourceGroup>
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, ClassColumn, OwnerColumn, TotalColumn, FreeColumn, InUseColumn,
+                  DescriptionColumn, ColumnCount };
+    enum Role { GroupIdRole = Qt::UserRole + 1, GroupClassRole, OwnerRole, TenantIdRole };
+    Q_ENUM(Column)
+
+    explicit ResourceGroupModel(QObject *parent = nullptr);
+
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+};
+
+} // namespace passdeck

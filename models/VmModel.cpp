@@ -1,0 +1,62 @@
+#include "VmModel.h"
+
+#include "Icons.h"
+
+namespace passdeck {
+
+VmModel::VmModel(QObject *parent) : RecordTableModel(parent) {}
+
+int VmModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant VmModel::data(const QModelIndex &index, int role) const
+{
+    if (!validIndex(index))
+        return {};
+    const Vm &v = m_items.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case NameColumn: return v.name;
+        case NodeColumn:
+            return v.tenantNodeName.isEmpty() ? v.nodeName
+                                              : tr("%1 (tenant node %2)").arg(v.nodeName, v.tenantNodeName);
+        case OwnerColumn: return v.owner == GroupOwner::Host ? tr("Host") : tr("Tenant %1").arg(v.tenantName);
+        case PowerColumn: return v.power == PowerState::On ? tr("Running") : tr("Stopped");
+        case DevicesColumn:
+            return tr("%1 allocated / %2 requested").arg(v.allocatedDeviceCount).arg(v.machineDeviceCount);
+        case RestartColumn: return v.restartNeeded ? tr("Restart needed") : QString();
+        default: return {};
+        }
+    case Qt::DecorationRole:
+        if (index.column() == NameColumn)
+            return Icons::vm();
+        if (index.column() == RestartColumn && v.restartNeeded)
+            return Icons::warning();
+        return {};
+    case VmIdRole: return v.id;
+    case RestartNeededRole: return v.restartNeeded;
+    case TenantIdRole: return v.tenantId;
+    default: return {};
+    }
+}
+
+QVariant VmModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case NodeColumn: return tr("Node");
+    case OwnerColumn: return tr("Owner");
+    case PowerColumn: return tr("Power");
+    case DevicesColumn: return tr("Devices");
+    case RestartColumn: return tr("Restart");
+    default: return {};
+    }
+}
+
+} // namespace passdeck

@@ -1,0 +1,60 @@
+#pragma once
+// Runs passdeck-cli (the binary ctest names in $PASSDECK_CLI) and builds simulated trees with it.
+
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace passdeck::test {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+inline QString cliPath()
+{
+    return qEnvironmentVariable("PASSDECK_CLI");
+}
+
+inline QString pinnedPciIds()
+{
+    return QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
+}
+
+inline CliRun runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(program, args);
+    CliRun r;
+    if (!p.waitForStarted(10000))
+        return r;
+    p.waitForFinished(timeoutMs);
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+inline CliRun runCli(const QStringList &args)
+{
+    return runProgram(cliPath(), args);
+}
+
+// Builds a simulated host root from one of the demo descriptions (node-a, node-b) or a scale
+// tree (description empty, devices > 0). Returns an empty string on success, else the reason.
+inline QString buildTree(const QString &dir, const QString &description, int devices = 0)
+{
+    const CliRun r = devices > 0
+        ? runCli({QStringLiteral("sim"), QStringLiteral("scale"), dir, QStringLiteral("--devices"), QString::number(devices)})
+        : runCli({QStringLiteral("sim"), QStringLiteral("build"), dir, QStringLiteral("--description"),
+                  QStringLiteral(PASSDECK_SOURCE_DIR "/resources/demo/") + description + QStringLiteral(".json")});
+    if (r.exitCode == 0)
+        return {};
+    return QStringLiteral("sim build/scale failed (%1): %2").arg(r.exitCode).arg(QString::fromUtf8(r.err));
+}
+
+} // namespace passdeck::test

@@ -1,0 +1,33 @@
+#include "BuiltinDashboards.h"
+
+#include "GroupDashboard.h"
+#include "MainDashboard.h"
+#include "MainWindow.h"
+#include "NodeDashboard.h"
+#include "NodesDashboard.h"
+#include "PciDevicesDashboard.h"
+#include "ResourceManagerDashboard.h"
+#include "RisksDashboard.h"
+#include "TenantListDashboard.h"
+#include "VmListDashboard.h"
+
+namespace passdeck {
+
+void registerBuiltinDashboards(MainWindow &window)
+{
+    window.registerDashboard(QStringLiteral("main"), [](MainWindow &w, qint64) { return new MainDashboard(w); });
+    window.registerDashboard(QStringLiteral("resources"),
+                             [](MainWindow &w, qint64) { return new ResourceManagerDashboard(w); });
+    window.registerDashboard(QStringLiteral("nodes"), [](MainWindow &w, qint64) { return new NodesDashboard(w); });
+    window.registerDashboard(QStringLiteral("node"), [](MainWindow &w, qint64 id) { return new NodeDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("pci"),
+                             [](MainWindow &w, qint64 id) { return new PciDevicesDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("group"),
+                             [](MainWindow &w, qint64 id) { return new GroupDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("vms"), [](MainWindow &w, qint64) { return new VmListDashboard(w); });
+    window.registerDashboard(QStringLiteral("tenants"),
+                             [](MainWindow &w, qint64) { return new TenantListDashboard(w); });
+    window.registerDashboard(QStringLiteral("risks"), [](MainWindow &w, qint64) { return new RisksDashboard(w); });
+}
+
+} // namespace passdeck

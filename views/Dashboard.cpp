@@ -1,0 +1,189 @@
+#include "Dashboard.h"
+
+#include "DomainService.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argument, QWidget *parent)
+    : QWidget(parent), m_window(window), m_id(dashboardId), m_argument(argument)
+{
+    setObjectName(QStringLiteral("dashboard_") + dashboardId);
+
+    auto *outer = new QHBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+
+    auto *menuFrame = new QFrame(this);
+    menuFrame->setObjectName(QStringLiteral("leftMenu"));
+    menuFrame->setAccessibleName(tr("Dashboard menu"));
+    menuFrame->setFixedWidth(210);
+    menuFrame->setStyleSheet(QStringLiteral(
+        "QFrame#leftMenu { background: palette(alternate-base); border-right: 1px solid palette(mid); }"
+        "QFrame#leftMenu QToolButton { text-align: left; padding: 6px 8px; border-radius: 4px; }"
+        "QFrame#leftMenu QToolButton:hover { background: palette(midlight); }"
+        "QFrame#leftMenu QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); }"
+        "QFrame#leftMenu QLabel#menuHeading { color: palette(dark); font-weight: bold; padding: 10px 8px 2px 8px; }"));
+    m_menu = new QVBoxLayout(menuFrame);
+    m_menu->setContentsMargins(8, 8, 8, 8);
+    m_menu->setSpacing(2);
+    m_menu->addStretch(1);
+    outer->addWidget(menuFrame);
+
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(16, 12, 16, 12);
+    rightLayout->setSpacing(10);
+
+    auto *heading = new QHBoxLayout;
+    m_headingIcon = new QLabel(right);
+    m_headingIcon->setFixedSize(36, 36);
+    m_headingTitle = new QLabel(right);
+    m_headingTitle->setObjectName(QStringLiteral("dashboardTitle"));
+    QFont f = m_headingTitle->font();
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    f.setBold(true);
+    m_headingTitle->setFont(f);
+    m_headingSubtitle = new QLabel(right);
+    m_headingSubtitle->setObjectName(QStringLiteral("dashboardSubtitle"));
+    m_headingSubtitle->setWordWrap(true);
+    m_headingSubtitle->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    auto *titles = new QVBoxLayout;
+    titles->setSpacing(0);
+    titles->addWidget(m_headingTitle);
+    titles->addWidget(m_headingSubtitle);
+    heading->addWidget(m_headingIcon, 0, Qt::AlignTop);
+    heading->addLayout(titles, 1);
+    rightLayout->addLayout(heading);
+
+    m_banner = new MessageBanner(right);
+    rightLayout->addWidget(m_banner);
+    connect(m_banner, &MessageBanner::linkActivated, this, [this](const QString &link) {
+        if (link.startsWith(QLatin1String("nav:"))) {
+            const QStringList parts = link.split(QLatin1Char(':'));
+            m_window.navigate(parts.value(1), parts.value(2).toLongLong());
+        } else {
+            handleLink(link);
+        }
+    });
+
+    m_content = new QVBoxLayout;
+    m_content->setSpacing(8);
+    rightLayout->addLayout(m_content, 1);
+    outer->addWidget(right, 1);
+
+    connect(&window.service(), &DomainService::changed, this, &Dashboard::onStoreChanged);
+}
+
+DomainService &Dashboard::service() const
+{
+    return m_window.service();
+}
+
+QList<Crumb> Dashboard::breadcrumb() const
+{
+    return {{tr("Main Dashboard"), QStringLiteral("main"), 0}, {title(), m_id, m_argument}};
+}
+
+void Dashboard::showError(const Error &error, const QString &key)
+{
+    QString html = QStringLiteral("<b>%1</b>").arg(error.what.toHtmlEscaped());
+    if (!error.why.isEmpty())
+        html += QStringLiteral(": ") + error.why.toHtmlEscaped();
+    if (!error.hint.isEmpty())
+        html += QStringLiteral("<br>") + error.hint.toHtmlEscaped();
+    m_banner->setNotice(key, MessageBanner::Level::Error, html);
+}
+
+void Dashboard::showSuccess(const QString &text, const QString &key)
+{
+    m_banner->setNotice(key, MessageBanner::Level::Success, text.toHtmlEscaped());
+}
+
+QToolButton *Dashboard::addMenuItem(const QString &objectName, const QIcon &icon, const QString &text,
+                                    std::function<void()> action)
+{
+    auto *button = new QToolButton(this);
+    button->setObjectName(objectName);
+    button->setAccessibleName(text);
+    button->setText(text);
+    button->setIcon(icon);
+    button->setIconSize(QSize(20, 20));
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setAutoRaise(true);
+    button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    button->setFocusPolicy(Qt::StrongFocus);
+    connect(button, &QToolButton::clicked, this, [action] { action(); });
+    m_menu->insertWidget(m_menu->count() - 1, button);
+    return button;
+}
+
+void Dashboard::addMenuHeading(const QString &text)
+{
+    auto *label = new QLabel(text.toUpper(), this);
+    label->setObjectName(QStringLiteral("menuHeading"));
+    m_menu->insertWidget(m_menu->count() - 1, label);
+}
+
+void Dashboard::setHeading(const QIcon &icon, const QString &title, const QString &subtitle)
+{
+    m_headingIcon->setPixmap(icon.pixmap(36, 36));
+    m_headingTitle->setText(title);
+    m_headingSubtitle->setText(subtitle);
+    m_headingSubtitle->setVisible(!subtitle.isEmpty());
+}
+
+void Dashboard::showRebootNotices(const QList<RebootNotice> &notices)
+{
+    if (notices.isEmpty()) {
+        m_banner->clearNotice(QStringLiteral("reboot"));
+        return;
+    }
+    QStringList lines;
+    for (const RebootNotice &n : notices) {
+        lines << tr("Node <a href=\"nav:node:%1\">%2</a> must reboot for the change to take effect "
+                    "(devices %3).")
+                     .arg(n.nodeId)
+                     .arg(n.nodeName.toHtmlEscaped(), n.devices.join(QStringLiteral(", ")));
+    }
+    lines << tr("Put the node in maintenance mode before you reboot it.");
+    m_banner->setNotice(QStringLiteral("reboot"), MessageBanner::Level::Warning,
+                        lines.join(QStringLiteral("<br>")));
+}
+
+void Dashboard::handleLink(const QString &) {}
+
+void Dashboard::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        refresh();
+    }
+}
+
+void Dashboard::onStoreChanged()
+{
+    if (isVisible())
+        refresh();
+    else
+        m_stale = true;
+}
+
+void Dashboard::setBusy(bool on)
+{
+    m_busyCount += on ? 1 : -1;
+    if (on && m_busyCount == 1)
+        setCursor(Qt::BusyCursor);
+    else if (!on && m_busyCount == 0)
+        unsetCursor();
+}
+
+} // namespace passdeck

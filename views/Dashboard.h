@@ -1,0 +1,101 @@
+#pragma once
+
+#include "Error.h"
+#include "MessageBanner.h"
+
+#include <QFutureWatcher>
+#include <QIcon>
+#include <QWidget>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <functional>
+
+class QLabel;
+class QToolButton;
+class QVBoxLayout;
+
+namespace passdeck {
+
+class DomainService;
+class MainWindow;
+struct RebootNotice;
+
+// One step of the breadcrumb: what to show and where it leads.
+struct Crumb
+{
+    QString title;
+    QString dashboardId;
+    qint64 argument = 0;
+};
+
+// The frame every dashboard shares: a left menu, the message banner, a heading and the content.
+// Subclasses fill the menu (addMenuItem) and the content (contentLayout) and implement refresh(),
+// which reloads from the domain service. Changes in the store refresh the visible dashboard at
+// once and the hidden ones when they are shown again.
+class Dashboard : public QWidget
+{
+    Q_OBJECT
+public:
+    Dashboard(MainWindow &window, const QString &dashboardId, qint64 argument, QWidget *parent = nullptr);
+
+    const QString &dashboardId() const { return m_id; }
+    qint64 argument() const { return m_argument; }
+    virtual QString title() const = 0;
+    // Default: Main Dashboard › title.
+    virtual QList<Crumb> breadcrumb() const;
+    virtual void refresh() = 0;
+
+    MessageBanner *banner() const { return m_banner; }
+    MainWindow &mainWindow() const { return m_window; }
+    DomainService &service() const;
+
+    // Shows an Error in the banner as "result" (what failed, why, what to do).
+    void showError(const Error &error, const QString &key = QStringLiteral("result"));
+    void showSuccess(const QString &text, const QString &key = QStringLiteral("result"));
+
+protected:
+    QToolButton *addMenuItem(const QString &objectName, const QIcon &icon, const QString &text,
+                             std::function<void()> action);
+    void addMenuHeading(const QString &text);
+    QVBoxLayout *contentLayout() const { return m_content; }
+    void setHeading(const QIcon &icon, const QString &title, const QString &subtitle = {});
+    // The reboot-required notice (key "reboot") for these nodes; cleared when empty.
+    void showRebootNotices(const QList<RebootNotice> &notices);
+    // Links of the banner other than "nav:<id>:<arg>", which navigate by themselves.
+    virtual void handleLink(const QString &link);
+    void showEvent(QShowEvent *event) override;
+
+    // Runs work off the GUI thread; done(result) runs on the GUI thread afterwards. While it
+    // runs, busy() is true and the dashboard shows a busy cursor over its content.
+    template<typename R>
+    void runInBackground(std::function<R()> work, std::function<void(const R &)> done)
+    {
+        auto *watcher = new QFutureWatcher<R>(this);
+        setBusy(true);
+        connect(watcher, &QFutureWatcher<R>::finished, this, [this, watcher, done] {
+            setBusy(false);
+            done(watcher->result());
+            watcher->deleteLater();
+        });
+        watcher->setFuture(QtConcurrent::run(std::move(work)));
+    }
+    bool busy() const { return m_busyCount > 0; }
+
+private:
+    void onStoreChanged();
+    void setBusy(bool on);
+
+    MainWindow &m_window;
+    QString m_id;
+    qint64 m_argument = 0;
+    MessageBanner *m_banner = nullptr;
+    QVBoxLayout *m_menu = nullptr;
+    QVBoxLayout *m_content = nullptr;
+    QLabel *m_headingIcon = nullptr;
+    QLabel *m_headingTitle = nullptr;
+    QLabel *m_headingSubtitle = nullptr;
+    bool m_stale = true;
+    int m_busyCount = 0;
+};
+
+} // namespace passdeck

@@ -1,0 +1,173 @@
+#include "GroupDashboard.h"
+
+#include "DomainService.h"
+#include "GroupClassNames.h"
+#include "GroupEditDialog.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "PciDeviceFilterProxy.h"
+#include "PciDeviceModel.h"
+#include "TableSetup.h"
+
+#include <QGroupBox>
+#include <QLabel>
+#include <QMap>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+GroupDashboard::GroupDashboard(MainWindow &window, qint64 groupId) : Dashboard(window, QStringLiteral("group"), groupId)
+{
+    m_group.id = groupId;
+    addMenuItem(QStringLiteral("menuEditGroup"), Icons::info(), tr("Edit…"), [this] { edit(); });
+    addMenuItem(QStringLiteral("menuAddDevices"), Icons::groupClass(GroupClass::Other), tr("Add Devices…"),
+                [this] { mainWindow().navigate(QStringLiteral("pci"), 0); });
+    m_remove = addMenuItem(QStringLiteral("menuRemoveFromGroup"), Icons::warning(), tr("Remove from Group"),
+                           [this] { removeSelected(); });
+    m_remove->setEnabled(false);
+    addMenuItem(QStringLiteral("menuDeleteGroup"), Icons::blocker(), tr("Delete Group"), [this] { requestDelete(); });
+    addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
+                [this] { mainWindow().navigate(QStringLiteral("resources")); });
+
+    auto *box = new QGroupBox(tr("Details"), this);
+    auto *boxLayout = new QVBoxLayout(box);
+    m_details = new QLabel(box);
+    m_details->setObjectName(QStringLiteral("groupDetails"));
+    m_details->setWordWrap(true);
+    m_details->setTextFormat(Qt::RichText);
+    boxLayout->addWidget(m_details);
+    contentLayout()->addWidget(box);
+
+    m_model = new PciDeviceModel(this);
+    m_proxy = new PciDeviceFilterProxy(this);
+    m_proxy->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    configureTable(m_table, QStringLiteral("groupDevicesTable"), tr("Devices in this group"));
+    m_table->setModel(m_proxy);
+    m_table->sortByColumn(PciDeviceModel::NodeColumn, Qt::AscendingOrder);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_remove->setEnabled(m_table->selectionModel()->hasSelection()); });
+    auto *devicesTitle = new QLabel(tr("<b>Devices</b>"), this);
+    contentLayout()->addWidget(devicesTitle);
+    contentLayout()->addWidget(m_table, 1);
+}
+
+QString GroupDashboard::title() const
+{
+    return m_group.name.isEmpty() ? tr("Resource Group") : m_group.name;
+}
+
+QList<Crumb> GroupDashboard::breadcrumb() const
+{
+    return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
+            {tr("Resource Manager"), QStringLiteral("resources"), 0},
+            {title(), dashboardId(), argument()}};
+}
+
+void GroupDashboard::refresh()
+{
+    if (m_gone)
+        return;
+    auto group = service().group(argument());
+    if (!group) {
+        showError(group.error());
+        return;
+    }
+    m_group = *group;
+    setHeading(Icons::groupClass(m_group.groupClass), tr("Resource group %1").arg(m_group.name),
+               m_group.description);
+    QString details = tr("<table cellspacing=4>"
+                         "<tr><td><b>Type</b></td><td>%1</td><td width=30></td><td><b>Devices</b></td><td>%2</td></tr>"
+                         "<tr><td><b>Class</b></td><td>%3</td><td></td><td><b>Free</b></td><td>%4</td></tr>"
+                         "<tr><td><b>Owner</b></td><td>%5</td><td></td><td><b>In use</b></td><td>%6</td></tr>"
+                         "</table>")
+                          .arg(m_group.type.toHtmlEscaped())
+                          .arg(m_group.total)
+                          .arg(GroupClassNames::display(m_group.groupClass).toHtmlEscaped())
+                          .arg(m_group.free)
+                          .arg(GroupClassNames::owner(m_group).toHtmlEscaped())
+                          .arg(m_group.inUse + m_group.tenantReserved);
+    m_details->setText(details);
+    auto devices = service().groupDevices(argument());
+    if (!devices) {
+        showError(devices.error());
+        return;
+    }
+    m_model->setDevices(*devices);
+    m_table->resizeColumnsToContents();
+    if (auto notices = service().rebootRequired())
+        showRebootNotices(*notices);
+}
+
+GroupEditDialog *GroupDashboard::edit()
+{
+    return GroupEditDialog::editGroup(service(), m_group, this);
+}
+
+void GroupDashboard::removeSelected()
+{
+    QMap<qint64, QStringList> byNode;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &i : rows) {
+        const DeviceRecord &d = m_model->device(m_proxy->mapToSource(i).row());
+        byNode[d.nodeId] << d.address;
+    }
+    if (byNode.isEmpty())
+        return;
+    m_remove->setEnabled(false);
+    DomainService *s = &service();
+    runInBackground<Result<int>>(
+        [s, byNode]() -> Result<int> {
+            int n = 0;
+            for (auto it = byNode.constBegin(); it != byNode.constEnd(); ++it) {
+                auto change = s->removeResource(it.key(), it.value());
+                if (!change)
+                    return change.error();
+                n += int(change->devices.size());
+            }
+            return n;
+        },
+        [this](const Result<int> &r) {
+            if (!r)
+                showError(r.error());
+            else
+                showSuccess(tr("%n device(s) went back to their host drivers and left the group.", nullptr, *r));
+            refresh();
+        });
+}
+
+void GroupDashboard::requestDelete()
+{
+    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
+                        tr("Delete resource group <b>%1</b>? Its devices go back to their host drivers. "
+                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
+                            .arg(m_group.name.toHtmlEscaped()));
+}
+
+void GroupDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("confirm-delete"))
+        deleteNow();
+    else if (link == QLatin1String("cancel-delete"))
+        banner()->clearNotice(QStringLiteral("confirm"));
+}
+
+void GroupDashboard::deleteNow()
+{
+    banner()->clearNotice(QStringLiteral("confirm"));
+    Status s = service().deleteGroup(argument());
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    m_gone = true;
+    const QString name = m_group.name;
+    MainWindow &w = mainWindow();
+    w.discard(this);
+    if (Dashboard *d = w.navigate(QStringLiteral("resources")))
+        d->showSuccess(tr("Resource group \"%1\" was deleted.").arg(name));
+}
+
+} // namespace passdeck

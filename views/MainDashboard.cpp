@@ -1,0 +1,117 @@
+#include "MainDashboard.h"
+
+#include "DashboardTile.h"
+#include "DomainService.h"
+#include "Icons.h"
+#include "MainWindow.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+MainDashboard::MainDashboard(MainWindow &window) : Dashboard(window, QStringLiteral("main"), 0)
+{
+    setHeading(QIcon(QStringLiteral(":/icons/passdeck.svg")), tr("Main Dashboard"),
+               tr("PCI passthrough for virtual machines and tenants"));
+    addMenuHeading(tr("Infrastructure"));
+    addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
+                [this] { mainWindow().navigate(QStringLiteral("resources")); });
+    addMenuItem(QStringLiteral("menuNodes"), Icons::node(), tr("Nodes"),
+                [this] { mainWindow().navigate(QStringLiteral("nodes")); });
+    addMenuItem(QStringLiteral("menuAllPciDevices"), Icons::groupClass(GroupClass::Other), tr("PCI Devices"),
+                [this] { mainWindow().navigate(QStringLiteral("pci"), 0); });
+    addMenuHeading(tr("Workloads"));
+    addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
+                [this] { mainWindow().navigate(QStringLiteral("vms")); });
+    addMenuItem(QStringLiteral("menuTenants"), Icons::tenant(), tr("Tenants"),
+                [this] { mainWindow().navigate(QStringLiteral("tenants")); });
+    addMenuHeading(tr("Help"));
+    addMenuItem(QStringLiteral("menuRisks"), Icons::warning(), tr("Risks and Precautions"),
+                [this] { mainWindow().navigate(QStringLiteral("risks")); });
+
+    auto *grid = new QGridLayout;
+    grid->setSpacing(16);
+    auto makeTile = [this, grid](const QString &name, const QIcon &icon, const QString &text, const QString &target,
+                                 int r, int c) {
+        auto *t = new DashboardTile(icon, text, this);
+        t->setObjectName(name);
+        connect(t, &DashboardTile::clicked, this, [this, target] { mainWindow().navigate(target); });
+        grid->addWidget(t, r, c);
+        return t;
+    };
+    m_resources = makeTile(QStringLiteral("tileResources"), Icons::resources(), tr("Resources"),
+                           QStringLiteral("resources"), 0, 0);
+    m_nodes = makeTile(QStringLiteral("tileNodes"), Icons::node(), tr("Nodes"), QStringLiteral("nodes"), 0, 1);
+    m_vms = makeTile(QStringLiteral("tileVms"), Icons::vm(), tr("Virtual Machines"), QStringLiteral("vms"), 1, 0);
+    m_tenants = makeTile(QStringLiteral("tileTenants"), Icons::tenant(), tr("Tenants"), QStringLiteral("tenants"), 1, 1);
+    contentLayout()->addLayout(grid);
+    contentLayout()->addStretch(1);
+}
+
+QString MainDashboard::title() const
+{
+    return tr("Main Dashboard");
+}
+
+QList<Crumb> MainDashboard::breadcrumb() const
+{
+    return {{title(), QStringLiteral("main"), 0}};
+}
+
+DashboardTile *MainDashboard::tile(const QString &dashboardId) const
+{
+    if (dashboardId == QLatin1String("resources"))
+        return m_resources;
+    if (dashboardId == QLatin1String("nodes"))
+        return m_nodes;
+    if (dashboardId == QLatin1String("vms"))
+        return m_vms;
+    if (dashboardId == QLatin1String("tenants"))
+        return m_tenants;
+    return nullptr;
+}
+
+void MainDashboard::refresh()
+{
+    DomainService &s = service();
+    if (auto groups = s.allGroups()) {
+        int devices = 0;
+        for (const ResourceGroup &g : *groups)
+            devices += g.owner == GroupOwner::Host ? g.total : 0;
+        m_resources->setCount(int(groups->size()), tr("resource groups, %n device(s)", nullptr, devices));
+    }
+    if (auto nodes = s.nodes()) {
+        int devices = 0, reboot = 0;
+        for (const NodeInfo &n : *nodes) {
+            devices += n.deviceCount;
+            reboot += n.rebootRequired ? 1 : 0;
+        }
+        QString detail = tr("%n PCI device(s)", nullptr, devices);
+        if (reboot > 0)
+            detail += tr(", %n need(s) a reboot", nullptr, reboot);
+        m_nodes->setCount(int(nodes->size()), detail);
+    }
+    if (auto vms = s.vms()) {
+        int running = 0, restart = 0;
+        for (const Vm &v : *vms) {
+            running += v.power == PowerState::On ? 1 : 0;
+            restart += v.restartNeeded ? 1 : 0;
+        }
+        QString detail = tr("%n running", nullptr, running);
+        if (restart > 0)
+            detail += tr(", %n need(s) a restart", nullptr, restart);
+        m_vms->setCount(int(vms->size()), detail);
+    }
+    if (auto tenants = s.tenants()) {
+        int reserved = 0;
+        for (const Tenant &t : *tenants)
+            reserved += t.reservedDevices;
+        m_tenants->setCount(int(tenants->size()), tr("%n device(s) reserved", nullptr, reserved));
+    }
+    if (auto notices = s.rebootRequired())
+        showRebootNotices(*notices);
+}
+
+} // namespace passdeck

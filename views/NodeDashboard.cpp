@@ -1,0 +1,168 @@
+#include "NodeDashboard.h"
+
+#include "DomainService.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "NodeModel.h"
+
+#include <QCheckBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLocale>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+NodeDashboard::NodeDashboard(MainWindow &window, qint64 nodeId) : Dashboard(window, QStringLiteral("node"), nodeId)
+{
+    m_node.id = nodeId;
+    addMenuItem(QStringLiteral("menuPciDevices"), Icons::groupClass(GroupClass::Other), tr("PCI Devices"),
+                [this] { mainWindow().navigate(QStringLiteral("pci"), argument()); });
+    m_refreshButton = addMenuItem(QStringLiteral("menuRefreshNode"), Icons::info(), tr("Refresh Inventory"),
+                                  [this] { refreshInventory(); });
+    m_rebootButton = addMenuItem(QStringLiteral("menuReboot"), Icons::warning(), tr("Reboot"), [this] { reboot(); });
+    addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
+                [this] { mainWindow().navigate(QStringLiteral("resources")); });
+
+    auto *box = new QGroupBox(tr("Status"), this);
+    auto *form = new QFormLayout(box);
+    form->setLabelAlignment(Qt::AlignRight);
+    auto label = [this](const QString &name) {
+        auto *l = new QLabel(this);
+        l->setObjectName(name);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        l->setWordWrap(true);
+        return l;
+    };
+    m_status = label(QStringLiteral("nodeStatus"));
+    m_kind = label(QStringLiteral("nodeKind"));
+    m_root = label(QStringLiteral("nodeHostRoot"));
+    m_devices = label(QStringLiteral("nodeDevices"));
+    m_refreshed = label(QStringLiteral("nodeRefreshed"));
+    form->addRow(tr("Status:"), m_status);
+    form->addRow(tr("Kind:"), m_kind);
+    form->addRow(tr("Host root:"), m_root);
+    form->addRow(tr("PCI devices:"), m_devices);
+    form->addRow(tr("Inventory read:"), m_refreshed);
+    m_maintenance = new QCheckBox(tr("&Maintenance mode"), this);
+    m_maintenance->setObjectName(QStringLiteral("maintenanceToggle"));
+    m_maintenance->setAccessibleName(tr("Maintenance mode"));
+    m_maintenance->setToolTip(tr("Migrate or stop the node's VMs and turn this on before a reboot."));
+    connect(m_maintenance, &QCheckBox::clicked, this, &NodeDashboard::setMaintenance);
+    form->addRow(QString(), m_maintenance);
+    contentLayout()->addWidget(box);
+    contentLayout()->addStretch(1);
+}
+
+QString NodeDashboard::title() const
+{
+    return m_node.name.isEmpty() ? tr("Node") : m_node.name;
+}
+
+QList<Crumb> NodeDashboard::breadcrumb() const
+{
+    return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
+            {tr("Nodes"), QStringLiteral("nodes"), 0},
+            {title(), dashboardId(), argument()}};
+}
+
+void NodeDashboard::refresh()
+{
+    auto node = service().node(argument());
+    if (!node) {
+        showError(node.error());
+        return;
+    }
+    m_node = *node;
+    setHeading(Icons::node(), tr("Node %1").arg(m_node.name),
+               m_node.simulated ? tr("A simulated node: its sysfs lives in a directory and it can be rebooted from here.")
+                                : tr("The real host. Passdeck never reboots it; it gives instructions instead."));
+    m_status->setText(NodeModel::statusText(m_node));
+    m_kind->setText(m_node.simulated ? tr("Simulated") : tr("Real host"));
+    m_root->setText(m_node.hostRoot);
+    QString devices = QString::number(m_node.deviceCount);
+    if (m_node.flaggedDevices > 0)
+        devices += tr(" (%n flagged: vanished or changed ids)", nullptr, m_node.flaggedDevices);
+    m_devices->setText(devices);
+    m_refreshed->setText(m_node.refreshedAt.isValid()
+                             ? QLocale().toString(m_node.refreshedAt.toLocalTime(), QLocale::ShortFormat)
+                             : tr("never"));
+    m_maintenance->setChecked(m_node.maintenance);
+    if (m_node.rebootRequired)
+        showRebootNotices({RebootNotice{m_node.id, m_node.name, m_node.rebootDevices}});
+    else
+        showRebootNotices({});
+}
+
+void NodeDashboard::setMaintenance(bool on)
+{
+    Status s = service().setMaintenance(argument(), on);
+    if (!s) {
+        showError(s.error());
+        m_maintenance->setChecked(!on);
+        return;
+    }
+    showSuccess(on ? tr("Node %1 is in maintenance mode.").arg(m_node.name)
+                   : tr("Node %1 left maintenance mode.").arg(m_node.name));
+}
+
+void NodeDashboard::reboot()
+{
+    if (!m_node.simulated) {
+        // Passdeck never reboots a real machine: explain what the administrator does instead.
+        banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Info,
+                            tr("Passdeck does not reboot a real host. To reboot <b>%1</b>: turn on maintenance "
+                               "mode, migrate or stop its VMs, make sure you have out-of-band access (IPMI, "
+                               "console), then run <code>systemctl reboot</code> on the host. Click "
+                               "<b>Refresh Inventory</b> when it is back.")
+                                .arg(m_node.name.toHtmlEscaped()));
+        return;
+    }
+    if (!m_node.maintenance) {
+        banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Warning,
+                            tr("Turn on maintenance mode before rebooting node %1: its VMs lose their devices "
+                               "while it restarts.").arg(m_node.name.toHtmlEscaped()));
+        return;
+    }
+    m_rebootButton->setEnabled(false);
+    banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Info,
+                        tr("Rebooting node %1…").arg(m_node.name.toHtmlEscaped()));
+    DomainService *s = &service();
+    const qint64 id = argument();
+    runInBackground<Result<RefreshReport>>([s, id] { return s->rebootNode(id); },
+                                           [this](const Result<RefreshReport> &r) {
+                                               m_rebootButton->setEnabled(true);
+                                               if (!r)
+                                                   showError(r.error());
+                                               else
+                                                   showSuccess(tr("Node %1 rebooted; %n device(s) found.", nullptr,
+                                                                  r->node.deviceCount).arg(r->node.name));
+                                               refresh();
+                                           });
+}
+
+void NodeDashboard::refreshInventory()
+{
+    m_refreshButton->setEnabled(false);
+    DomainService *s = &service();
+    const qint64 id = argument();
+    runInBackground<Result<RefreshReport>>([s, id] { return s->refreshNode(id); },
+                                           [this](const Result<RefreshReport> &r) {
+                                               m_refreshButton->setEnabled(true);
+                                               if (!r) {
+                                                   showError(r.error());
+                                                   return;
+                                               }
+                                               QString text = tr("Inventory read: %n new device(s)", nullptr, r->added);
+                                               if (!r->vanished.isEmpty())
+                                                   text += tr(", missing: %1").arg(r->vanished.join(QStringLiteral(", ")));
+                                               if (!r->idsChanged.isEmpty())
+                                                   text += tr(", ids changed: %1").arg(r->idsChanged.join(QStringLiteral(", ")));
+                                               showSuccess(text + QLatin1Char('.'));
+                                               refresh();
+                                           });
+}
+
+} // namespace passdeck

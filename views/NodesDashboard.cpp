@@ -1,0 +1,73 @@
+#include "NodesDashboard.h"
+
+#include "DomainService.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "NodeModel.h"
+#include "TableSetup.h"
+
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+NodesDashboard::NodesDashboard(MainWindow &window) : Dashboard(window, QStringLiteral("nodes"), 0)
+{
+    setHeading(Icons::node(), tr("Nodes"), tr("The hosts whose PCI devices Passdeck manages."));
+    auto *open = addMenuItem(QStringLiteral("menuOpenNode"), Icons::node(), tr("Open Node"),
+                             [this] { openNode(m_table->currentIndex()); });
+    addMenuItem(QStringLiteral("menuPciDevices"), Icons::groupClass(GroupClass::Other), tr("All PCI Devices"),
+                [this] { mainWindow().navigate(QStringLiteral("pci"), 0); });
+    addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
+                [this] { mainWindow().navigate(QStringLiteral("resources")); });
+
+    m_model = new NodeModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    configureTable(m_table, QStringLiteral("nodesTable"), tr("Nodes"));
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setModel(m_proxy);
+    m_table->sortByColumn(NodeModel::NameColumn, Qt::AscendingOrder);
+    connect(m_table, &QTableView::doubleClicked, this, &NodesDashboard::openNode);
+    connect(m_table, &QTableView::activated, this, &NodesDashboard::openNode);
+    open->setEnabled(false);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this, open] { open->setEnabled(m_table->selectionModel()->hasSelection()); });
+    contentLayout()->addWidget(m_table, 1);
+    auto *hint = new QLabel(tr("Double-click a node to see its status, its PCI devices and to reboot it."), this);
+    hint->setWordWrap(true);
+    contentLayout()->addWidget(hint);
+}
+
+QString NodesDashboard::title() const
+{
+    return tr("Nodes");
+}
+
+void NodesDashboard::openNode(const QModelIndex &proxyIndex)
+{
+    if (proxyIndex.isValid())
+        mainWindow().navigate(QStringLiteral("node"), proxyIndex.data(NodeModel::NodeIdRole).toLongLong());
+}
+
+void NodesDashboard::refresh()
+{
+    auto nodes = service().nodes();
+    if (!nodes) {
+        showError(nodes.error());
+        return;
+    }
+    m_model->setItems(*nodes);
+    if (!m_sized && !nodes->isEmpty()) {
+        m_sized = true;
+        m_table->resizeColumnsToContents();
+    }
+    if (auto notices = service().rebootRequired())
+        showRebootNotices(*notices);
+}
+
+} // namespace passdeck

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "Dashboard.h"
+
+class QTableView;
+class QSortFilterProxyModel;
+
+namespace passdeck {
+
+class NodeModel;
+
+// The Nodes list; double-click (or Enter) opens a node's dashboard.
+class NodesDashboard : public Dashboard
+{
+    Q_OBJECT
+public:
+    explicit NodesDashboard(MainWindow &window);
+
+    QString title() const override;
+    void refresh() override;
+
+    QTableView *nodesTable() const { return m_table; }
+    NodeModel *model() const { return m_model; }
+    void openNode(const QModelIndex &proxyIndex);
+
+private:
+    NodeModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    bool m_sized = false;
+};
+
+} // namespace passdeck
