@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSysInfo>
 
 using namespace passdeck;
 
@@ -23,13 +24,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoDir(QStringLiteral("demo-dir"),
                                      QApplication::translate("main", "Where the demo environment lives (implies --demo)."),
                                      QStringLiteral("DIR"));
-    const QCommandLineOption reset(QStringLiteral("reset-demo"),
+    const QCommandLineOption reset(QStringLiteral("demo-reset"),
                                    QApplication::translate("main", "Start the demo environment over (implies --demo)."));
     const QCommandLineOption db(QStringLiteral("db"), QApplication::translate("main", "The state store to open."),
                                 QStringLiteral("PATH"));
     const QCommandLineOption pciIds(QStringLiteral("pci-ids"),
                                    QApplication::translate("main", "pci.ids for device names."), QStringLiteral("FILE"));
-    parser.addOptions({demo, demoDir, reset, db, pciIds});
+    const QCommandLineOption hostRoot(QStringLiteral("host-root"),
+                                      QApplication::translate("main", "Show this machine's devices: the host root to read, normally /."),
+                                      QStringLiteral("DIR"));
+    parser.addOptions({demo, demoDir, reset, db, pciIds, hostRoot});
     parser.process(app);
 
     ServiceOptions options;
@@ -39,7 +43,17 @@ int main(int argc, char *argv[])
             const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
             return DemoEnvironment::open(dir, parser.isSet(reset), options);
         }
-        return DomainService::open(parser.value(db), options);
+        auto opened = DomainService::open(parser.value(db), options);
+        if (!opened || !parser.isSet(hostRoot))
+            return opened;
+        // The real host is one node of the store, named after the machine; refreshed on every start.
+        const QString name = QSysInfo::machineHostName().isEmpty() ? QStringLiteral("localhost") : QSysInfo::machineHostName();
+        DomainService &s = **opened;
+        auto node = s.findNode(name);
+        auto report = node ? s.refreshNode(node->id) : s.addNode(name, parser.value(hostRoot), false);
+        if (!report)
+            return report.error();
+        return opened;
     }();
     if (!service) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "Passdeck cannot start"), service.error().message());
