@@ -211,8 +211,14 @@ Result<ResourceChange> GroupService::makeResource(qint64 groupId, qint64 nodeId,
                         ServiceContext::Groups | ServiceContext::Nodes);
 }
 
-// Why a device cannot go into group groupId; empty when it can.
-static Result<QString> membershipProblem(const QSqlDatabase &db, qint64 nodeId, const QString &address, qint64 groupId)
+// Why a device cannot go into group groupId and what to do instead; empty when it can.
+struct MembershipProblem
+{
+    QString why;
+    QString hint;
+};
+
+static Result<MembershipProblem> membershipProblem(const QSqlDatabase &db, qint64 nodeId, const QString &address, qint64 groupId)
 {
     StoreQuery q(db, QStringLiteral("SELECT d.is_bridge, d.present, r.group_id, g.name FROM devices d"
                                     " LEFT JOIN resource_rules r ON r.device_id = d.id LEFT JOIN resource_groups g ON g.id = r.group_id"
@@ -221,14 +227,18 @@ static Result<QString> membershipProblem(const QSqlDatabase &db, qint64 nodeId, 
     if (Status s = q.exec(tr("Checking device %1").arg(address)); !s)
         return s.error();
     if (!q.next())
-        return tr("%1 has not been observed on this node (refresh the node, or check the address)").arg(address);
+        return MembershipProblem{tr("%1 has not been observed on this node").arg(address),
+                                 tr("Refresh the node, or check the address in its device list.")};
     if (q.value(0).toInt() != 0)
-        return tr("%1 is a bridge; bridges never go into a resource group").arg(address);
+        return MembershipProblem{tr("%1 is a bridge; bridges never go into a resource group").arg(address),
+                                 tr("Choose the devices behind the bridge instead.")};
     if (q.value(1).toInt() == 0)
-        return tr("%1 vanished at the last refresh").arg(address);
+        return MembershipProblem{tr("%1 vanished at the last refresh").arg(address),
+                                 tr("Check the hardware and refresh the node; choose a present device.")};
     if (!q.value(2).isNull() && q.value(2).toLongLong() != groupId)
-        return tr("%1 already belongs to resource group '%2'").arg(address, q.value(3).toString());
-    return QString();
+        return MembershipProblem{tr("%1 already belongs to resource group '%2'").arg(address, q.value(3).toString()),
+                                 tr("Choose another device, or remove it from group '%1' first.").arg(q.value(3).toString())};
+    return MembershipProblem{};
 }
 
 Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nodeId, const QStringList &addresses, const ApplyOptions &options)
@@ -262,9 +272,8 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         auto problem = membershipProblem(db, nodeId, addr, groupId);
         if (!problem)
             return problem.error();
-        if (!problem->isEmpty()) {
-            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, *problem,
-                                              tr("Choose another device, or remove it from its group first."));
+        if (!problem->why.isEmpty()) {
+            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, problem->why, problem->hint);
             e.device = addr;
             return e;
         }
@@ -294,9 +303,9 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         auto problem = membershipProblem(db, nodeId, addr, groupId);
         if (!problem)
             return problem.error();
-        if (!problem->isEmpty()) {
+        if (!problem->why.isEmpty()) {
             Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what,
-                                              tr("%1 must come along (same IOMMU group), but %2").arg(addr, *problem),
+                                              tr("%1 must come along (same IOMMU group), but %2").arg(addr, problem->why),
                                               tr("Remove it from its group first, or choose devices of another IOMMU group."));
             e.device = addr;
             return e;

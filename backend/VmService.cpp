@@ -24,6 +24,13 @@ constexpr int allChanges = ServiceContext::Vms | ServiceContext::Groups;
 
 } // namespace
 
+QString VmService::machineDeviceSubject(qint64 machineDeviceId) const
+{
+    auto name = StoreQuery::scalar(m_ctx.db(), QStringLiteral("SELECT name FROM machine_devices WHERE id = ?"), {machineDeviceId},
+                                   tr("Naming a machine device"));
+    return name && !name->isNull() ? tr("'%1'").arg(name->toString()) : tr("#%1").arg(machineDeviceId);
+}
+
 QString VmService::vmSubject(qint64 vmId) const
 {
     auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
@@ -59,7 +66,7 @@ Result<Vm> VmService::createImpl(const VmSpec &spec)
         if (tn->tenantId != spec.tenantId)
             return ServiceContext::refusal(QStringLiteral("wrong-tenant-node"), what,
                                            tr("tenant node '%1' belongs to tenant '%2', not '%3'").arg(tn->name, tn->tenantName, t->name),
-                                           tr("Choose one of tenant '%1''s nodes.").arg(t->name));
+                                           tr("Choose a node of tenant '%1'.").arg(t->name));
         if (nodeId > 0 && nodeId != tn->nodeId)
             return ServiceContext::refusal(QStringLiteral("wrong-node"), what,
                                            tr("tenant node '%1' runs on node '%2'; a tenant VM runs where its tenant node runs").arg(tn->name, tn->nodeName),
@@ -166,7 +173,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
             return ServiceContext::refusal(QStringLiteral("foreign-group"), what,
                                            tr("VM '%1' belongs to tenant '%2' and may use only that tenant's groups; '%3' is not one of them")
                                                .arg(v->name, v->tenantName, g->name),
-                                           tr("Pick one of tenant '%1''s resource groups.").arg(v->tenantName));
+                                           tr("Pick a resource group of tenant '%1'.").arg(v->tenantName));
         if (g->tenantNodeId != v->tenantNodeId) {
             auto tn = DomainServiceQueries::tenantNode(db, g->tenantNodeId);
             const QString where = tn ? tr("tenant node '%1' (on node '%2')").arg(tn->name, tn->nodeName) : QString();
@@ -177,6 +184,18 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
         }
         capacity = g->total;
     }
+    // The VM's other machine devices of this group compete for the same devices at its start.
+    auto alreadyCounted = StoreQuery::scalar(db, QStringLiteral("SELECT COALESCE(SUM(count), 0) FROM machine_devices WHERE vm_id = ? AND group_id = ?"),
+                                             {v->id, g->id}, what);
+    if (!alreadyCounted)
+        return alreadyCounted.error();
+    if (const int other = alreadyCounted->toInt(); other > 0 && spec.count + other > capacity)
+        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+                                       tr("VM '%1' already has %2 device(s) of group '%3' and group '%3' has only %4 it could get on node '%5'; "
+                                          "Count %6 more could never be allocated")
+                                           .arg(v->name).arg(other).arg(g->name).arg(capacity).arg(v->nodeName).arg(spec.count),
+                                       tr("Lower the Count, raise the Count of the existing machine device instead, or make more devices of "
+                                          "node '%1' a resource of the group.").arg(v->nodeName));
     if (spec.count > capacity)
         return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
                                        tr("Count is %1 but group '%2' has only %3 device(s) VM '%4' could get on node '%5'")
@@ -226,7 +245,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
 
 Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
 {
-    const QString subject = tr("%1, machine device #%2").arg(vmSubject(vmId)).arg(machineDeviceId);
+    const QString subject = tr("%1, machine device %2").arg(vmSubject(vmId), machineDeviceSubject(machineDeviceId));
     auto run = [&]() -> Status {
         const QSqlDatabase db = m_ctx.db();
         StoreTransaction tx(*m_ctx.store);

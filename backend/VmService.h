@@ -27,6 +27,7 @@ private:
     // Inside a transaction: frees the VM's devices.
     Status release(qint64 vmId, const QString &what);
     QString vmSubject(qint64 vmId) const;
+    QString machineDeviceSubject(qint64 machineDeviceId) const;
 
     ServiceContext &m_ctx;
 };

@@ -39,6 +39,18 @@ bool parseCount(CliContext &ctx, const QString &text, int *count, int *exitCode)
     return true;
 }
 
+int done(CliContext &ctx, const Status &status, const QString &message)
+{
+    if (!status)
+        return ctx.fail(status.error());
+    if (ctx.json)
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("message"), message}});
+    else
+        ctx.out() << message << "\n";
+    ctx.out().flush();
+    return ExitOk;
+}
+
 int rejectLeftovers(CliContext &ctx, int maxPositional)
 {
     const QString unknown = ctx.firstUnknownOption();
@@ -210,15 +222,15 @@ int runNode(CliContext &ctx)
         if (!node)
             return ctx.fail(node.error());
         if (sub == QLatin1String("remove")) {
-            Status s = service->removeNode(node->id);
-            return s ? ExitOk : ctx.fail(s.error());
+            return done(ctx, service->removeNode(node->id), tr("Removed node '%1' from the store.").arg(node->name));
         }
         if (sub == QLatin1String("maintenance")) {
             const QString v = ctx.args.value(1);
             if (v != QLatin1String("on") && v != QLatin1String("off"))
                 return ctx.usage(tr("node maintenance NAME on|off"));
-            Status s = service->setMaintenance(node->id, v == QLatin1String("on"));
-            return s ? ExitOk : ctx.fail(s.error());
+            return done(ctx, service->setMaintenance(node->id, v == QLatin1String("on")),
+                        v == QLatin1String("on") ? tr("Node '%1' is in maintenance mode.").arg(node->name)
+                                                 : tr("Node '%1' left maintenance mode.").arg(node->name));
         }
         if (sub == QLatin1String("devices")) {
             auto devices = service->devices(node->id);
@@ -329,14 +341,20 @@ int runGroup(CliContext &ctx)
     if (!g)
         return ctx.fail(g.error());
     if (sub == QLatin1String("delete")) {
-        Status s = service->deleteGroup(g->id);
-        return s ? ExitOk : ctx.fail(s.error());
+        return done(ctx, service->deleteGroup(g->id), tr("Deleted resource group '%1'.").arg(g->name));
     }
     if (sub == QLatin1String("edit")) {
         GroupSpec spec{hasNewName ? newName : g->name, hasDescription ? description : g->description,
                        hasClass ? groupClass : g->groupClass};
         auto r = service->editGroup(g->id, spec);
-        return r ? ExitOk : ctx.fail(r.error());
+        if (!r)
+            return ctx.fail(r.error());
+        if (ctx.json)
+            ctx.printJson(toJson(*r));
+        else
+            ctx.out() << tr("Saved resource group '%1'.").arg(r->name) << "\n";
+        ctx.out().flush();
+        return ExitOk;
     }
     if (sub == QLatin1String("devices")) {
         auto devices = service->groupDevices(g->id);

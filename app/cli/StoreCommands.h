@@ -14,6 +14,8 @@ std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode);
 // Positive integer argument (Count); false with a usage message printed when it is not one.
 bool parseCount(CliContext &ctx, const QString &text, int *count, int *exitCode);
 int rejectLeftovers(CliContext &ctx, int maxPositional);
+// Prints the refusal (exit 1) or the success message (text, or {"ok": true, "message"} with --json).
+int done(CliContext &ctx, const Status &status, const QString &message);
 
 QJsonObject toJson(const NodeInfo &n);
 QJsonObject toJson(const DeviceRecord &d);

@@ -150,8 +150,7 @@ int runVm(CliContext &ctx)
         auto m = service->findMachineDevice(v->id, ctx.args.at(1));
         if (!m)
             return ctx.fail(m.error());
-        Status s = service->detach(v->id, m->id);
-        return s ? ExitOk : ctx.fail(s.error());
+        return done(ctx, service->detach(v->id, m->id), tr("Detached machine device '%1' from VM '%2'.").arg(m->name, v->name));
     }
     if (sub == QLatin1String("restart") || sub == QLatin1String("power-on")) {
         auto r = sub == QLatin1String("restart") ? service->restartVm(v->id) : service->powerOn(v->id);
@@ -176,12 +175,10 @@ int runVm(CliContext &ctx)
         return ExitOk;
     }
     if (sub == QLatin1String("power-off")) {
-        Status s = service->powerOff(v->id);
-        return s ? ExitOk : ctx.fail(s.error());
+        return done(ctx, service->powerOff(v->id), tr("VM '%1' is off; its devices are released.").arg(v->name));
     }
     if (sub == QLatin1String("delete")) {
-        Status s = service->deleteVm(v->id);
-        return s ? ExitOk : ctx.fail(s.error());
+        return done(ctx, service->deleteVm(v->id), tr("Deleted VM '%1'.").arg(v->name));
     }
     if (sub == QLatin1String("devices")) {
         auto list = service->machineDevices(v->id);
@@ -266,8 +263,7 @@ int runTenant(CliContext &ctx)
     if (!t)
         return ctx.fail(t.error());
     if (sub == QLatin1String("delete")) {
-        Status s = service->deleteTenant(t->id);
-        return s ? ExitOk : ctx.fail(s.error());
+        return done(ctx, service->deleteTenant(t->id), tr("Deleted tenant '%1'.").arg(t->name));
     }
     if (sub == QLatin1String("nodes")) {
         auto list = service->tenantNodes(t->id);
