@@ -40,6 +40,18 @@ Result<std::unique_ptr<LocalNode>> LocalNode::open(const QString &root, bool sim
 {
     if (Status s = HostRoot(root).check(); !s)
         return s.error();
+    // Declaring a root simulated is explicit, and both mistakes are refused: the simulator must
+    // never write to a real root, and plain writes would corrupt a simulated one (no kernel
+    // behind its files to act on them).
+    const bool simulatedRoot = SimKernel::isSimulated(HostRoot(root));
+    if (simulated && !simulatedRoot)
+        return Error::make(QStringLiteral("not-simulated"), tr("Opening %1 as a simulated node").arg(root),
+                           tr("it was not made by `passdeck-cli sim build` (no .passdeck-sim/ in it)"),
+                           tr("Build a simulated node there first, or leave out --simulate for a real host root."));
+    if (!simulated && simulatedRoot)
+        return Error::make(QStringLiteral("simulated-root"), tr("Opening %1 as a real host").arg(root),
+                           tr("it is a simulated node: writes to it need the simulator's kernel semantics"),
+                           tr("Add --simulate (or mark the node as simulated)."));
     return std::make_unique<LocalNode>(root, simulated, std::move(options));
 }
 

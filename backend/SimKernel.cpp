@@ -63,13 +63,14 @@ bool SimKernel::loadDescription()
 
 void SimKernel::loadState()
 {
-    const QFileInfo info(SimHostBuilder::stateFile(m_root.root()));
-    const QDateTime stamp = info.exists() ? info.lastModified() : QDateTime();
-    if (stamp.isValid() && stamp == m_stateStamp)
+    // Another process may have changed it: the file is small, so its bytes are the version
+    // (an mtime can repeat within a clock tick and an inode number is reused).
+    const QByteArray bytes = m_layout->readFile(QStringLiteral(".passdeck-sim/state.json"));
+    if (!bytes.isEmpty() && bytes == m_stateBytes)
         return;
-    m_stateStamp = stamp;
+    m_stateBytes = bytes;
     m_newIds.clear();
-    const QJsonObject o = QJsonDocument::fromJson(m_layout->readFile(QStringLiteral(".passdeck-sim/state.json"))).object();
+    const QJsonObject o = QJsonDocument::fromJson(bytes).object();
     m_nextGroup = o.value(QLatin1String("next_group")).toInt(0);
     const QJsonObject ids = o.value(QLatin1String("new_ids")).toObject();
     for (auto it = ids.begin(); it != ids.end(); ++it)
@@ -85,10 +86,11 @@ bool SimKernel::saveState()
             ids.insert(it.key(), QJsonArray::fromStringList(it.value()));
     const QJsonObject o{{QStringLiteral("next_group"), m_nextGroup}, {QStringLiteral("new_ids"), ids}};
     const QString tmp = QStringLiteral(".passdeck-sim/state.json.tmp");
-    if (!m_layout->writeFile(tmp, QJsonDocument(o).toJson(QJsonDocument::Compact)))
+    const QByteArray bytes = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    if (!m_layout->writeFile(tmp, bytes))
         return false;
     const bool ok = ::rename(m_layout->abs(tmp).constData(), m_layout->abs(QStringLiteral(".passdeck-sim/state.json")).constData()) == 0;
-    m_stateStamp = QFileInfo(SimHostBuilder::stateFile(m_root.root())).lastModified();
+    m_stateBytes = ok ? bytes : QByteArray();
     return ok;
 }
 
@@ -273,6 +275,13 @@ int SimKernel::bind(const QString &address, const QString &driver)
         return EBUSY;
     if (!canProbe(address, driver))
         return ENODEV;
+    // vfio_pci_core_register_device() refuses anything but a type 0 header: a bridge's probe
+    // fails, and bind_store() passes that on.
+    if (driver == kVfio) {
+        const std::optional<SimDeviceSpec> spec = specOf(address);
+        if (spec && spec->isBridge())
+            return EINVAL;
+    }
     const QString path = sysPathOf(address);
     m_layout->bindDriver(path, address, driver);
     if (driver == kVfio) {
@@ -341,7 +350,10 @@ int SimKernel::addNewId(const QString &driver, const QByteArray &value, bool rem
         saveState();
         return 0;
     }
-    if (ids.contains(key))
+    // new_id_store(): with fewer than 7 fields, an id the driver already matches (its new_id
+    // table or its static id table) is EEXIST. The simulator's static tables are the native
+    // drivers of the described devices and VFs; vfio-pci's static entries are override-only.
+    if (ids.contains(key) || (fields.size() < 7 && staticallyMatches(driver, int(vendor), int(device))))
         return EEXIST;
     ids.append(key);
     saveState();
@@ -362,14 +374,14 @@ int SimKernel::setNumVfs(const QString &address, const QByteArray &value)
     const QString text = trimmedValue(value);
     bool ok = false;
     const uint n = text.toUInt(&ok, 0);
-    if (!ok)
+    if (!ok || n > 0xffff) // kstrtou16(): overflow is -ERANGE there, but the store turns any failure into EINVAL
         return EINVAL;
     const QString path = sysPathOf(address);
     const std::optional<SimDeviceSpec> pf = specOf(address);
     if (!pf || !pf->hasSriov)
         return EIO;
     const int current = m_layout->readFile(path + QLatin1String("/sriov_numvfs")).trimmed().toInt();
-    if (n > 0xffff || int(n) > pf->sriov.totalVfs)
+    if (int(n) > pf->sriov.totalVfs)
         return ERANGE;
     if (int(n) == current)
         return 0;
@@ -412,6 +424,40 @@ int SimKernel::setNumVfs(const QString &address, const QByteArray &value)
     }
     m_layout->writeFile(path + QLatin1String("/sriov_numvfs"), QByteArray::number(n) + '\n');
     return 0;
+}
+
+bool SimKernel::staticallyMatches(const QString &driver, int vendor, int device)
+{
+    if (!loadDescription() || driver == kVfio)
+        return false;
+    for (const SimDeviceSpec &d : std::as_const(m_description->devices)) {
+        if (d.vendor == vendor && d.device == device && d.nativeDriver == driver)
+            return true;
+        if (d.hasSriov && d.vendor == vendor && d.sriov.vfDevice == device && d.sriov.vfDriver == driver)
+            return true;
+    }
+    return false;
+}
+
+bool SimKernel::isGroupViable(int group) const
+{
+    if (group < 0)
+        return false;
+    const QString g = QStringLiteral("sys/kernel/iommu_groups/%1/devices").arg(group);
+    if (!m_layout->exists(g))
+        return false;
+    const QStringList members = QDir(QString::fromLocal8Bit(m_layout->abs(g))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    for (const QString &m : members) {
+        const QString driver = currentDriver(m);
+        if (driver.isEmpty() || driver == kVfio)
+            continue;
+        // Bridges don't count: pcieport claims no DMA (driver_managed_dma), so VFIO ignores it.
+        const uint cls = m_layout->readFile(sysPathOf(m) + QLatin1String("/class")).trimmed().toUInt(nullptr, 16);
+        if ((cls >> 8) == 0x0604 || (cls >> 8) == 0x0607)
+            continue;
+        return false;
+    }
+    return true;
 }
 
 void SimKernel::updateVfioNode(int group)

@@ -6,7 +6,6 @@
 #include "SysfsWriter.h"
 
 #include <QByteArray>
-#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -50,6 +49,10 @@ public:
     Status setWriteDelay(int milliseconds);
     Status clearFaults();
 
+    // What VFIO says of group N (VFIO_GROUP_FLAGS_VIABLE): every endpoint in it is on vfio-pci
+    // or has no driver; bridges don't count. False for a group that does not exist.
+    bool isGroupViable(int group) const;
+
     // The root was written by SimHostBuilder.
     static bool isSimulated(const HostRoot &root);
 
@@ -71,6 +74,7 @@ private:
     int addNewId(const QString &driver, const QByteArray &value, bool remove);
     bool matches(const QString &address, const QString &driver);
     bool canProbe(const QString &address, const QString &driver);
+    bool staticallyMatches(const QString &driver, int vendor, int device);
     QString sysPathOf(const QString &address) const;
     QString currentDriver(const QString &address) const;
     int groupOf(const QString &address) const;
@@ -90,7 +94,7 @@ private:
     // new_id tables: driver -> "vvvv dddd" entries (lower-case hex)
     QHash<QString, QStringList> m_newIds;
     int m_nextGroup = 0;
-    QDateTime m_stateStamp;
+    QByteArray m_stateBytes; // the state file as last loaded or saved
     QList<Fault> m_faults; // in-process
 };
 

@@ -182,7 +182,7 @@ Status SimKernel::reboot()
     QDir(tmp).removeRecursively();
     m_newIds.clear();
     m_nextGroup = *next;
-    m_stateStamp = {};
+    m_stateBytes.clear();
     return {};
 }
 
