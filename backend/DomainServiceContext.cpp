@@ -38,9 +38,10 @@ Status ServiceContext::checkName(const QString &name, const QString &kind)
     if (name.trimmed().isEmpty())
         return refusal(QStringLiteral("bad-name"), what, tr("the %1 name is empty").arg(kind),
                        tr("Type a name with at least one visible character."));
-    if (name.size() > 128)
+    // Characters as the store's CHECK counts them (code points, not UTF-16 units).
+    if (const qsizetype length = name.toUcs4().size(); length > 128)
         return refusal(QStringLiteral("bad-name"), what,
-                       tr("the %1 name has %2 characters; at most 128 are allowed").arg(kind).arg(name.size()),
+                       tr("the %1 name has %2 characters; at most 128 are allowed").arg(kind).arg(length),
                        tr("Choose a shorter name."));
     for (const QChar c : name) {
         if (c.category() == QChar::Other_Control)

@@ -307,8 +307,10 @@ Result<int> NodeService::recoverInterrupted()
         Status s = run();
         m_ctx.record(QStringLiteral("journal.recover"), tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))),
                      s ? nullptr : &s.error(), ServiceContext::Nodes);
+        // A node that cannot be reached now (host root gone, store busy) must not lock the
+        // administrator out of every other node: the entry stays and is retried next time.
         if (!s)
-            return s.error();
+            continue;
         ++recovered;
         (void)refreshImpl(e.nodeId, {});
     }

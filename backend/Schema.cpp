@@ -210,6 +210,12 @@ const char *const step1[] = {
     " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
 };
 
+// Version 2: the Resource Manager's reboot banner reads the few reboot-pending devices among
+// many thousands without a scan.
+const char *const step2[] = {
+    "CREATE INDEX devices_reboot_pending ON devices(node_id) WHERE reboot_pending = 1",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -222,12 +228,17 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 1;
+    return 2;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
 {
     QStringList out;
+    if (version == 2) {
+        for (const char *s : step2)
+            out << QString::fromLatin1(s);
+        return out;
+    }
     if (version != 1)
         return out;
     const bool pg = driverName == QLatin1String("QPSQL");
