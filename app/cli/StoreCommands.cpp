@@ -322,6 +322,11 @@ int runGroup(CliContext &ctx)
         return rc;
     if (!hasName && name.isNull())
         return ctx.usage(tr("group %1 needs --name NAME").arg(sub));
+    static const QStringList known = {QStringLiteral("create"), QStringLiteral("edit"), QStringLiteral("delete"), QStringLiteral("devices")};
+    if (!known.contains(sub))
+        return ctx.usage(tr("unknown group subcommand '%1'").arg(sub));
+    if (missing)
+        return ctx.usage(tr("--new-name needs a value"));
     int rc = ExitOk;
     auto service = openService(ctx, &rc);
     if (!service)

@@ -118,6 +118,18 @@ int runVm(CliContext &ctx)
         return ExitOk;
     }
 
+    // Usage first: a malformed command is exit 2 whatever the store holds.
+    int count = 0;
+    if (sub == QLatin1String("attach")) {
+        if (!hasGroup || !hasCount)
+            return ctx.usage(tr("vm attach VM --group G --count K [--name N] [--description D]"));
+        if (!parseCount(ctx, countText, &count, &rc))
+            return rc;
+    }
+    static const QStringList known = {QStringLiteral("attach"), QStringLiteral("detach"), QStringLiteral("restart"), QStringLiteral("power-on"),
+                                      QStringLiteral("power-off"), QStringLiteral("delete"), QStringLiteral("devices")};
+    if (!known.contains(sub))
+        return ctx.usage(tr("unknown vm subcommand '%1'").arg(sub));
     auto service = openService(ctx, &rc);
     if (!service)
         return rc;
@@ -125,11 +137,6 @@ int runVm(CliContext &ctx)
     if (!v)
         return ctx.fail(v.error());
     if (sub == QLatin1String("attach")) {
-        if (!hasGroup || !hasCount)
-            return ctx.usage(tr("vm attach VM --group G --count K [--name N] [--description D]"));
-        int count = 0;
-        if (!parseCount(ctx, countText, &count, &rc))
-            return rc;
         // A tenant VM's --group names one of its tenant's groups.
         auto g = service->findGroup(group, v->tenantId);
         if (!g && v->tenantId > 0)
@@ -242,6 +249,20 @@ int runTenant(CliContext &ctx)
         return ctx.usage(sub == QLatin1String("node")   ? tr("tenant node add TENANT NAME --node N")
                          : sub == QLatin1String("pass") ? tr("tenant pass TENANT TNODE --group G --count K [--name N] [--description D]")
                                                         : tr("tenant %1 NAME").arg(sub));
+    // Usage first: a malformed command is exit 2 whatever the store holds.
+    int count = 0;
+    if (sub == QLatin1String("node") && !hasNode)
+        return ctx.usage(tr("tenant node add TENANT NAME --node N"));
+    if (sub == QLatin1String("pass")) {
+        if (!hasGroup || !hasCount)
+            return ctx.usage(tr("tenant pass TENANT TNODE --group G --count K [--name N] [--description D]"));
+        if (!parseCount(ctx, countText, &count, &rc))
+            return rc;
+    }
+    static const QStringList known = {QStringLiteral("create"), QStringLiteral("delete"), QStringLiteral("nodes"), QStringLiteral("node"),
+                                      QStringLiteral("pass")};
+    if (!known.contains(sub))
+        return ctx.usage(tr("unknown tenant subcommand '%1'").arg(sub));
     if (sub == QLatin1String("create")) {
         auto service = openService(ctx, &rc);
         if (!service)
@@ -278,8 +299,6 @@ int runTenant(CliContext &ctx)
         return printList(ctx, a, lines);
     }
     if (sub == QLatin1String("node")) {
-        if (!hasNode)
-            return ctx.usage(tr("tenant node add TENANT NAME --node N"));
         auto n = service->findNode(node);
         if (!n)
             return ctx.fail(n.error());
@@ -294,11 +313,6 @@ int runTenant(CliContext &ctx)
         return ExitOk;
     }
     if (sub == QLatin1String("pass")) {
-        if (!hasGroup || !hasCount)
-            return ctx.usage(tr("tenant pass TENANT TNODE --group G --count K [--name N] [--description D]"));
-        int count = 0;
-        if (!parseCount(ctx, countText, &count, &rc))
-            return rc;
         auto tn = service->findTenantNode(t->id, ctx.args.at(1));
         if (!tn)
             return ctx.fail(tn.error());
