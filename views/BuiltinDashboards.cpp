@@ -1,6 +1,7 @@
 #include "BuiltinDashboards.h"
 
 #include "GroupDashboard.h"
+#include "MachineDevicesDashboard.h"
 #include "MainDashboard.h"
 #include "MainWindow.h"
 #include "NodeDashboard.h"
@@ -8,7 +9,10 @@
 #include "PciDevicesDashboard.h"
 #include "ResourceManagerDashboard.h"
 #include "RisksDashboard.h"
+#include "TenantDashboard.h"
 #include "TenantListDashboard.h"
+#include "TenantNodeDashboard.h"
+#include "VmDashboard.h"
 #include "VmListDashboard.h"
 
 namespace passdeck {
@@ -27,6 +31,13 @@ void registerBuiltinDashboards(MainWindow &window)
     window.registerDashboard(QStringLiteral("vms"), [](MainWindow &w, qint64) { return new VmListDashboard(w); });
     window.registerDashboard(QStringLiteral("tenants"),
                              [](MainWindow &w, qint64) { return new TenantListDashboard(w); });
+    // The VM and tenant flows (1.2, 1.3).
+    window.registerDashboard(QStringLiteral("vm"), [](MainWindow &w, qint64 id) { return new VmDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("groupmachines"),
+                             [](MainWindow &w, qint64 id) { return new MachineDevicesDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("tenant"), [](MainWindow &w, qint64 id) { return new TenantDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("tenantnode"),
+                             [](MainWindow &w, qint64 id) { return new TenantNodeDashboard(w, id); });
     window.registerDashboard(QStringLiteral("risks"), [](MainWindow &w, qint64) { return new RisksDashboard(w); });
 }
 

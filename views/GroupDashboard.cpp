@@ -27,6 +27,8 @@ GroupDashboard::GroupDashboard(MainWindow &window, qint64 groupId) : Dashboard(w
     m_remove = addMenuItem(QStringLiteral("menuRemoveFromGroup"), Icons::warning(), tr("Remove from Group"),
                            [this] { removeSelected(); });
     m_remove->setEnabled(false);
+    addMenuItem(QStringLiteral("menuViewMachineDevices"), Icons::vm(), tr("View Machine Devices"),
+                [this] { mainWindow().navigate(QStringLiteral("groupmachines"), argument()); });
     addMenuItem(QStringLiteral("menuDeleteGroup"), Icons::blocker(), tr("Delete Group"), [this] { requestDelete(); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
                 [this] { mainWindow().navigate(QStringLiteral("resources")); });

@@ -4,10 +4,12 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "TableSetup.h"
+#include "TenantCreateDialog.h"
 #include "TenantModel.h"
 
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace passdeck {
@@ -16,6 +18,10 @@ TenantListDashboard::TenantListDashboard(MainWindow &window) : Dashboard(window,
 {
     setHeading(Icons::tenant(), tr("Tenants"),
                tr("Tenants own the devices passed to their tenant nodes (thick provisioning)."));
+    addMenuItem(QStringLiteral("menuNewTenant"), Icons::tenant(), tr("New Tenant…"), [this] { newTenant(); });
+    m_deleteItem = addMenuItem(QStringLiteral("menuDeleteTenant"), Icons::blocker(), tr("Delete Tenant"),
+                               [this] { requestDelete(); });
+    m_deleteItem->setEnabled(false);
     addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
                 [this] { mainWindow().navigate(QStringLiteral("vms")); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
@@ -28,6 +34,8 @@ TenantListDashboard::TenantListDashboard(MainWindow &window) : Dashboard(window,
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setModel(proxy);
     m_table->sortByColumn(TenantModel::NameColumn, Qt::AscendingOrder);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_deleteItem->setEnabled(m_table->selectionModel()->hasSelection()); });
     auto open = [this](const QModelIndex &i) {
         if (i.isValid() && mainWindow().hasDashboard(QStringLiteral("tenant")))
             mainWindow().navigate(QStringLiteral("tenant"), i.data(TenantModel::TenantIdRole).toLongLong());
@@ -54,6 +62,55 @@ void TenantListDashboard::refresh()
         m_sized = true;
         m_table->resizeColumnsToContents();
     }
+}
+
+TenantCreateDialog *TenantListDashboard::newTenant()
+{
+    auto *dialog = new TenantCreateDialog(service(), 0, this);
+    connect(dialog, &TenantCreateDialog::tenantCreated, this, [this](const Tenant &t) {
+        banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Success,
+                            tr("Tenant <a href=\"nav:tenant:%1\">%2</a> was created. Open it to add its nodes.")
+                                .arg(t.id)
+                                .arg(t.name.toHtmlEscaped()));
+    });
+    dialog->show();
+    return dialog;
+}
+
+void TenantListDashboard::requestDelete()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    m_pendingDelete = rows.first().data(TenantModel::TenantIdRole).toLongLong();
+    const QString name = rows.first().data(Qt::DisplayRole).toString();
+    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
+                        tr("Delete tenant <b>%1</b>? The devices reserved to it go back to their host groups. "
+                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
+                            .arg(name.toHtmlEscaped()));
+}
+
+void TenantListDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("confirm-delete"))
+        deleteNow();
+    else if (link == QLatin1String("cancel-delete"))
+        banner()->clearNotice(QStringLiteral("confirm"));
+}
+
+void TenantListDashboard::deleteNow()
+{
+    banner()->clearNotice(QStringLiteral("confirm"));
+    if (m_pendingDelete == 0)
+        return;
+    auto tenant = service().tenant(m_pendingDelete);
+    Status s = service().deleteTenant(m_pendingDelete);
+    m_pendingDelete = 0;
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(tr("Tenant \"%1\" was deleted.").arg(tenant ? tenant->name : QString()));
 }
 
 } // namespace passdeck

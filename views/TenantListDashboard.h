@@ -3,12 +3,15 @@
 #include "Dashboard.h"
 
 class QTableView;
+class QToolButton;
 
 namespace passdeck {
 
+class TenantCreateDialog;
 class TenantModel;
 
-// Tenants → List. Double-click opens the "tenant" dashboard once one is registered.
+// Tenants → List: New Tenant (a form), Delete Tenant (confirmed in the banner; the service
+// refuses while the tenant has VMs). Double-click opens the tenant's dashboard.
 class TenantListDashboard : public Dashboard
 {
     Q_OBJECT
@@ -20,10 +23,18 @@ public:
 
     QTableView *tenantsTable() const { return m_table; }
     TenantModel *model() const { return m_model; }
+    TenantCreateDialog *newTenant();
+    void requestDelete();
+    void deleteNow();
+
+protected:
+    void handleLink(const QString &link) override;
 
 private:
     TenantModel *m_model = nullptr;
     QTableView *m_table = nullptr;
+    QToolButton *m_deleteItem = nullptr;
+    qint64 m_pendingDelete = 0;
     bool m_sized = false;
 };
 

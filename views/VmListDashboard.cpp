@@ -4,10 +4,12 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "TableSetup.h"
+#include "VmCreateDialog.h"
 #include "VmModel.h"
 
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace passdeck {
@@ -15,6 +17,10 @@ namespace passdeck {
 VmListDashboard::VmListDashboard(MainWindow &window) : Dashboard(window, QStringLiteral("vms"), 0)
 {
     setHeading(Icons::vm(), tr("Virtual Machines"), tr("VMs and the PCI devices they draw from resource groups."));
+    addMenuItem(QStringLiteral("menuNewVm"), Icons::vm(), tr("New VM…"), [this] { newVm(); });
+    m_deleteItem = addMenuItem(QStringLiteral("menuDeleteVm"), Icons::blocker(), tr("Delete VM"),
+                               [this] { requestDelete(); });
+    m_deleteItem->setEnabled(false);
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
                 [this] { mainWindow().navigate(QStringLiteral("resources")); });
     addMenuItem(QStringLiteral("menuTenants"), Icons::tenant(), tr("Tenants"),
@@ -27,6 +33,8 @@ VmListDashboard::VmListDashboard(MainWindow &window) : Dashboard(window, QString
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setModel(proxy);
     m_table->sortByColumn(VmModel::NameColumn, Qt::AscendingOrder);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_deleteItem->setEnabled(m_table->selectionModel()->hasSelection()); });
     auto open = [this](const QModelIndex &i) {
         if (i.isValid() && mainWindow().hasDashboard(QStringLiteral("vm")))
             mainWindow().navigate(QStringLiteral("vm"), i.data(VmModel::VmIdRole).toLongLong());
@@ -53,6 +61,74 @@ void VmListDashboard::refresh()
         m_sized = true;
         m_table->resizeColumnsToContents();
     }
+    int waiting = 0;
+    for (const Vm &v : *vms)
+        waiting += v.restartNeeded ? 1 : 0;
+    if (waiting > 0)
+        banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
+                            tr("%n VM(s) need a restart to attach their devices (marked in the Restart column).",
+                               nullptr, waiting));
+    else
+        banner()->clearNotice(QStringLiteral("restart"));
+}
+
+VmCreateDialog *VmListDashboard::newVm()
+{
+    auto *dialog = new VmCreateDialog(service(), this);
+    connect(dialog, &VmCreateDialog::created, this, [this](const Vm &vm) {
+        banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Success,
+                            tr("VM <a href=\"nav:vm:%1\">%2</a> was created on node %3. Open it to give it devices.")
+                                .arg(vm.id)
+                                .arg(vm.name.toHtmlEscaped(), vm.nodeName.toHtmlEscaped()));
+    });
+    dialog->show();
+    return dialog;
+}
+
+qint64 VmListDashboard::selectedVm() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? 0 : rows.first().data(VmModel::VmIdRole).toLongLong();
+}
+
+void VmListDashboard::requestDelete()
+{
+    m_pendingDelete = selectedVm();
+    if (m_pendingDelete == 0)
+        return;
+    auto vm = service().vm(m_pendingDelete);
+    if (!vm) {
+        showError(vm.error());
+        return;
+    }
+    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
+                        tr("Delete VM <b>%1</b>? Its machine devices go with it and its PCI devices become free. "
+                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
+                            .arg(vm->name.toHtmlEscaped()));
+}
+
+void VmListDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("confirm-delete"))
+        deleteNow();
+    else if (link == QLatin1String("cancel-delete"))
+        banner()->clearNotice(QStringLiteral("confirm"));
+}
+
+void VmListDashboard::deleteNow()
+{
+    banner()->clearNotice(QStringLiteral("confirm"));
+    if (m_pendingDelete == 0)
+        return;
+    auto vm = service().vm(m_pendingDelete);
+    const QString name = vm ? vm->name : QString();
+    Status s = service().deleteVm(m_pendingDelete);
+    m_pendingDelete = 0;
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(tr("VM \"%1\" was deleted.").arg(name));
 }
 
 } // namespace passdeck

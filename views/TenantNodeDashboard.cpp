@@ -1,0 +1,161 @@
+#include "TenantNodeDashboard.h"
+
+#include "DeviceEntryDialog.h"
+#include "DomainService.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "PciDeviceModel.h"
+#include "ResourceGroupModel.h"
+#include "TableSetup.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId)
+    : Dashboard(window, QStringLiteral("tenantnode"), tenantNodeId)
+{
+    m_node.id = tenantNodeId;
+    addMenuItem(QStringLiteral("menuDevices"), Icons::groupClass(GroupClass::Other), tr("Devices"),
+                [this] { m_devices->setFocus(Qt::OtherFocusReason); });
+    addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
+                [this] { newDevice(); });
+    addMenuItem(QStringLiteral("menuTenant"), Icons::tenant(), tr("Tenant"),
+                [this] { mainWindow().navigate(QStringLiteral("tenant"), m_node.tenantId); });
+    addMenuItem(QStringLiteral("menuHostNode"), Icons::node(), tr("Host Node"),
+                [this] { mainWindow().navigate(QStringLiteral("node"), m_node.nodeId); });
+
+    auto *box = new QGroupBox(tr("Details"), this);
+    auto *boxLayout = new QVBoxLayout(box);
+    m_details = new QLabel(box);
+    m_details->setObjectName(QStringLiteral("tenantNodeDetails"));
+    m_details->setTextFormat(Qt::RichText);
+    m_details->setWordWrap(true);
+    connect(m_details, &QLabel::linkActivated, this, [this](const QString &link) {
+        const QStringList parts = link.split(QLatin1Char(':'));
+        mainWindow().navigate(parts.value(1), parts.value(2).toLongLong());
+    });
+    boxLayout->addWidget(m_details);
+    contentLayout()->addWidget(box);
+
+    contentLayout()->addWidget(new QLabel(tr("<b>Resource groups of the tenant on this node</b>"), this));
+    m_groupModel = new ResourceGroupModel(this);
+    m_groups = new QTableView(this);
+    configureTable(m_groups, QStringLiteral("tenantNodeGroupsTable"), tr("Resource groups on this tenant node"));
+    m_groups->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_groups->setSortingEnabled(false);
+    m_groups->setModel(m_groupModel);
+    m_groups->setColumnHidden(ResourceGroupModel::OwnerColumn, true);
+    m_groups->setMaximumHeight(150);
+    auto openGroup = [this](const QModelIndex &i) {
+        if (i.isValid())
+            mainWindow().navigate(QStringLiteral("group"), i.data(ResourceGroupModel::GroupIdRole).toLongLong());
+    };
+    connect(m_groups, &QTableView::doubleClicked, this, openGroup);
+    connect(m_groups, &QTableView::activated, this, openGroup);
+    contentLayout()->addWidget(m_groups);
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("<b>Devices</b>"), this));
+    row->addStretch(1);
+    auto *add = new QPushButton(Icons::groupClass(GroupClass::Gpu), tr("&New…"), this);
+    add->setObjectName(QStringLiteral("newDeviceButton"));
+    add->setAccessibleName(tr("New devices for the tenant node"));
+    connect(add, &QPushButton::clicked, this, [this] { newDevice(); });
+    row->addWidget(add);
+    contentLayout()->addLayout(row);
+    m_deviceModel = new PciDeviceModel(this);
+    m_devices = new QTableView(this);
+    configureTable(m_devices, QStringLiteral("tenantNodeDevicesTable"), tr("Devices reserved to this tenant node"));
+    m_devices->setSortingEnabled(false);
+    m_devices->setModel(m_deviceModel);
+    contentLayout()->addWidget(m_devices, 1);
+}
+
+QString TenantNodeDashboard::title() const
+{
+    return m_node.name.isEmpty() ? tr("Tenant Node") : m_node.name;
+}
+
+QList<Crumb> TenantNodeDashboard::breadcrumb() const
+{
+    return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
+            {tr("Tenants"), QStringLiteral("tenants"), 0},
+            {m_node.tenantName.isEmpty() ? tr("Tenant") : m_node.tenantName, QStringLiteral("tenant"), m_node.tenantId},
+            {title(), dashboardId(), argument()}};
+}
+
+void TenantNodeDashboard::refresh()
+{
+    auto nodes = service().tenantNodes(0);
+    if (!nodes) {
+        showError(nodes.error());
+        return;
+    }
+    bool found = false;
+    for (const TenantNode &n : *nodes) {
+        if (n.id == argument()) {
+            m_node = n;
+            found = true;
+        }
+    }
+    if (!found) {
+        showError(Error::make(QStringLiteral("not-found"), tr("Opening tenant node #%1").arg(argument()),
+                              tr("it no longer exists"), tr("Go back to the tenant's nodes.")));
+        return;
+    }
+    setHeading(Icons::node(), tr("Tenant node %1").arg(m_node.name),
+               tr("A node of tenant %1, running on host node %2.").arg(m_node.tenantName, m_node.nodeName));
+    m_details->setText(tr("<table cellspacing=4>"
+                          "<tr><td><b>Tenant</b></td><td><a href=\"nav:tenant:%1\">%2</a></td>"
+                          "<td width=30></td><td><b>Reserved devices</b></td><td>%3</td></tr>"
+                          "<tr><td><b>Runs on</b></td><td><a href=\"nav:node:%4\">%5</a></td>"
+                          "<td></td><td><b>Resource groups</b></td><td>%6</td></tr></table>")
+                           .arg(m_node.tenantId)
+                           .arg(m_node.tenantName.toHtmlEscaped())
+                           .arg(m_node.reservedDevices)
+                           .arg(m_node.nodeId)
+                           .arg(m_node.nodeName.toHtmlEscaped())
+                           .arg(m_node.groupCount));
+    auto groups = service().groups(GroupOwner::Tenant, m_node.tenantId);
+    if (!groups) {
+        showError(groups.error());
+        return;
+    }
+    QList<ResourceGroup> mine;
+    QList<DeviceRecord> devices;
+    for (const ResourceGroup &g : *groups) {
+        if (g.tenantNodeId != m_node.id)
+            continue;
+        mine << g;
+        if (auto d = service().groupDevices(g.id))
+            devices << *d;
+    }
+    m_groupModel->setItems(mine);
+    m_deviceModel->setDevices(devices);
+    m_groups->resizeColumnsToContents();
+    m_devices->resizeColumnsToContents();
+}
+
+DeviceEntryDialog *TenantNodeDashboard::newDevice()
+{
+    auto *dialog = DeviceEntryDialog::forTenantNode(service(), argument(), this);
+    connect(dialog, &DeviceEntryDialog::passed, this, [this](const ResourceGroup &g) {
+        banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Success,
+                            tr("Resource group <a href=\"nav:group:%1\">%2</a> of tenant %3 now holds %n device(s) "
+                               "on node %4. They are reserved to the tenant: no host VM or other tenant can use them.",
+                               nullptr, g.total)
+                                .arg(g.id)
+                                .arg(g.name.toHtmlEscaped(), m_node.tenantName.toHtmlEscaped(),
+                                     m_node.nodeName.toHtmlEscaped()));
+    });
+    dialog->show();
+    return dialog;
+}
+
+} // namespace passdeck

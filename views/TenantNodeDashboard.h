@@ -1,0 +1,43 @@
+#pragma once
+
+#include "Dashboard.h"
+#include "DomainTypes.h"
+
+class QLabel;
+class QTableView;
+
+namespace passdeck {
+
+class DeviceEntryDialog;
+class PciDeviceModel;
+class ResourceGroupModel;
+
+// One tenant node: the host node it runs on, the tenant's groups attached to it and their
+// devices; Devices → New passes devices of a host group to it (flow 1.3).
+class TenantNodeDashboard : public Dashboard
+{
+    Q_OBJECT
+public:
+    TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId);
+
+    QString title() const override;
+    QList<Crumb> breadcrumb() const override;
+    void refresh() override;
+
+    const TenantNode &tenantNode() const { return m_node; }
+    QTableView *groupsTable() const { return m_groups; }
+    QTableView *devicesTable() const { return m_devices; }
+    ResourceGroupModel *groupsModel() const { return m_groupModel; }
+    PciDeviceModel *devicesModel() const { return m_deviceModel; }
+    DeviceEntryDialog *newDevice();
+
+private:
+    TenantNode m_node;
+    QLabel *m_details = nullptr;
+    QTableView *m_groups = nullptr;
+    QTableView *m_devices = nullptr;
+    ResourceGroupModel *m_groupModel = nullptr;
+    PciDeviceModel *m_deviceModel = nullptr;
+};
+
+} // namespace passdeck

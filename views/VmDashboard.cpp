@@ -1,0 +1,291 @@
+#include "VmDashboard.h"
+
+#include "DeviceEntryDialog.h"
+#include "DomainService.h"
+#include "Icons.h"
+#include "MachineDeviceModel.h"
+#include "MainWindow.h"
+#include "TableSetup.h"
+#include "VmPassthroughSnippets.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace passdeck {
+
+VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QStringLiteral("vm"), vmId)
+{
+    m_vm.id = vmId;
+    addMenuItem(QStringLiteral("menuDevices"), Icons::groupClass(GroupClass::Other), tr("Devices"),
+                [this] { m_table->setFocus(Qt::OtherFocusReason); });
+    addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
+                [this] { newDevice(); });
+    m_restartItem = addMenuItem(QStringLiteral("menuRestart"), Icons::warning(), tr("Restart"), [this] { restart(); });
+    m_powerOnItem = addMenuItem(QStringLiteral("menuPowerOn"), Icons::ok(), tr("Power On"), [this] { powerOn(); });
+    m_powerOffItem = addMenuItem(QStringLiteral("menuPowerOff"), Icons::blocker(), tr("Power Off"), [this] { powerOff(); });
+    addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
+                [this] { mainWindow().navigate(QStringLiteral("vms")); });
+
+    auto *status = new QGroupBox(tr("Status"), this);
+    auto *form = new QFormLayout(status);
+    form->setLabelAlignment(Qt::AlignRight);
+    auto label = [this](const QString &name, const QString &accessible) {
+        auto *l = new QLabel(this);
+        l->setObjectName(name);
+        l->setAccessibleName(accessible);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        return l;
+    };
+    m_state = label(QStringLiteral("vmState"), tr("Power state"));
+    m_node = label(QStringLiteral("vmNode"), tr("Node"));
+    m_owner = label(QStringLiteral("vmOwner"), tr("Owner"));
+    m_summary = label(QStringLiteral("vmDeviceSummary"), tr("Devices"));
+    form->addRow(tr("State:"), m_state);
+    form->addRow(tr("Node:"), m_node);
+    form->addRow(tr("Owner:"), m_owner);
+    form->addRow(tr("Devices:"), m_summary);
+    contentLayout()->addWidget(status);
+
+    auto *devicesRow = new QHBoxLayout;
+    devicesRow->addWidget(new QLabel(tr("<b>Devices</b>"), this));
+    devicesRow->addStretch(1);
+    auto *add = new QPushButton(Icons::groupClass(GroupClass::Gpu), tr("&New…"), this);
+    add->setObjectName(QStringLiteral("newDeviceButton"));
+    add->setAccessibleName(tr("New device"));
+    connect(add, &QPushButton::clicked, this, [this] { newDevice(); });
+    m_delete = new QPushButton(Icons::blocker(), tr("&Delete"), this);
+    m_delete->setObjectName(QStringLiteral("deleteDeviceButton"));
+    m_delete->setAccessibleName(tr("Delete device"));
+    m_delete->setEnabled(false);
+    connect(m_delete, &QPushButton::clicked, this, [this] { deleteSelected(); });
+    devicesRow->addWidget(add);
+    devicesRow->addWidget(m_delete);
+    contentLayout()->addLayout(devicesRow);
+
+    m_model = new MachineDeviceModel(this);
+    m_table = new QTableView(this);
+    configureTable(m_table, QStringLiteral("vmDevicesTable"), tr("Machine devices"));
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSortingEnabled(false);
+    m_table->setModel(m_model);
+    m_table->setColumnHidden(MachineDeviceModel::VmColumn, true);
+    m_table->setMinimumHeight(110);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_delete->setEnabled(m_table->selectionModel()->hasSelection()); });
+    contentLayout()->addWidget(m_table, 1);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("restartProgress"));
+    m_progress->setAccessibleName(tr("Restart progress"));
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    contentLayout()->addWidget(m_progress);
+
+    auto *snippets = new QGroupBox(tr("Passthrough configuration"), this);
+    snippets->setObjectName(QStringLiteral("passthroughBox"));
+    auto *grid = new QGridLayout(snippets);
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    auto snippet = [&](const QString &name, const QString &accessible, const QString &heading, int column) {
+        auto *edit = new QPlainTextEdit(snippets);
+        edit->setObjectName(name);
+        edit->setAccessibleName(accessible);
+        edit->setReadOnly(true);
+        edit->setFont(mono);
+        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+        edit->setPlaceholderText(tr("Restart the VM to allocate its devices."));
+        edit->setMinimumHeight(96);
+        auto *copy = new QPushButton(tr("Copy"), snippets);
+        copy->setObjectName(name + QStringLiteral("Copy"));
+        copy->setAccessibleName(tr("Copy %1").arg(accessible));
+        connect(copy, &QPushButton::clicked, this, [edit] { QApplication::clipboard()->setText(edit->toPlainText()); });
+        auto *top = new QHBoxLayout;
+        top->addWidget(new QLabel(heading, snippets), 1);
+        top->addWidget(copy);
+        grid->addLayout(top, 0, column);
+        grid->addWidget(edit, 1, column);
+        return edit;
+    };
+    m_qemu = snippet(QStringLiteral("qemuSnippet"), tr("QEMU arguments"), tr("QEMU command line"), 0);
+    m_libvirt = snippet(QStringLiteral("libvirtSnippet"), tr("libvirt hostdev XML"), tr("libvirt domain XML"), 1);
+    contentLayout()->addWidget(snippets, 1);
+}
+
+QString VmDashboard::title() const
+{
+    return m_vm.name.isEmpty() ? tr("Virtual Machine") : m_vm.name;
+}
+
+QList<Crumb> VmDashboard::breadcrumb() const
+{
+    return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
+            {tr("Virtual Machines"), QStringLiteral("vms"), 0},
+            {title(), dashboardId(), argument()}};
+}
+
+void VmDashboard::refresh()
+{
+    auto vm = service().vm(argument());
+    if (!vm) {
+        showError(vm.error());
+        return;
+    }
+    m_vm = *vm;
+    const QString owner = m_vm.owner == GroupOwner::Host ? tr("Host") : tr("Tenant %1").arg(m_vm.tenantName);
+    setHeading(Icons::vm(), tr("Virtual machine %1").arg(m_vm.name),
+               m_vm.description.isEmpty() ? tr("Runs on node %1 · %2").arg(m_vm.nodeName, owner) : m_vm.description);
+    m_state->setText(m_vm.power == PowerState::On ? tr("Running") : tr("Stopped"));
+    m_node->setText(m_vm.tenantNodeName.isEmpty() ? m_vm.nodeName
+                                                  : tr("%1 (tenant node %2)").arg(m_vm.nodeName, m_vm.tenantNodeName));
+    m_owner->setText(owner);
+    m_summary->setText(tr("%1 machine device(s), %2 PCI device(s) allocated")
+                           .arg(m_vm.machineDeviceCount)
+                           .arg(m_vm.allocatedDeviceCount));
+    const bool running = m_vm.power == PowerState::On;
+    m_powerOnItem->setEnabled(!running && !busy());
+    m_powerOffItem->setEnabled(running && !busy());
+    m_restartItem->setEnabled(!busy());
+
+    if (m_vm.restartNeeded)
+        banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
+                            tr("VM <b>%1</b> needs a restart to attach the device. The restart allocates free devices "
+                               "of its groups on node %2 and binds them to vfio-pci. <a href=\"restart\">Restart</a>")
+                                .arg(m_vm.name.toHtmlEscaped(), m_vm.nodeName.toHtmlEscaped()));
+    else
+        banner()->clearNotice(QStringLiteral("restart"));
+
+    auto devices = service().machineDevices(argument());
+    if (!devices) {
+        showError(devices.error());
+        return;
+    }
+    m_model->setItems(*devices);
+    m_table->resizeColumnsToContents();
+    QList<AllocatedDevice> allocated;
+    for (const MachineDevice &m : *devices)
+        allocated << m.allocated;
+    m_qemu->setPlainText(VmPassthroughSnippets::qemuArguments(allocated));
+    m_libvirt->setPlainText(VmPassthroughSnippets::libvirtHostdevXml(allocated));
+}
+
+DeviceEntryDialog *VmDashboard::newDevice()
+{
+    auto *dialog = DeviceEntryDialog::forVm(service(), argument(), this);
+    connect(dialog, &DeviceEntryDialog::attached, this, [this](const MachineDevice &d) {
+        showSuccess(tr("Machine device \"%1\" (%n device(s) of group %2) was added.", nullptr, d.count)
+                        .arg(d.name, d.groupName));
+    });
+    dialog->show();
+    return dialog;
+}
+
+void VmDashboard::restart()
+{
+    start(true);
+}
+
+void VmDashboard::powerOn()
+{
+    start(false);
+}
+
+void VmDashboard::start(bool restart)
+{
+    if (busy())
+        return;
+    m_restartItem->setEnabled(false);
+    m_powerOnItem->setEnabled(false);
+    m_powerOffItem->setEnabled(false);
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(restart ? tr("Restarting %1…").arg(m_vm.name) : tr("Powering on %1…").arg(m_vm.name));
+    m_progress->show();
+    banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Info,
+                        (restart ? tr("Restarting VM %1…") : tr("Powering on VM %1…")).arg(m_vm.name.toHtmlEscaped()));
+    DomainService *s = &service();
+    const qint64 id = argument();
+    QPointer<VmDashboard> self(this);
+    ProgressFn progress = [self](int done, int total, const QString &step) {
+        // Called on the worker thread: hand the figures to the GUI thread.
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, done, total, step] {
+                if (self)
+                    self->setProgress(done, total, step);
+            },
+            Qt::QueuedConnection);
+    };
+    runInBackground<Result<RestartResult>>(
+        [s, id, restart, progress] { return restart ? s->restartVm(id, progress) : s->powerOn(id, progress); },
+        [this, restart](const Result<RestartResult> &r) {
+            m_progress->hide();
+            if (!r) {
+                showError(r.error());
+            } else {
+                QStringList addresses;
+                for (const AllocatedDevice &a : r->allocated)
+                    addresses << a.address;
+                QString text = (restart ? tr("VM %1 restarted") : tr("VM %1 is running")).arg(r->vm.name);
+                text += addresses.isEmpty() ? tr(" without PCI devices.")
+                                            : tr(" with %1.").arg(addresses.join(QStringLiteral(", ")));
+                if (!r->bound.isEmpty())
+                    text += QLatin1Char(' ') + tr("Bound to vfio-pci now: %1.").arg(r->bound.join(QStringLiteral(", ")));
+                showSuccess(text);
+            }
+            refresh();
+        });
+}
+
+void VmDashboard::setProgress(int done, int total, const QString &step)
+{
+    m_progress->setRange(0, qMax(total, 1));
+    m_progress->setValue(done);
+    m_progress->setFormat(step.isEmpty() ? QStringLiteral("%p%") : step + QStringLiteral(" (%p%)"));
+}
+
+void VmDashboard::powerOff()
+{
+    if (busy())
+        return;
+    Status s = service().powerOff(argument());
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(tr("VM %1 is powered off; its devices are free for other VMs.").arg(m_vm.name));
+}
+
+void VmDashboard::deleteSelected()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const MachineDevice d = m_model->item(rows.first().row());
+    Status s = service().detach(argument(), d.id);
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(d.allocated.isEmpty()
+                    ? tr("Machine device \"%1\" was removed.").arg(d.name)
+                    : tr("Machine device \"%1\" was removed; its devices are free again.").arg(d.name));
+}
+
+void VmDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("restart"))
+        restart();
+}
+
+} // namespace passdeck

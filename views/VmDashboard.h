@@ -1,0 +1,68 @@
+#pragma once
+
+#include "Dashboard.h"
+#include "DomainTypes.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QToolButton;
+
+namespace passdeck {
+
+class DeviceEntryDialog;
+class MachineDeviceModel;
+
+// One VM: state and node, the restart banner, its machine devices (New, Delete), Restart and
+// power on/off (run off the GUI thread with progress), and after a restart the allocated devices
+// with the QEMU arguments and libvirt <hostdev> XML to copy.
+class VmDashboard : public Dashboard
+{
+    Q_OBJECT
+public:
+    VmDashboard(MainWindow &window, qint64 vmId);
+
+    QString title() const override;
+    QList<Crumb> breadcrumb() const override;
+    void refresh() override;
+
+    const Vm &vm() const { return m_vm; }
+    QTableView *devicesTable() const { return m_table; }
+    MachineDeviceModel *devicesModel() const { return m_model; }
+    QPlainTextEdit *qemuSnippet() const { return m_qemu; }
+    QPlainTextEdit *libvirtSnippet() const { return m_libvirt; }
+    bool isBusy() const { return busy(); }
+
+    DeviceEntryDialog *newDevice();
+    void restart();
+    void powerOn();
+    void powerOff();
+    // Removes the selected machine device (the VM gives its devices back at the next restart).
+    void deleteSelected();
+
+protected:
+    void handleLink(const QString &link) override;
+
+private:
+    void start(bool restart);
+    void setProgress(int done, int total, const QString &step);
+
+    Vm m_vm;
+    QLabel *m_state = nullptr;
+    QLabel *m_node = nullptr;
+    QLabel *m_owner = nullptr;
+    QLabel *m_summary = nullptr;
+    MachineDeviceModel *m_model = nullptr;
+    QTableView *m_table = nullptr;
+    QPushButton *m_delete = nullptr;
+    QPlainTextEdit *m_qemu = nullptr;
+    QPlainTextEdit *m_libvirt = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_restartItem = nullptr;
+    QToolButton *m_powerOnItem = nullptr;
+    QToolButton *m_powerOffItem = nullptr;
+};
+
+} // namespace passdeck
