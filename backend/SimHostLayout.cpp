@@ -190,7 +190,8 @@ bool SimHostLayout::writeDevice(const SimDeviceSpec &s) const
         w("sriov_numvfs", "0\n");
         w("sriov_offset", QByteArray::number(s.sriov.offset) + '\n');
         w("sriov_stride", QByteArray::number(s.sriov.stride) + '\n');
-        w("sriov_vf_device", QByteArray::number(s.sriov.vfDevice, 16).rightJustified(4, '0') + '\n');
+        // the kernel prints "%x" here (QEMU's nvme VF reads "10"), unlike vendor/device ("0x0010")
+        w("sriov_vf_device", QByteArray::number(s.sriov.vfDevice, 16) + '\n');
         w("sriov_drivers_autoprobe", s.sriov.autoprobe ? "1\n" : "0\n");
     }
     ok = symlink(d + QLatin1String("subsystem"), QStringLiteral("sys/bus/pci")) && ok;
@@ -255,7 +256,10 @@ bool SimHostLayout::attachDriverChildren(const SimDeviceSpec &s, bool restoreOpe
     for (const SimNetSpec &n : s.net) {
         const QString dir = d + QLatin1String("net/") + n.name;
         ok = makeDir(dir) && ok;
-        ok = writeFile(dir + QLatin1String("/operstate"), (restoreOperstate ? QStringLiteral("down") : n.operstate).toLatin1() + '\n') && ok;
+        const QString operstate = restoreOperstate ? QStringLiteral("down") : n.operstate;
+        ok = writeFile(dir + QLatin1String("/operstate"), operstate.toLatin1() + '\n') && ok;
+        // IFF_BROADCAST | IFF_MULTICAST, plus IFF_UP when up: what an Ethernet driver's netdev shows
+        ok = writeFile(dir + QLatin1String("/flags"), operstate == QLatin1String("up") ? "0x1003\n" : "0x1002\n") && ok;
         ok = writeFile(dir + QLatin1String("/address"), n.mac.isEmpty() ? macFor(s.address, index) : n.mac.toLatin1() + '\n') && ok;
         ok = writeFile(dir + QLatin1String("/mtu"), "1500\n") && ok;
         ok = writeFile(dir + QLatin1String("/ifindex"), QByteArray::number(qHash(n.name) % 10000 + 2) + '\n') && ok;

@@ -4,7 +4,7 @@
 # usage: build-initramfs.sh KERNEL_TREE OUT.cpio.gz CLI [GUEST_DIR]
 #   KERNEL_TREE  the dir fetch-deps.sh printed (holds lib/modules/<ver>/ and boot/vmlinuz-<ver>)
 #   OUT          the gzip'd newc cpio to write
-#   CLI          path of passdeck-cli, or "none" for a placeholder image (busybox only)
+#   CLI          path of passdeck-cli
 #   GUEST_DIR    dir with init.sh and scenario.sh (default: this script's dir)
 #
 # Contents: busybox-static (+ applet links), the modules below with their dependencies (resolved
@@ -12,7 +12,7 @@
 # passdeck-cli with every shared library ldd reports, the Qt sqlite driver plugin and pci.ids.
 set -eu
 
-[ $# -ge 3 ] || { echo "usage: $0 KERNEL_TREE OUT.cpio.gz CLI|none [GUEST_DIR]" >&2; exit 2; }
+[ $# -ge 3 ] || { echo "usage: $0 KERNEL_TREE OUT.cpio.gz CLI [GUEST_DIR]" >&2; exit 2; }
 TREE=$1; OUT=$2; CLI=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 GUEST=${4:-$HERE}
@@ -77,29 +77,23 @@ copy_with_libs() { # file [dest] : copy file and (recursively, via ldd) its shar
         cp -L "$lib" "$STAGE/$lib"
     done
 }
-if [ "$CLI" != none ]; then
-    [ -x "$CLI" ] || { echo "build-initramfs: $CLI is not an executable" >&2; exit 1; }
-    if ldd "$CLI" | grep -q 'not found'; then
-        echo "build-initramfs: $CLI has unresolved libraries:" >&2; ldd "$CLI" | grep 'not found' >&2; exit 1
-    fi
-    if ldd "$CLI" | grep -qE 'libQt6(Widgets|Gui)'; then
-        echo "build-initramfs: warning: $CLI links Qt Gui/Widgets (the CLI should not)" >&2
-    fi
-    copy_with_libs "$CLI" /usr/bin/passdeck-cli
-    # debug info only makes the image (and the guest's unpacking under TCG) slower
-    if command -v strip >/dev/null 2>&1; then strip --strip-debug "$STAGE/usr/bin/passdeck-cli" || true; fi
-    # Qt plugins: only the sqlite sql driver (Qt Core + Qt Sql at most)
-    qtplugins=$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt6/plugins)
-    [ -d "$qtplugins" ] || qtplugins=/usr/lib/x86_64-linux-gnu/qt6/plugins
-    if [ -f "$qtplugins/sqldrivers/libqsqlite.so" ]; then
-        copy_with_libs "$qtplugins/sqldrivers/libqsqlite.so"
-    else
-        echo "build-initramfs: warning: no Qt sqlite driver under $qtplugins/sqldrivers" >&2
-    fi
+[ -x "$CLI" ] || { echo "build-initramfs: $CLI is not an executable" >&2; exit 1; }
+if ldd "$CLI" | grep -q 'not found'; then
+    echo "build-initramfs: $CLI has unresolved libraries:" >&2; ldd "$CLI" | grep 'not found' >&2; exit 1
+fi
+if ldd "$CLI" | grep -qE 'libQt6(Widgets|Gui)'; then
+    echo "build-initramfs: warning: $CLI links Qt Gui/Widgets (the CLI should not)" >&2
+fi
+copy_with_libs "$CLI" /usr/bin/passdeck-cli
+# debug info only makes the image (and the guest's unpacking under TCG) slower
+if command -v strip >/dev/null 2>&1; then strip --strip-debug "$STAGE/usr/bin/passdeck-cli" || true; fi
+# Qt plugins: only the sqlite sql driver (Qt Core + Qt Sql at most)
+qtplugins=$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt6/plugins)
+[ -d "$qtplugins" ] || qtplugins=/usr/lib/x86_64-linux-gnu/qt6/plugins
+if [ -f "$qtplugins/sqldrivers/libqsqlite.so" ]; then
+    copy_with_libs "$qtplugins/sqldrivers/libqsqlite.so"
 else
-    # placeholder (harness development only, NOT Passdeck): see placeholder-cli.sh
-    cp "$HERE/placeholder-cli.sh" "$STAGE/usr/bin/passdeck-cli"
-    chmod +x "$STAGE/usr/bin/passdeck-cli"
+    echo "build-initramfs: warning: no Qt sqlite driver under $qtplugins/sqldrivers" >&2
 fi
 if [ -f /usr/share/misc/pci.ids ]; then
     mkdir -p "$STAGE/usr/share/misc"; cp /usr/share/misc/pci.ids "$STAGE/usr/share/misc/pci.ids"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Self-test of compare.py: a consistent pair of synthetic result streams passes; each kind of
 damage (unknown line, malformed JSON, missing step, missing PDK-END, a kernel-behaviour
-difference, a real-vs-simulator difference) fails and names its step.  No QEMU needed."""
+difference, a real-vs-simulator difference in a driver, an errno, group membership, an inventory
+field or an exit code) fails and names its step.  No QEMU needed."""
 import copy
 import io
 import json
@@ -152,6 +153,25 @@ def main():
     results.append(expect_fail("inventory vs sysfs", stream(h), stream(g), "inventory", "iommu_group"))
     h = copy.deepcopy(g); h["plan-netup"]["stdout"] = json.dumps(plan([A.NETDEV], []))
     results.append(expect_fail("no net-up finding", stream(g), stream(h), "plan-netup", "net-up"))
+    # real vs simulator, each observable kind: a driver, an errno, group membership, an inventory field
+    h = copy.deepcopy(g); h["bind-vf"]["stdout"] = json.dumps(bound(VF0, "nvme", "nvme"))
+    results.append(expect_fail("driver differs", stream(g), stream(h), "bind-vf",
+                               'real vs simulator: passdeck.devices.0.driver: real "vfio-pci", simulator "nvme"'))
+    h = copy.deepcopy(g); h["errno-probe-unknown"]["stdout"] = json.dumps(sw("sys/bus/pci/x", "EINVAL"))
+    results.append(expect_fail("errno differs", stream(g), stream(h), "errno-probe-unknown",
+                               'real vs simulator: passdeck.errno: real 19, simulator 22'))
+    h = copy.deepcopy(g); h["plan-shared"]["facts"][A.SHARED_B]["iommu_group"] = 3
+    results.append(expect_fail("group membership differs", stream(g), stream(h), "plan-shared",
+                               f"real vs simulator: sysfs.{A.SHARED_B}.iommu_group: real 2, simulator 3"))
+    h = copy.deepcopy(g)
+    inv = json.loads(h["inventory"]["stdout"])
+    next(d for d in inv if d["address"] == A.NETDEV)["reset_methods"] = ["flr"]
+    h["inventory"]["stdout"] = json.dumps(inv)
+    results.append(expect_fail("inventory field differs", stream(g), stream(h), "inventory",
+                               f"real vs simulator: passdeck.{A.NETDEV}.reset_methods"))
+    h = copy.deepcopy(g); h["errno-sriov-change"]["rc"] = 1
+    results.append(expect_fail("exit code differs", stream(g), stream(h), "errno-sriov-change",
+                               "real vs simulator: rc: real 0, simulator 1"))
     print(f"compare-selftest: {sum(results)} passed, {len(results) - sum(results)} failed")
     return 0 if all(results) else 1
 

@@ -2,7 +2,8 @@
 # fetch-deps.sh — host-side dependencies of the real-kernel test (issue 7).
 #
 # Idempotent and quick when already done:
-#   * installs qemu-system-x86, busybox-static, cpio, kmod, xz-utils, python3 if missing
+#   * installs qemu-system-x86, busybox-static, cpio, kmod, xz-utils, zstd, python3 if missing
+#     (the same list as scripts/setup's test mode)
 #     (apt-get update first only when a package can't be found);
 #   * downloads (never installs) the newest Debian linux-image-6.1.0-N-amd64 package into a cache dir
 #     and extracts vmlinuz + modules with dpkg-deb -x.
@@ -32,7 +33,7 @@ apt_update_once() {
 }
 
 missing=
-for p in qemu-system-x86 busybox-static cpio kmod xz-utils python3; do
+for p in qemu-system-x86 busybox-static cpio kmod xz-utils zstd python3; do
     have_pkg "$p" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then

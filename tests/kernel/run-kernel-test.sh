@@ -1,29 +1,26 @@
 #!/bin/sh
 # run-kernel-test.sh — the real-kernel integration test (issue 7); ctest label "kernel".
 #
-# usage: run-kernel-test.sh PASSDECK_CLI [--work DIR] [--real-only] [--placeholder]
+# usage: run-kernel-test.sh PASSDECK_CLI [--work DIR] [--real-only]
 #   Boots Debian's 6.1 kernel under QEMU (TCG, q35, emulated Intel IOMMU; the machine is in
 #   qemu-machine.sh), runs scenario.sh with passdeck-cli --host-root / inside the guest, runs the
 #   same scenario against a simulated node built from machine.json, and compares (compare.py).
 #   --work DIR     keep the work files there (default: a temp dir, removed on success)
 #   --real-only    skip the simulator run (development aid; the ctest never passes it)
-#   --placeholder  boot the harness's placeholder CLI instead of PASSDECK_CLI (harness development;
-#                  NOT a test of Passdeck; implies --real-only)
 # Exit: 0 pass, 1 fail, 77 skipped (QEMU cannot run at all), 2 usage.
 # Environment: PASSDECK_KERNEL_CACHE (kernel cache dir), PDK_QEMU_TIMEOUT (seconds, default 240).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-CLI=; WORK=; REAL_ONLY=0; PLACEHOLDER=0
+CLI=; WORK=; REAL_ONLY=0
 while [ $# -gt 0 ]; do
     case $1 in
         --work) WORK=$2; shift 2 ;;
         --real-only) REAL_ONLY=1; shift ;;
-        --placeholder) PLACEHOLDER=1; REAL_ONLY=1; shift ;;
-        -*) echo "usage: $0 PASSDECK_CLI [--work DIR] [--real-only] [--placeholder]" >&2; exit 2 ;;
+        -*) echo "usage: $0 PASSDECK_CLI [--work DIR] [--real-only]" >&2; exit 2 ;;
         *) CLI=$1; shift ;;
     esac
 done
-[ -n "$CLI" ] || [ $PLACEHOLDER = 1 ] || { echo "usage: $0 PASSDECK_CLI [--work DIR] [--real-only]" >&2; exit 2; }
+[ -n "$CLI" ] || { echo "usage: $0 PASSDECK_CLI [--work DIR] [--real-only]" >&2; exit 2; }
 log() { echo "kernel-test: $*" >&2; }
 # Debian's python3 (json is in its stdlib), not a user's pyenv shim
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
@@ -57,12 +54,9 @@ fi
 log "kernel $KVER, $($QEMU -version | head -n1)"
 
 # ---- layer 2: initramfs --------------------------------------------------------------------------
-if [ $PLACEHOLDER = 1 ]; then GUEST_CLI=none; else
-    case $CLI in /*) ;; *) CLI=$(pwd)/$CLI ;; esac
-    [ -x "$CLI" ] || { log "FAIL: $CLI is not executable"; finish 1; }
-    GUEST_CLI=$CLI
-fi
-"$HERE/build-initramfs.sh" "$TREE" "$WORK/initramfs.cpio.gz" "$GUEST_CLI" || { log "FAIL: build-initramfs.sh"; finish 1; }
+case $CLI in /*) ;; *) CLI=$(pwd)/$CLI ;; esac
+[ -x "$CLI" ] || { log "FAIL: $CLI is not executable"; finish 1; }
+"$HERE/build-initramfs.sh" "$TREE" "$WORK/initramfs.cpio.gz" "$CLI" || { log "FAIL: build-initramfs.sh"; finish 1; }
 T1=$(now)
 
 # ---- layer 3+4: boot and run the scenario in the guest --------------------------------------------
