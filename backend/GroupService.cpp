@@ -154,10 +154,17 @@ Status GroupService::restoreDrivers(NodeHost &host, const QMap<QString, QString>
     return {};
 }
 
+QString GroupService::inJournalCondition()
+{
+    // The journal keeps {"address": "driver", ...}; the quoted address is a unique substring.
+    return QStringLiteral("EXISTS (SELECT 1 FROM journal j WHERE j.node_id = d.node_id AND instr(j.devices, '\"' || d.address || '\"') > 0)");
+}
+
 Result<ApplyResult> GroupService::journaledApply(ServiceContext &ctx, const NodeInfo &node, NodeHost &host,
                                                  const BindPlan &plan, const QString &operation, qint64 groupId,
                                                  const ApplyOptions &options,
-                                                 const std::function<Status(const ApplyResult &)> &record)
+                                                 const std::function<Status(const ApplyResult &)> &record,
+                                                 const std::function<Status()> &recheck)
 {
     JournalEntry entry;
     entry.nodeId = node.id;
@@ -171,6 +178,28 @@ Result<ApplyResult> GroupService::journaledApply(ServiceContext &ctx, const Node
         StoreTransaction tx(*ctx.store);
         if (!tx.begun())
             return tx.begun().error();
+        auto pending = Journal::pending(ctx.db());
+        if (!pending)
+            return pending.error();
+        for (const JournalEntry &other : *pending) {
+            if (other.nodeId != node.id)
+                continue;
+            for (const QString &d : plan.devices) {
+                if (!other.originalDrivers.contains(d))
+                    continue;
+                Error e = ServiceContext::refusal(QStringLiteral("device-busy"),
+                                                  tr("Moving devices of node '%1'").arg(node.name),
+                                                  tr("%1 is being moved by another operation (%2, process %3 on %4)")
+                                                      .arg(d, other.operation).arg(other.pid).arg(other.host),
+                                                  tr("Wait for it to finish and try again; if that process died, reopen Passdeck to recover."));
+                e.device = d;
+                return e;
+            }
+        }
+        if (recheck) {
+            if (Status s = recheck(); !s)
+                return s.error();
+        }
         auto id = Journal::add(ctx.db(), entry);
         if (!id)
             return id.error();
@@ -357,7 +386,20 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         }
         return {};
     };
-    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("make-resource"), groupId, options, record);
+    auto recheck = [&]() -> Status {
+        for (const QString &addr : plan->devices) {
+            auto problem = membershipProblem(db, nodeId, addr, groupId);
+            if (!problem)
+                return problem.error();
+            if (!problem->why.isEmpty()) {
+                Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, problem->why, problem->hint);
+                e.device = addr;
+                return e;
+            }
+        }
+        return {};
+    };
+    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("make-resource"), groupId, options, record, recheck);
     if (!applied)
         return applied.error();
     return change;
@@ -398,29 +440,35 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
     if (!plan)
         return plan.error();
     qint64 groupId = 0;
-    for (const QString &addr : plan->devices) {
-        StoreQuery q(db, QStringLiteral("SELECT r.group_id, h.holder_scope, v.name, t.name FROM devices d"
-                                        " LEFT JOIN resource_rules r ON r.device_id = d.id"
-                                        " LEFT JOIN device_holds h ON h.device_id = d.id"
-                                        " LEFT JOIN allocations a ON a.device_id = d.id LEFT JOIN vms v ON v.id = a.vm_id"
-                                        " LEFT JOIN tenants t ON t.id = h.holder_scope"
-                                        " WHERE d.node_id = ? AND d.address = ?"));
-        q.bind(nodeId).bind(addr);
-        if (Status s = q.exec(what); !s)
-            return s.error();
-        if (!q.next())
-            continue;
-        if (!q.value(1).isNull()) {
-            const QString holder = !q.value(2).isNull() ? tr("VM '%1'").arg(q.value(2).toString())
-                                                        : tr("tenant '%1'").arg(q.value(3).toString());
-            Error e = ServiceContext::refusal(QStringLiteral("in-use"), what, tr("%1 is held by %2").arg(addr, holder),
-                                              tr("Power the VM off or detach the device, or delete the tenant's group, first."));
-            e.device = addr;
-            return e;
+    // Refused while a VM or a tenant holds one of them (checked again under the journal's lock).
+    auto checkHolds = [&]() -> Status {
+        for (const QString &addr : plan->devices) {
+            StoreQuery q(db, QStringLiteral("SELECT r.group_id, h.holder_scope, v.name, t.name FROM devices d"
+                                            " LEFT JOIN resource_rules r ON r.device_id = d.id"
+                                            " LEFT JOIN device_holds h ON h.device_id = d.id"
+                                            " LEFT JOIN allocations a ON a.device_id = d.id LEFT JOIN vms v ON v.id = a.vm_id"
+                                            " LEFT JOIN tenants t ON t.id = h.holder_scope"
+                                            " WHERE d.node_id = ? AND d.address = ?"));
+            q.bind(nodeId).bind(addr);
+            if (Status s = q.exec(what); !s)
+                return s;
+            if (!q.next())
+                continue;
+            if (!q.value(1).isNull()) {
+                const QString holder = !q.value(2).isNull() ? tr("VM '%1'").arg(q.value(2).toString())
+                                                            : tr("tenant '%1'").arg(q.value(3).toString());
+                Error e = ServiceContext::refusal(QStringLiteral("in-use"), what, tr("%1 is held by %2").arg(addr, holder),
+                                                  tr("Power the VM off or detach the device, or delete the tenant's group, first."));
+                e.device = addr;
+                return e;
+            }
+            if (!q.value(0).isNull() && !groupId)
+                groupId = q.value(0).toLongLong();
         }
-        if (!q.value(0).isNull() && !groupId)
-            groupId = q.value(0).toLongLong();
-    }
+        return {};
+    };
+    if (Status s = checkHolds(); !s)
+        return s.error();
     const QList<Finding> blockers = plan->blockers(options.force);
     if (!blockers.isEmpty()) {
         QStringList why;
@@ -455,7 +503,7 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
         }
         return {};
     };
-    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("remove-resource"), groupId, options, record);
+    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("remove-resource"), groupId, options, record, checkHolds);
     if (!applied)
         return applied.error();
     return change;

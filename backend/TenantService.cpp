@@ -1,5 +1,7 @@
 #include "TenantService.h"
 
+#include "GroupService.h"
+
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "Store.h"
@@ -189,7 +191,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
         "SELECT d.id FROM resource_rules r JOIN devices d ON d.id = r.device_id"
         " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1"
         " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
-        " ORDER BY d.address"));
+        " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address"));
     free.bind(g->id).bind(tn->nodeId);
     if (Status s = free.exec(what); !s)
         return s.error();

@@ -327,7 +327,7 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
                 ? QStringLiteral("SELECT d.id, d.address FROM resource_rules r JOIN devices d ON d.id = r.device_id"
                                  " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
                                  " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
-                                 " ORDER BY d.address LIMIT ?")
+                                 " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address LIMIT ?")
                 : QStringLiteral("SELECT d.id, d.address FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
                                  " WHERE p.group_id = ? AND p.tenant_node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
                                  " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = p.device_id)"

@@ -312,6 +312,10 @@ int runGroup(CliContext &ctx)
     if (missing)
         return ctx.usage(tr("--class needs a value"));
     const bool hasNewName = ctx.takeOption(QStringLiteral("--new-name"), &newName, &missing);
+    if (missing)
+        return ctx.usage(tr("--new-name needs a value"));
+    QString tenantName;
+    const bool hasTenant = ctx.takeOption(QStringLiteral("--tenant"), &tenantName, &missing);
     GroupClass groupClass = GroupClass::Other;
     if (hasClass && !groupClassFromString(cls, &groupClass))
         return ctx.usage(tr("unknown class '%1' (GPU, Network, Storage, USB, Audio, Accelerator, Other)").arg(cls));
@@ -342,7 +346,15 @@ int runGroup(CliContext &ctx)
         ctx.out().flush();
         return ExitOk;
     }
-    auto g = service->findGroup(name);
+    // --tenant T: one of that tenant's groups (a tenant may reuse a host group's name).
+    qint64 tenantId = 0;
+    if (hasTenant) {
+        auto t = service->findTenant(tenantName);
+        if (!t)
+            return ctx.fail(t.error());
+        tenantId = t->id;
+    }
+    auto g = service->findGroup(name, tenantId);
     if (!g)
         return ctx.fail(g.error());
     if (sub == QLatin1String("delete")) {
@@ -478,7 +490,8 @@ const bool registered = [] {
                       runNode});
     CliRegistry::add({QStringLiteral("groups"), QStringLiteral("groups [--tenant T | --all] [--json]   list resource groups"), runGroups});
     CliRegistry::add({QStringLiteral("group"),
-                      QStringLiteral("group create --name N [--description D] [--class C] | group edit|delete|devices --name N"),
+                      QStringLiteral("group create --name N [--description D] [--class C] | group edit|delete|devices --name N [--tenant T]"
+                                     " [--new-name M]"),
                       runGroup});
     CliRegistry::add({QStringLiteral("make-resource"),
                       QStringLiteral("make-resource --group G --node N ADDR... [--force] [--next-boot]   devices -> vfio-pci, into a group"),
