@@ -46,7 +46,7 @@ bool PciDeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &so
     if (!m_model)
         return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
     const DeviceRecord &d = m_model->device(sourceRow);
-    if (m_onlyFree && d.status != DeviceStatus::Free)
+    if (m_onlyFree && (d.status != DeviceStatus::Free || d.isBridge))
         return false;
     if (m_baseClass >= 0 && (d.classId < 0 || ((d.classId >> 16) & 0xff) != m_baseClass))
         return false;

@@ -22,6 +22,7 @@ public:
     // PCI base class (0x02 network...), -1: any.
     void setBaseClassFilter(int baseClass);
     int baseClassFilter() const { return m_baseClass; }
+    // Free devices a resource could take (bridges never are).
     void setOnlyFree(bool on);
     bool onlyFree() const { return m_onlyFree; }
 

@@ -13,13 +13,31 @@ QString hex4(int v)
     return v < 0 ? QString() : QStringLiteral("%1").arg(v, 4, 16, QLatin1Char('0'));
 }
 
-QString withId(const QString &name, int id)
+QString orId(const QString &name, int id)
 {
-    if (id < 0)
+    if (!name.isEmpty() || id < 0)
         return name;
-    if (name.isEmpty())
-        return QStringLiteral("[") + hex4(id) + QStringLiteral("]");
-    return name + QStringLiteral(" [") + hex4(id) + QStringLiteral("]");
+    return QStringLiteral("[") + hex4(id) + QStringLiteral("]");
+}
+
+// "Intel Corporation" -> "Intel", "Samsung Electronics Co Ltd" -> "Samsung Electronics": the
+// legal suffixes take a third of a narrow column. The full name stays in the tooltip.
+QString shortVendor(const QString &name)
+{
+    static const char *const suffixes[] = {" Corporation", " Corp.", ", Inc.", " Inc.", " Co Ltd", " Co., Ltd.",
+                                           " Co., Ltd", " Ltd.", " Ltd", " Technology", " Technologies"};
+    QString s = name;
+    for (bool again = true; again;) {
+        again = false;
+        for (const char *suffix : suffixes) {
+            const QLatin1String sfx(suffix);
+            if (s.size() > sfx.size() + 2 && s.endsWith(sfx)) {
+                s.chop(sfx.size());
+                again = true;
+            }
+        }
+    }
+    return s;
 }
 } // namespace
 
@@ -53,6 +71,8 @@ void PciDeviceModel::rebuildSearch()
             text += displayText(d, c);
             text += QLatin1Char('\t');
         }
+        // What the tooltips show is found too: full vendor name, "10de:2230".
+        text += d.vendorName + QLatin1Char('\t') + idText(d);
         m_search.append(text.toLower());
     }
 }
@@ -96,7 +116,9 @@ bool PciDeviceModel::isHighlighted(int row) const
 QString PciDeviceModel::statusText(const DeviceRecord &d)
 {
     switch (d.status) {
-    case DeviceStatus::Free: return tr("Free");
+    case DeviceStatus::Free:
+        // Without a driver, yet never passed through: a bridge is not "free" to take.
+        return d.isBridge ? tr("Bridge (host only)") : tr("Free");
     case DeviceStatus::InResourceGroup: return tr("In resource group");
     case DeviceStatus::UsedByVm: return tr("Used by VM %1").arg(d.vmName);
     case DeviceStatus::OwnedByTenant: return tr("Owned by tenant %1").arg(d.tenantName);
@@ -105,13 +127,21 @@ QString PciDeviceModel::statusText(const DeviceRecord &d)
     return tr("In use by host");
 }
 
+QString PciDeviceModel::idText(const DeviceRecord &d)
+{
+    QString s = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.deviceId);
+    if (d.subsystemVendorId >= 0 && d.subsystemDeviceId >= 0)
+        s += QStringLiteral(" (subsystem %1:%2)").arg(hex4(d.subsystemVendorId), hex4(d.subsystemDeviceId));
+    return s;
+}
+
 QString PciDeviceModel::displayText(const DeviceRecord &d, int column) const
 {
     switch (column) {
     case NodeColumn: return d.nodeName;
     case SlotColumn: return d.address;
-    case VendorColumn: return withId(d.vendorName, d.vendorId);
-    case DeviceColumn: return withId(d.deviceName, d.deviceId);
+    case VendorColumn: return orId(shortVendor(d.vendorName), d.vendorId);
+    case DeviceColumn: return orId(d.deviceName, d.deviceId);
     case ClassColumn: return d.className.isEmpty() && d.classId >= 0
             ? QStringLiteral("%1").arg(d.classId, 6, 16, QLatin1Char('0')) : d.className;
     case DriverColumn: return d.driver.isEmpty() ? tr("(none)") : d.driver;
@@ -155,6 +185,10 @@ QVariant PciDeviceModel::data(const QModelIndex &index, int role) const
             return tr("Host use: %1").arg(d.hostUse.join(QStringLiteral(", ")));
         if (index.column() == IommuGroupColumn && d.iommuGroup >= 0)
             return tr("Devices in one IOMMU group are passed through together.");
+        if (index.column() == VendorColumn)
+            return QString(d.vendorName + QStringLiteral(" [") + hex4(d.vendorId) + QLatin1Char(']'));
+        if (index.column() == DeviceColumn)
+            return QString(d.deviceName + QStringLiteral(" [") + idText(d) + QLatin1Char(']'));
         return displayText(d, index.column());
     case Qt::DecorationRole:
         if (index.column() == ClassColumn)
@@ -162,7 +196,7 @@ QVariant PciDeviceModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == IommuGroupColumn || index.column() == NumaColumn)
-            return int(Qt::AlignRight | Qt::AlignVCenter);
+            return int(Qt::AlignCenter);
         return {};
     case Qt::BackgroundRole:
         // Translucent, so it blends with light and dark base colours alike.
@@ -182,7 +216,7 @@ QVariant PciDeviceModel::data(const QModelIndex &index, int role) const
     case DeviceIdRole: return d.id;
     case IommuGroupRole: return d.iommuGroup;
     case StatusRole: return int(d.status);
-    case IsFreeRole: return d.status == DeviceStatus::Free;
+    case IsFreeRole: return d.status == DeviceStatus::Free && !d.isBridge;
     case IsBridgeRole: return d.isBridge;
     case BaseClassRole: return d.classId < 0 ? -1 : (d.classId >> 16) & 0xff;
     case HighlightRole: return isHighlighted(index.row());

@@ -58,6 +58,8 @@ public:
     bool isHighlighted(int row) const;
 
     static QString statusText(const DeviceRecord &device);
+    // "10de:2230 (subsystem 10de:1459)"
+    static QString idText(const DeviceRecord &device);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -2,6 +2,7 @@
 
 #include "DomainService.h"
 #include "MainWindow.h"
+#include "TableSetup.h"
 
 #include <QApplication>
 #include <QHBoxLayout>
@@ -24,13 +25,13 @@ Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argu
     auto *menuFrame = new QFrame(this);
     menuFrame->setObjectName(QStringLiteral("leftMenu"));
     menuFrame->setAccessibleName(tr("Dashboard menu"));
-    menuFrame->setFixedWidth(210);
+    menuFrame->setFixedWidth(190);
     menuFrame->setStyleSheet(QStringLiteral(
         "QFrame#leftMenu { background: palette(alternate-base); border-right: 1px solid palette(mid); }"
         "QFrame#leftMenu QToolButton { text-align: left; padding: 6px 8px; border-radius: 4px; }"
         "QFrame#leftMenu QToolButton:hover { background: palette(midlight); }"
         "QFrame#leftMenu QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); }"
-        "QFrame#leftMenu QLabel#menuHeading { color: palette(dark); font-weight: bold; padding: 10px 8px 2px 8px; }"));
+        "QFrame#leftMenu QLabel#menuHeading { font-weight: bold; padding: 10px 8px 2px 8px; }"));
     m_menu = new QVBoxLayout(menuFrame);
     m_menu->setContentsMargins(8, 8, 8, 8);
     m_menu->setSpacing(2);
@@ -54,7 +55,7 @@ Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argu
     m_headingSubtitle = new QLabel(right);
     m_headingSubtitle->setObjectName(QStringLiteral("dashboardSubtitle"));
     m_headingSubtitle->setWordWrap(true);
-    m_headingSubtitle->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    setMuted(m_headingSubtitle);
     auto *titles = new QVBoxLayout;
     titles->setSpacing(0);
     titles->addWidget(m_headingTitle);
@@ -129,6 +130,7 @@ void Dashboard::addMenuHeading(const QString &text)
 {
     auto *label = new QLabel(text.toUpper(), this);
     label->setObjectName(QStringLiteral("menuHeading"));
+    setMuted(label);
     m_menu->insertWidget(m_menu->count() - 1, label);
 }
 

@@ -1,5 +1,7 @@
 #include "DashboardTile.h"
 
+#include "TableSetup.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -37,7 +39,7 @@ DashboardTile::DashboardTile(const QIcon &icon, const QString &title, QWidget *p
     titleLabel->setFont(tf);
     m_detailLabel = new QLabel(this);
     m_detailLabel->setObjectName(QStringLiteral("tileDetail"));
-    m_detailLabel->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    setMuted(m_detailLabel);
     col->addWidget(m_countLabel);
     col->addWidget(titleLabel);
     col->addWidget(m_detailLabel);

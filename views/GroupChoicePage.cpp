@@ -15,6 +15,7 @@ GroupChoicePage::GroupChoicePage(QWidget *parent) : QWizardPage(parent)
 {
     setObjectName(QStringLiteral("groupChoicePage"));
     setTitle(tr("Choose a resource group"));
+    setSubTitle(tr("Resource rules put the devices in the group; VMs and tenants draw from it."));
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("groupChoiceList"));
     m_list->setAccessibleName(tr("Resource groups"));

@@ -98,7 +98,7 @@ void GroupDashboard::refresh()
         return;
     }
     m_model->setDevices(*devices);
-    m_table->resizeColumnsToContents();
+    fitColumns(m_table, 250);
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);
 }

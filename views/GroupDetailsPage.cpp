@@ -4,6 +4,7 @@
 #include "GroupClassNames.h"
 #include "Icons.h"
 #include "MakeResourceWizard.h"
+#include "TableSetup.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -41,7 +42,7 @@ GroupDetailsPage::GroupDetailsPage(QWidget *parent) : QWizardPage(parent)
     for (GroupClass c : GroupClassNames::all())
         m_class->addItem(Icons::groupClass(c), GroupClassNames::display(c), int(c));
     auto *classHint = new QLabel(tr("The class only chooses the group's icon."), this);
-    classHint->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    setMuted(classHint);
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("&Name:"), m_name);
@@ -56,9 +57,10 @@ GroupDetailsPage::GroupDetailsPage(QWidget *parent) : QWizardPage(parent)
     registerField(QStringLiteral("description"), m_description);
     registerField(QStringLiteral("groupClass"), m_class);
     connect(m_name, &QLineEdit::textChanged, this, [this] {
-        m_validation->setText(validationMessage());
+        showValidation(validationMessage());
         Q_EMIT completeChanged();
     });
+    showValidation({});
 }
 
 void GroupDetailsPage::initializePage()
@@ -74,7 +76,13 @@ void GroupDetailsPage::initializePage()
         const GroupClass c = Icons::classForPciClass(w->selection().first().classId);
         m_class->setCurrentIndex(int(GroupClassNames::all().indexOf(c)));
     }
-    m_validation->setText(m_name->text().isEmpty() ? QString() : validationMessage());
+    showValidation(m_name->text().isEmpty() ? QString() : validationMessage());
+}
+
+void GroupDetailsPage::showValidation(const QString &message)
+{
+    m_validation->setText(message);
+    m_validation->setVisible(!message.isEmpty());
 }
 
 QString GroupDetailsPage::validationMessage() const

@@ -28,6 +28,8 @@ public:
     QString validationMessage() const;
 
 private:
+    void showValidation(const QString &message);
+
     QLineEdit *m_name = nullptr;
     QComboBox *m_type = nullptr;
     QLineEdit *m_description = nullptr;

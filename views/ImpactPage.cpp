@@ -100,9 +100,13 @@ void ImpactPage::showImpact(const Result<MakeResourceImpact> &result)
     QStringList companions;
     for (const NodeImpact &n : impact.nodes)
         companions += n.plan.added;
-    QString summary = tr("<b>%n device(s)</b> will be bound to vfio-pci and get resource rules in group "
-                         "<b>%1</b>.", nullptr, impact.deviceCount)
-                          .arg(w->chosenGroupName().toHtmlEscaped());
+    QString summary = impact.blockerCount > 0
+        ? tr("<b>%n device(s)</b> would be bound to vfio-pci and get resource rules in group <b>%1</b>, "
+             "but something stops the change.", nullptr, impact.deviceCount)
+              .arg(w->chosenGroupName().toHtmlEscaped())
+        : tr("<b>%n device(s)</b> will be bound to vfio-pci and get resource rules in group "
+             "<b>%1</b>.", nullptr, impact.deviceCount)
+              .arg(w->chosenGroupName().toHtmlEscaped());
     if (!companions.isEmpty())
         summary += QLatin1Char(' ') + tr("Included because they share an IOMMU group with your selection: %1.")
                                           .arg(companions.join(QStringLiteral(", ")));

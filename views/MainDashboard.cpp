@@ -47,6 +47,23 @@ MainDashboard::MainDashboard(MainWindow &window) : Dashboard(window, QStringLite
     m_vms = makeTile(QStringLiteral("tileVms"), Icons::vm(), tr("Virtual Machines"), QStringLiteral("vms"), 1, 0);
     m_tenants = makeTile(QStringLiteral("tileTenants"), Icons::tenant(), tr("Tenants"), QStringLiteral("tenants"), 1, 1);
     contentLayout()->addLayout(grid);
+
+    auto *start = new QLabel(this);
+    start->setObjectName(QStringLiteral("gettingStarted"));
+    start->setWordWrap(true);
+    start->setTextFormat(Qt::RichText);
+    start->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    start->setText(tr("<h3>Getting started</h3>"
+                      "<p><b>1. Make devices a resource.</b> <a href=\"resources\">Resource Manager</a> → "
+                      "<b>PCI Devices</b>, select devices, click <b>Make Resource</b> and pick or create a group.</p>"
+                      "<p><b>2. Give a VM devices.</b> <a href=\"vms\">Virtual Machines</a> → a VM → "
+                      "<b>Devices</b> → <b>New</b>, then restart the VM.</p>"
+                      "<p><b>3. Pass devices to a tenant.</b> <a href=\"tenants\">Tenants</a> → a tenant → "
+                      "<b>Nodes</b> → a tenant node → <b>Devices</b> → <b>New</b>.</p>"
+                      "<p>Read <a href=\"risks\">Risks and Precautions</a> before the first change.</p>"));
+    connect(start, &QLabel::linkActivated, this, [this](const QString &id) { mainWindow().navigate(id); });
+    contentLayout()->addSpacing(8);
+    contentLayout()->addWidget(start);
     contentLayout()->addStretch(1);
 }
 
@@ -80,7 +97,7 @@ void MainDashboard::refresh()
         int devices = 0;
         for (const ResourceGroup &g : *groups)
             devices += g.owner == GroupOwner::Host ? g.total : 0;
-        m_resources->setCount(int(groups->size()), tr("resource groups, %n device(s)", nullptr, devices));
+        m_resources->setCount(int(groups->size()), tr("resource groups holding %n device(s)", nullptr, devices));
     }
     if (auto nodes = s.nodes()) {
         int devices = 0, reboot = 0;

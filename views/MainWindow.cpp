@@ -10,6 +10,8 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+#include <QGuiApplication>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QToolButton>
@@ -22,7 +24,11 @@ MainWindow::MainWindow(DomainService &service, QWidget *parent) : QMainWindow(pa
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Passdeck"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/passdeck.svg")));
-    resize(1280, 800);
+    // Wide enough for every column of PCI Devices; never larger than the screen.
+    QSize size(1440, 900);
+    if (QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize());
+    resize(size);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);

@@ -4,6 +4,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPalette>
 #include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -23,7 +24,9 @@ QString styleFor(MessageBanner::Level level)
     }
     return QStringLiteral("QFrame#notice { background: %1; border: 1px solid %2; border-left: 5px solid %2;"
                           " border-radius: 4px; } QFrame#notice QLabel { color: #1a202c; background: transparent; }"
-                          " QFrame#notice QLabel a { color: #2b6cb0; }")
+                                                    " QFrame#notice QToolButton { color: #1a202c; background: transparent; border: none;"
+                          " font-size: 14pt; padding: 0 4px; }"
+                          " QFrame#notice QToolButton:hover { background: rgba(0, 0, 0, 0.08); border-radius: 3px; }")
         .arg(QLatin1String(bg), QLatin1String(edge));
 }
 
@@ -66,6 +69,10 @@ void MessageBanner::setNotice(const QString &key, Level level, const QString &ht
     label->setTextFormat(Qt::RichText);
     label->setTextInteractionFlags(Qt::TextBrowserInteraction);
     label->setOpenExternalLinks(false);
+    // The banner is light on every palette: its links need a dark blue, whatever the theme's.
+    QPalette linkPalette = label->palette();
+    linkPalette.setColor(QPalette::Link, QColor(0x2b, 0x6c, 0xb0));
+    label->setPalette(linkPalette);
     QTextDocument doc;
     doc.setHtml(html);
     label->setAccessibleName(doc.toPlainText());

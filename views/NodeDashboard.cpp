@@ -83,8 +83,27 @@ void NodeDashboard::refresh()
     m_kind->setText(m_node.simulated ? tr("Simulated") : tr("Real host"));
     m_root->setText(m_node.hostRoot);
     QString devices = QString::number(m_node.deviceCount);
+    if (auto all = service().devices(argument())) {
+        // Where the node's devices stand, as the PCI Devices status column counts them.
+        int counts[5] = {};
+        for (const DeviceRecord &d : *all) {
+            if (d.present && !d.isBridge)
+                ++counts[int(d.status)];
+        }
+        QStringList parts;
+        if (counts[int(DeviceStatus::InResourceGroup)] > 0)
+            parts << tr("%n in resource groups", nullptr, counts[int(DeviceStatus::InResourceGroup)]);
+        if (counts[int(DeviceStatus::UsedByVm)] > 0)
+            parts << tr("%n used by VMs", nullptr, counts[int(DeviceStatus::UsedByVm)]);
+        if (counts[int(DeviceStatus::OwnedByTenant)] > 0)
+            parts << tr("%n owned by tenants", nullptr, counts[int(DeviceStatus::OwnedByTenant)]);
+        parts << tr("%n in use by the host", nullptr, counts[int(DeviceStatus::InUseByHost)]);
+        if (counts[int(DeviceStatus::Free)] > 0)
+            parts << tr("%n free", nullptr, counts[int(DeviceStatus::Free)]);
+        devices += QStringLiteral(" — ") + parts.join(QStringLiteral(", ")) + tr(" (bridges not counted)");
+    }
     if (m_node.flaggedDevices > 0)
-        devices += tr(" (%n flagged: vanished or changed ids)", nullptr, m_node.flaggedDevices);
+        devices += tr("; %n flagged: vanished or changed ids", nullptr, m_node.flaggedDevices);
     m_devices->setText(devices);
     m_refreshed->setText(m_node.refreshedAt.isValid()
                              ? QLocale().toString(m_node.refreshedAt.toLocalTime(), QLocale::ShortFormat)

@@ -62,9 +62,10 @@ void NodesDashboard::refresh()
         return;
     }
     m_model->setItems(*nodes);
-    if (!m_sized && !nodes->isEmpty()) {
-        m_sized = true;
-        m_table->resizeColumnsToContents();
+    // Refit when rows come or go; a plain refresh keeps the widths the user chose.
+    if (int(nodes->size()) != m_fittedRows) {
+        m_fittedRows = int(nodes->size());
+        fitColumns(m_table);
     }
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);

@@ -27,7 +27,7 @@ private:
     NodeModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
-    bool m_sized = false;
+    int m_fittedRows = -1;
 };
 
 } // namespace passdeck

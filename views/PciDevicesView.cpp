@@ -75,11 +75,9 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     m_table->sortByColumn(PciDeviceModel::SlotColumn, Qt::AscendingOrder);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
 
-    auto *legend = new QLabel(tr("Rows shaded in amber share an IOMMU group with your selection: they are "
-                                 "passed through together."), this);
+    auto *legend = new QLabel(tr("Amber rows share an IOMMU group with the selection and move with it."), this);
     legend->setObjectName(QStringLiteral("pciLegend"));
-    legend->setWordWrap(true);
-    legend->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    setMuted(legend);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -88,7 +86,7 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     auto *foot = new QHBoxLayout;
     foot->addWidget(m_count);
     foot->addStretch(1);
-    foot->addWidget(legend, 2);
+    foot->addWidget(legend);
     layout->addLayout(foot);
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) {
@@ -140,11 +138,14 @@ void PciDevicesView::setDevices(QList<DeviceRecord> devices)
     updateClassFilter();
     if (!m_sized && m_model->rowCount() > 0) {
         m_sized = true;
-        m_table->resizeColumnsToContents();
-        // Long vendor and device names would push Status off screen.
-        for (int c : {int(PciDeviceModel::VendorColumn), int(PciDeviceModel::DeviceColumn)})
-            m_table->setColumnWidth(c, qMin(m_table->columnWidth(c), 260));
-        m_table->setColumnWidth(PciDeviceModel::ClassColumn, qMin(m_table->columnWidth(PciDeviceModel::ClassColumn), 220));
+        fitColumns(m_table, 205);
+        // Long names (and the headers of short numbers) would push Status off screen; the full
+        // text is in each cell's tooltip.
+        const std::pair<int, int> caps[] = {{PciDeviceModel::VendorColumn, 160}, {PciDeviceModel::ClassColumn, 180},
+                                            {PciDeviceModel::IommuGroupColumn, 100}, {PciDeviceModel::NumaColumn, 60},
+                                            {PciDeviceModel::ResourceGroupColumn, 130}};
+        for (const auto &[column, cap] : caps)
+            m_table->setColumnWidth(column, qMin(m_table->columnWidth(column), cap));
     }
     updateSelection();
     updateCount();
@@ -153,6 +154,8 @@ void PciDevicesView::setDevices(QList<DeviceRecord> devices)
 void PciDevicesView::setNodeColumnVisible(bool visible)
 {
     m_table->setColumnHidden(PciDeviceModel::NodeColumn, !visible);
+    // All nodes: one node's devices together, in slot order.
+    m_table->sortByColumn(visible ? PciDeviceModel::NodeColumn : PciDeviceModel::SlotColumn, Qt::AscendingOrder);
 }
 
 void PciDevicesView::updateClassFilter()

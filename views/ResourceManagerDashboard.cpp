@@ -74,9 +74,10 @@ void ResourceManagerDashboard::refresh()
         return;
     }
     m_model->setItems(*groups);
-    if (!m_sized && !groups->isEmpty()) {
-        m_sized = true;
-        m_table->resizeColumnsToContents();
+    // Refit when rows come or go; a plain refresh keeps the widths the user chose.
+    if (int(groups->size()) != m_fittedRows) {
+        m_fittedRows = int(groups->size());
+        fitColumns(m_table);
     }
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);

@@ -28,7 +28,7 @@ private:
     ResourceGroupModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
-    bool m_sized = false;
+    int m_fittedRows = -1;
 };
 
 } // namespace passdeck

@@ -21,7 +21,27 @@ void configureTable(QTableView *table, const QString &objectName, const QString 
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setHighlightSections(false);
     table->horizontalHeader()->setResizeContentsPrecision(200);
+    table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     table->setIconSize(QSize(18, 18));
+}
+
+void fitColumns(QTableView *table, int maxWidth)
+{
+    QHeaderView *header = table->horizontalHeader();
+    table->resizeColumnsToContents();
+    const int last = header->count() - 1;
+    for (int c = 0; c < header->count(); ++c) {
+        if (c == last && header->stretchLastSection())
+            continue;
+        // resizeColumnsToContents already took the header's hint into account.
+        const int wanted = header->sectionSize(c) + 10;
+        header->resizeSection(c, qMin(wanted, maxWidth));
+    }
+}
+
+void setMuted(QWidget *widget)
+{
+    widget->setForegroundRole(QPalette::PlaceholderText);
 }
 
 } // namespace passdeck

@@ -2,11 +2,21 @@
 
 class QTableView;
 class QString;
+class QWidget;
 
 namespace passdeck {
 
 // One look and behaviour for every dashboard table: whole-row selection, sorting, alternating
 // rows, no row numbers, the last column stretched.
 void configureTable(QTableView *table, const QString &objectName, const QString &accessibleName);
+
+// Sizes the columns to their contents (headers included) with some air, none wider than
+// maxWidth: tight columns read as a spreadsheet, and one long description must not push the
+// rest out of view.
+void fitColumns(QTableView *table, int maxWidth = 320);
+
+// Secondary text (subtitles, hints, legends): the palette's placeholder colour, so it follows
+// light and dark palettes instead of a fixed grey.
+void setMuted(QWidget *widget);
 
 } // namespace passdeck

@@ -47,7 +47,7 @@ QList<DeviceRecord> sample()
     l.last().groupName = QStringLiteral("PCI NICs");
     l << dev(5, QStringLiteral("node-b"), QStringLiteral("0000:17:00.0"), 0x030000, QStringLiteral("NVIDIA Corporation"),
              QStringLiteral("GA102GL [A10]"), QString(), 10, DeviceStatus::Free);
-    l << dev(6, QStringLiteral("node-b"), QStringLiteral("0000:3b:00.0"), 0x010802, QStringLiteral("Samsung"),
+    l << dev(6, QStringLiteral("node-b"), QStringLiteral("0000:3b:00.0"), 0x010802, QStringLiteral("Samsung Electronics Co Ltd"),
              QStringLiteral("NVMe SSD"), QStringLiteral("vfio-pci"), 3, DeviceStatus::UsedByVm);
     l.last().vmName = QStringLiteral("vm-1");
     l.last().groupName = QStringLiteral("PCI Disks");
@@ -107,7 +107,7 @@ private Q_SLOTS:
         const QModelIndex gpu = model.index(1, 0);
         QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::NodeColumn).data().toString(), QStringLiteral("node-a"));
         QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::SlotColumn).data().toString(), QStringLiteral("0000:17:00.0"));
-        QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::VendorColumn).data().toString(), QStringLiteral("NVIDIA Corporation [10de]"));
+        QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::VendorColumn).data().toString(), QStringLiteral("NVIDIA"));
         QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::IommuGroupColumn).data().toString(), QStringLiteral("10"));
         QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("In use by host"));
         QVERIFY(!gpu.siblingAtColumn(PciDeviceModel::ClassColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
@@ -118,12 +118,29 @@ private Q_SLOTS:
         QCOMPARE(gpu.data(PciDeviceModel::IsFreeRole).toBool(), false);
         QCOMPARE(model.index(0, 0).data(PciDeviceModel::IsBridgeRole).toBool(), true);
         QCOMPARE(model.index(0, PciDeviceModel::DriverColumn).data().toString(), QStringLiteral("(none)"));
+        // A bridge without a driver is never free to take.
+        QList<DeviceRecord> withFreeBridge = sample();
+        withFreeBridge[0].status = DeviceStatus::Free;
+        model.setDevices(withFreeBridge);
+        QCOMPARE(model.index(0, PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("Bridge (host only)"));
+        QCOMPARE(model.index(0, 0).data(PciDeviceModel::IsFreeRole).toBool(), false);
+        PciDeviceFilterProxy onlyFree;
+        onlyFree.setSourceModel(&model);
+        onlyFree.setOnlyFree(true);
+        QCOMPARE(onlyFree.rowCount(), 1);
+        model.setDevices(sample());
         QCOMPARE(model.index(4, 0).data(PciDeviceModel::IsFreeRole).toBool(), true);
         QCOMPARE(model.index(4, PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("Free"));
         QCOMPARE(model.index(3, PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("In resource group"));
         QCOMPARE(model.index(3, PciDeviceModel::ResourceGroupColumn).data().toString(), QStringLiteral("PCI NICs"));
         QCOMPARE(model.index(5, PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("Used by VM vm-1"));
         QCOMPARE(model.headerData(PciDeviceModel::IommuGroupColumn, Qt::Horizontal).toString(), QStringLiteral("IOMMU Group"));
+        QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::VendorColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("NVIDIA Corporation [10de]"));
+        QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::DeviceColumn).data().toString(), QStringLiteral("GA102GL [A10]"));
+        QCOMPARE(gpu.siblingAtColumn(PciDeviceModel::DeviceColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("GA102GL [A10] [10de:2230]"));
+        QCOMPARE(model.index(5, PciDeviceModel::VendorColumn).data().toString(), QStringLiteral("Samsung Electronics"));
         QCOMPARE(model.rowOf(2, QStringLiteral("0000:17:00.0")), 4);
         QCOMPARE(model.rowOf(2, QStringLiteral("0000:99:00.0")), -1);
 
@@ -148,11 +165,13 @@ private Q_SLOTS:
         QTest::newRow("node") << QStringLiteral("node-b") << 2;
         QTest::newRow("slot") << QStringLiteral("17:00") << 3;
         QTest::newRow("driver") << QStringLiteral("vfio-pci") << 2;
-        QTest::newRow("group name") << QStringLiteral("pci nics") << 1;
+        QTest::newRow("group name") << QStringLiteral("pci disks") << 1;
         QTest::newRow("status") << QStringLiteral("free") << 1;
         QTest::newRow("vm") << QStringLiteral("vm-1") << 1;
         QTest::newRow("class name") << QStringLiteral("060000") << 1;
         QTest::newRow("all words must match") << QStringLiteral("nvidia node-b") << 1;
+        QTest::newRow("full vendor name") << QStringLiteral("nvidia corporation") << 3;
+        QTest::newRow("ids") << QStringLiteral("10de:2230") << 6;
         QTest::newRow("nothing") << QStringLiteral("no-such-thing") << 0;
     }
 
@@ -225,7 +244,7 @@ private Q_SLOTS:
         proxy.sort(PciDeviceModel::NodeColumn, Qt::DescendingOrder);
         QCOMPARE(column(proxy, PciDeviceModel::NodeColumn).first(), QStringLiteral("node-b"));
         proxy.sort(PciDeviceModel::VendorColumn, Qt::AscendingOrder);
-        QCOMPARE(column(proxy, PciDeviceModel::VendorColumn).first(), QStringLiteral("Intel Corporation [10de]"));
+        QCOMPARE(column(proxy, PciDeviceModel::VendorColumn).first(), QStringLiteral("Intel"));
         proxy.sort(PciDeviceModel::StatusColumn, Qt::AscendingOrder);
         QCOMPARE(column(proxy, PciDeviceModel::StatusColumn).first(), QStringLiteral("Free"));
         // The sort holds while the filter changes.
