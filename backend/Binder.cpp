@@ -148,15 +148,16 @@ QStringList Binder::rollback(const BindPlan &plan, const QMap<QString, DeviceSta
 
 Status Binder::persist(const QStringList &devices, BindTarget target)
 {
-    PersistentConfig config(m_node.hostRoot());
-    for (const QString &addr : devices) {
-        Status s = target == BindTarget::VfioPci ? config.setOverride(addr, QString(kVfioPci)) : config.clearOverride(addr);
-        if (!s) {
-            Error e = s.error();
-            if (e.device.isEmpty())
-                e.device = addr;
-            return e;
-        }
+    QMap<QString, QString> set;
+    if (target == BindTarget::VfioPci)
+        for (const QString &addr : devices)
+            set.insert(addr, QString(kVfioPci));
+    Status s = PersistentConfig(m_node.hostRoot()).update(set, target == BindTarget::Host ? devices : QStringList());
+    if (!s) {
+        Error e = s.error();
+        if (e.device.isEmpty() && devices.size() == 1)
+            e.device = devices.first();
+        return e;
     }
     return {};
 }

@@ -106,6 +106,30 @@ Status PersistentConfig::clearOverride(const QString &address)
     return write(map);
 }
 
+Status PersistentConfig::update(const QMap<QString, QString> &set, const QStringList &clear)
+{
+    for (auto it = set.cbegin(); it != set.cend(); ++it) {
+        if (!PciAddress::isValid(it.key()))
+            return PciAddress::parse(it.key()).error();
+        if (!isValidDriverName(it.value()))
+            return Error::make(QStringLiteral("bad-driver"), tr("Cannot make %1 bind to \"%2\" at boot").arg(it.key(), it.value().left(64)),
+                               tr("that is not a valid driver name"), tr("Use a kernel driver name such as vfio-pci."));
+    }
+    for (const QString &address : clear)
+        if (!PciAddress::isValid(address))
+            return PciAddress::parse(address).error();
+    Result<QMap<QString, QString>> current = overrides();
+    if (!current)
+        return current.error();
+    QMap<QString, QString> map = *current;
+    for (const QString &address : clear)
+        map.remove(address);
+    map.insert(set);
+    if (map == *current)
+        return {}; // nothing to change: no rewrite (and no fsync)
+    return write(map);
+}
+
 Status PersistentConfig::write(const QMap<QString, QString> &map) const
 {
     const QString rules = m_root.path(rulesRelativePath());

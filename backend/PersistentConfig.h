@@ -28,6 +28,9 @@ public:
     Result<QMap<QString, QString>> overrides() const;
     Status setOverride(const QString &address, const QString &driver);
     Status clearOverride(const QString &address);
+    // Many devices at once, with one read and at most one rewrite of the file (an apply of
+    // hundreds of devices must not rewrite it per device). `clear` is applied before `set`.
+    Status update(const QMap<QString, QString> &set, const QStringList &clear = {});
 
 private:
     Status write(const QMap<QString, QString> &overrides) const;

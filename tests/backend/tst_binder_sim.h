@@ -64,10 +64,18 @@ inline QJsonObject description(bool iommu = true, bool vfioLoaded = true)
     return o;
 }
 
+// Where simulated roots for tests go: a tmpfs when there is one. sysfs is in memory, and on a
+// busy ext4 every inode a bind creates can cost milliseconds (see tests/bench/bench_bind.cpp).
+inline QString simTempPattern()
+{
+    const QFileInfo shm(QStringLiteral("/dev/shm"));
+    return (shm.isDir() && shm.isWritable() ? shm.filePath() : QDir::tempPath()) + QStringLiteral("/passdeck-test-XXXXXX");
+}
+
 // A fresh simulated root in a temporary directory, with its node.
 struct SimNode
 {
-    QTemporaryDir dir;
+    QTemporaryDir dir{simTempPattern()};
     QString root;
     std::unique_ptr<LocalNode> node;
 
