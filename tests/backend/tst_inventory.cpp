@@ -66,6 +66,8 @@ private Q_SLOTS:
     void everyField();
     void sriovAndHostUse();
     void bridgesAreBridges();
+    void iommuGroupMembers();
+    void blockDevicesOutsideNvme();
     void pinnedNamesAreDeterministic();
     void missingHostRoot();
     void hostRootWithoutPciBus();
@@ -237,6 +239,57 @@ void TestInventory::bridgesAreBridges()
     QVERIFY(r->devices.at(2).isBridge); // ISA bridge: every class 0x06 counts
     QVERIFY(!r->devices.at(3).isBridge);
     QVERIFY(!r->devices.at(4).isBridge);
+}
+
+void TestInventory::iommuGroupMembers()
+{
+    QTemporaryDir tmp;
+    TestTree t(tmp.path());
+    addNeighbours(t); // 0000:03:00.0 in group 9
+    for (const char *address : {"0000:05:00.0", "0000:05:00.1", "0000:05:00.2"}) {
+        TreeDevice d;
+        d.address = QString::fromLatin1(address);
+        d.iommuGroup = 3;
+        t.addDevice(d);
+    }
+    // A non-PCI member (a platform device on some machines) and an entry that is not a group.
+    TestTree::link(QStringLiteral("../../../../devices/platform/ACPI0007:00"),
+                   t.path(QStringLiteral("sys/kernel/iommu_groups/3/devices/ACPI0007:00")));
+    QDir().mkpath(t.path(QStringLiteral("sys/kernel/iommu_groups/junk")));
+    // A group without members (all its devices were removed).
+    QDir().mkpath(t.path(QStringLiteral("sys/kernel/iommu_groups/4/devices")));
+
+    const Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path()), pinnedNames());
+    QVERIFY(r.ok());
+    expectNeighbours(*r);
+    QCOMPARE(r->iommuGroups.keys(), (QList<int>{3, 4, 9}));
+    QCOMPARE(r->iommuGroups.value(3), (QStringList{QStringLiteral("0000:05:00.0"), QStringLiteral("0000:05:00.1"),
+                                                   QStringLiteral("0000:05:00.2")}));
+    QVERIFY(r->iommuGroups.value(4).isEmpty());
+    QCOMPARE(r->iommuGroups.value(9), QStringList{QStringLiteral("0000:03:00.0")});
+    QCOMPARE(r->find(QStringLiteral("0000:05:00.1"))->iommuGroup, 3);
+    QCOMPARE(r->find(QStringLiteral("0000:00:00.0"))->iommuGroup, -1);
+    QCOMPARE(r->warnings.size(), 1);
+    QVERIFY2(anyWarning(*r, {"junk", "not an IOMMU group"}), qPrintable(warningsText(*r)));
+}
+
+void TestInventory::blockDevicesOutsideNvme()
+{
+    QTemporaryDir tmp;
+    TestTree t(tmp.path());
+    TreeDevice d;
+    d.address = QStringLiteral("0000:00:07.0");
+    d.classId = 0x010000;
+    d.driver = QStringLiteral("mpt3sas");
+    t.addDevice(d);
+    // Drivers that register their disk on the PCI device itself show it under block/.
+    QDir().mkpath(t.deviceDir(d.address) + QStringLiteral("/block/sdb"));
+    QDir().mkpath(t.deviceDir(d.address) + QStringLiteral("/block/sda"));
+    const Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path()), pinnedNames());
+    QVERIFY(r.ok());
+    QVERIFY2(r->warnings.isEmpty(), qPrintable(warningsText(*r)));
+    QCOMPARE(r->devices.at(0).blockDevices, (QStringList{QStringLiteral("sda"), QStringLiteral("sdb")}));
+    QVERIFY(r->devices.at(0).nvmeControllers.isEmpty());
 }
 
 void TestInventory::pinnedNamesAreDeterministic()

@@ -48,10 +48,14 @@ inline CliRun runCli(const QStringList &args)
 // tree (description empty, devices > 0). Returns an empty string on success, else the reason.
 inline QString buildTree(const QString &dir, const QString &description, int devices = 0)
 {
+    // A bare name is a demo node (resources/demo/NAME.json); a path ending in .json is relative to
+    // the source tree (e.g. tests/kernel/machine.json, the real-kernel test's QEMU machine).
+    const QString file = description.endsWith(QLatin1String(".json"))
+        ? QString(QStringLiteral(PASSDECK_SOURCE_DIR "/") + description)
+        : QString(QStringLiteral(PASSDECK_SOURCE_DIR "/resources/demo/") + description + QStringLiteral(".json"));
     const CliRun r = devices > 0
         ? runCli({QStringLiteral("sim"), QStringLiteral("scale"), dir, QStringLiteral("--devices"), QString::number(devices)})
-        : runCli({QStringLiteral("sim"), QStringLiteral("build"), dir, QStringLiteral("--description"),
-                  QStringLiteral(PASSDECK_SOURCE_DIR "/resources/demo/") + description + QStringLiteral(".json")});
+        : runCli({QStringLiteral("sim"), QStringLiteral("build"), dir, QStringLiteral("--description"), file});
     if (r.exitCode == 0)
         return {};
     return QStringLiteral("sim build/scale failed (%1): %2").arg(r.exitCode).arg(QString::fromUtf8(r.err));

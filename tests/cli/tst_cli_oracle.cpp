@@ -70,6 +70,7 @@ void TestCliOracle::agreesWithLspci_data()
     QTest::addColumn<int>("devices");
     QTest::newRow("node-a") << QStringLiteral("node-a") << 0;
     QTest::newRow("node-b") << QStringLiteral("node-b") << 0;
+    QTest::newRow("kernel-test-q35") << QStringLiteral("tests/kernel/machine.json") << 0;
     QTest::newRow("scale-300") << QString() << 300;
 }
 
