@@ -177,9 +177,11 @@ Error Binder::withRollback(Error error, const BindPlan &plan, const QMap<QString
 
 Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &options)
 {
-    const QString targetName = BindPlanner::targetName(plan.target);
-    const QString what = plan.devices.size() == 1 ? tr("Moving %1 to %2").arg(plan.devices.first(), targetName)
-                                                   : tr("Moving %1 devices to %2").arg(plan.devices.size()).arg(targetName);
+    const QString targetName = plan.target == BindTarget::VfioPci ? QString(kVfioPci) : tr("a host driver");
+    const bool toVfio = plan.target == BindTarget::VfioPci;
+    const QString what = plan.devices.size() == 1
+        ? (toVfio ? tr("Moving %1 to vfio-pci") : tr("Moving %1 back to its host driver")).arg(plan.devices.first())
+        : (toVfio ? tr("Moving %1 devices to vfio-pci") : tr("Moving %1 devices back to their host drivers")).arg(plan.devices.size());
     // A plan is data a caller can build or edit: nothing in it becomes a path unvalidated.
     QList<PciAddress> addresses;
     for (const QString &addr : plan.devices) {

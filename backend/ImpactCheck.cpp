@@ -151,11 +151,18 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
                 if (const PciDevice *rd = snapshot.find(r); rd && rd->iommuGroup == dev->iommuGroup)
                     why.append(r);
             const QString destination = toVfio ? tr("vfio-pci") : tr("its host driver");
-            findings.append(finding(moves ? Severity::Warning : Severity::Info, "group-member", addr,
-                                    tr("%1 (%2) shares IOMMU group %3 with %4 and must come along: it will be moved to %5 "
-                                       "too, because a group is usable only as a whole.")
-                                        .arg(addr, driverShown(dev->driver), QString::number(dev->iommuGroup),
-                                             why.join(QLatin1String(", ")), destination)));
+            if (moves)
+                findings.append(finding(Severity::Warning, "group-member", addr,
+                                        tr("%1 (%2) shares IOMMU group %3 with %4 and must come along: it will be moved to %5 "
+                                           "too, because a group is usable only as a whole.")
+                                            .arg(addr, driverShown(dev->driver), QString::number(dev->iommuGroup),
+                                                 why.join(QLatin1String(", ")), destination)));
+            else
+                findings.append(finding(Severity::Info, "group-member", addr,
+                                        tr("%1 (%2) shares IOMMU group %3 with %4 and is part of the plan; it is already on "
+                                           "%5, so nothing changes for it.")
+                                            .arg(addr, driverShown(dev->driver), QString::number(dev->iommuGroup),
+                                                 why.join(QLatin1String(", ")), destination)));
         }
         if (!toVfio || !moves)
             continue;

@@ -135,10 +135,15 @@ Error RealSysfsWriter::writeError(const QString &relativePath, const QByteArray 
     Error e;
     e.code = QStringLiteral("errno");
     e.what = what.isEmpty() ? tr("Writing to %1 failed").arg(relativePath) : what;
-    e.why = tr("writing %1 to %2 failed with %3: %4")
-                .arg(shownValue(value), relativePath, errnoName(errnum), errnoMeaning(relativePath, errnum));
+    const QString meaning = errnoMeaning(relativePath, errnum);
+    // The generic meaning already ends in "(EIO)"; say the name once.
+    e.why = meaning == errnoDescription(errnum)
+        ? tr("writing %1 to %2 failed: %3").arg(shownValue(value), relativePath, meaning)
+        : tr("writing %1 to %2 failed with %3: %4").arg(shownValue(value), relativePath, errnoName(errnum), meaning);
     if (errnum == EACCES || errnum == EPERM)
         e.hint = tr("Run the command as root.");
+    else
+        e.hint = tr("The kernel log of the node (dmesg) usually says why.");
     e.device = device;
     e.step = relativePath;
     e.errnum = errnum;

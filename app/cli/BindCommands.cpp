@@ -5,6 +5,7 @@
 #include "BindPlanner.h"
 #include "Binder.h"
 #include "LocalNode.h"
+#include "PersistentConfig.h"
 #include "RealSysfsWriter.h"
 #include "SysfsWriter.h"
 
@@ -95,13 +96,31 @@ void printFindings(QTextStream &o, const QList<Finding> &findings)
     }
 }
 
+QString driverShown(const QString &driver)
+{
+    return driver.isEmpty() ? tr("(no driver)") : driver;
+}
+
 void printPlan(QTextStream &o, const BindPlan &plan)
 {
-    const QString target = BindPlanner::targetName(plan.target);
-    o << tr("Plan: move %1 device(s) to %2").arg(plan.devices.size()).arg(target) << "\n";
+    const bool toVfio = plan.target == BindTarget::VfioPci;
+    int moving = 0;
+    for (const QString &d : plan.devices)
+        if (!BindPlanner::isOnTarget(plan.originalDrivers.value(d), plan.originalOverrides.value(d), plan.target))
+            ++moving;
+    if (moving == 0)
+        o << (toVfio ? tr("Plan: nothing to do, the %1 device(s) are already on vfio-pci")
+                     : tr("Plan: nothing to do, the %1 device(s) are already on their host drivers")).arg(plan.devices.size()) << "\n";
+    else
+        o << (toVfio ? tr("Plan: move %1 of %2 device(s) to vfio-pci") : tr("Plan: move %1 of %2 device(s) back to their host drivers"))
+                 .arg(moving).arg(plan.devices.size()) << "\n";
     for (const QString &d : plan.devices) {
         const QString from = plan.originalDrivers.value(d);
-        o << "  " << d << "  " << (from.isEmpty() ? tr("(no driver)") : from) << " -> " << target;
+        o << "  " << d << "  ";
+        if (BindPlanner::isOnTarget(from, plan.originalOverrides.value(d), plan.target))
+            o << from << tr("  (already there)");
+        else
+            o << driverShown(from) << " -> " << (toVfio ? QStringLiteral("vfio-pci") : tr("host driver"));
         if (plan.added.contains(d))
             o << tr("  (comes along: same IOMMU group)");
         o << "\n";
@@ -216,8 +235,13 @@ int runMove(CliContext &ctx, BindTarget target)
     Result<BindPlan> plan = binder.plan(addresses, target);
     if (!plan)
         return failWith(plan.error(), nullptr);
-    if (!ctx.json)
+    if (!ctx.json) {
         printPlan(ctx.out(), plan.value());
+        if (options.nextBoot && !plan->writes.isEmpty())
+            ctx.out() << tr("--next-boot: none of these writes is made now; the persistent configuration under %1 is "
+                            "written instead and the node makes the change when it boots.")
+                             .arg(node.hostRoot().path(QStringLiteral("etc"))) << "\n";
+    }
     ctx.out().flush();
 
     int lastPercent = -1;
@@ -231,8 +255,20 @@ int runMove(CliContext &ctx, BindTarget target)
             }
         };
     Result<ApplyResult> applied = binder.apply(plan.value(), options);
-    if (!applied)
+    if (!applied) {
+        if (!ctx.json) {
+            QTextStream &o = ctx.out();
+            if (applied.error().code == QLatin1String("blocked")) {
+                o << tr("Outcome: refused, nothing was changed (the reason follows on stderr).") << "\n";
+            } else {
+                o << tr("Outcome: failed (the error follows on stderr); the devices are now on:") << "\n";
+                for (const QString &d : std::as_const(plan->devices))
+                    o << "  " << d << "  " << driverShown(node.readLinkName(bindpaths::driverLink(PciAddress::parse(d).value()))) << "\n";
+            }
+            o.flush();
+        }
         return failWith(applied.error(), &plan.value());
+    }
 
     const ApplyResult &r = applied.value();
     if (ctx.json) {
@@ -251,12 +287,28 @@ int runMove(CliContext &ctx, BindTarget target)
     }
     QTextStream &o = ctx.out();
     o << tr("Outcome:") << "\n";
-    for (const DeviceOutcome &d : r.devices)
-        o << "  " << d.address << "  " << (d.originalDriver.isEmpty() ? tr("(no driver)") : d.originalDriver) << " -> "
-          << (d.driver.isEmpty() ? tr("(no driver)") : d.driver) << "\n";
+    for (const DeviceOutcome &d : r.devices) {
+        o << "  " << d.address << "  ";
+        if (r.rebootDevices.contains(d.address))
+            o << driverShown(d.driver) << (target == BindTarget::VfioPci ? tr("  (vfio-pci after the next boot)")
+                                                                          : tr("  (host driver after the next boot)"));
+        else if (d.driver == d.originalDriver)
+            o << driverShown(d.driver) << tr("  (unchanged)");
+        else
+            o << driverShown(d.originalDriver) << " -> " << driverShown(d.driver);
+        o << "\n";
+    }
+    for (const Finding &f : r.findings)
+        if (f.code == QLatin1String("busy"))
+            o << "  [warning] " << f.message << "\n";
     if (r.rebootRequired)
         o << tr("Reboot required: the persistent configuration is written; %1 move(s) at the next boot of this node "
-                "(use maintenance mode before rebooting).").arg(r.rebootDevices.join(QLatin1String(", "))) << "\n";
+                "(put the node in maintenance mode before rebooting).").arg(r.rebootDevices.join(QLatin1String(", "))) << "\n";
+    else if (target == BindTarget::VfioPci)
+        o << tr("Done: %1 device(s) on vfio-pci, kept across reboots by %2.")
+                 .arg(r.devices.size()).arg(PersistentConfig::rulesRelativePath()) << "\n";
+    else
+        o << tr("Done: %1 device(s) on their host drivers; their boot-time vfio-pci binding is removed.").arg(r.devices.size()) << "\n";
     o.flush();
     return ExitOk;
 }
