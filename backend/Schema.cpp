@@ -210,10 +210,13 @@ const char *const step1[] = {
     " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
 };
 
-// Version 2: the Resource Manager's reboot banner reads the few reboot-pending devices among
-// many thousands without a scan.
+// Version 2 (found by tests/bench/bench_store): the Resource Manager's reboot banner reads the
+// few reboot-pending devices among many thousands without a scan; the tenant node list counts
+// its groups, and group delete looks for derived tenant groups, by index.
 const char *const step2[] = {
     "CREATE INDEX devices_reboot_pending ON devices(node_id) WHERE reboot_pending = 1",
+    "CREATE INDEX resource_groups_tenant_node ON resource_groups(tenant_node_id)",
+    "CREATE INDEX resource_groups_source ON resource_groups(source_group_id)",
 };
 
 #undef NAME_CHECK

@@ -8,6 +8,8 @@ namespace passdeck {
 StoreQuery::StoreQuery(const QSqlDatabase &db, const QString &sql)
     : m_query(db), m_sql(sql)
 {
+    // Results are read once, front to back: forward-only keeps SQLite from caching every row.
+    m_query.setForwardOnly(true);
     m_prepared = m_query.prepare(sql);
 }
 

@@ -3,3 +3,5 @@ passdeck_add_test(tst_cli_store SOURCES cli/tst_cli_store.cpp cli/CliRunner.h LA
 add_dependencies(tst_cli_store passdeck-cli)
 passdeck_add_test(tst_cli_store_race SOURCES cli/tst_cli_store_race.cpp cli/CliRunner.h LABELS cli store TIMEOUT 120)
 add_dependencies(tst_cli_store_race passdeck-cli)
+passdeck_add_test(tst_cli_store_crash SOURCES cli/tst_cli_store_crash.cpp cli/CliRunner.h LIBS Qt6::Sql LABELS cli store TIMEOUT 120)
+add_dependencies(tst_cli_store_crash passdeck-cli)
