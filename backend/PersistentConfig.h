@@ -10,7 +10,7 @@ namespace passdeck {
 
 // How a binding survives a reboot, in the manner of driverctl: one udev rule per device sets
 // its driver_override when the device appears at boot, so the kernel probes it straight to that
-// driver (docs/persistence.md):
+// driver (docs/binding.md, "Persistence across reboots"):
 //   <root>/etc/udev/rules.d/61-passdeck-vfio.rules
 //     ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:01:00.0", ATTR{driver_override}="vfio-pci"
 //   <root>/etc/modules-load.d/passdeck-vfio.conf  ("vfio-pci", while any override exists)
