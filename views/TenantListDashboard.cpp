@@ -58,10 +58,8 @@ void TenantListDashboard::refresh()
         return;
     }
     m_model->setItems(*tenants);
-    if (!m_sized && !tenants->isEmpty()) {
-        m_sized = true;
-        m_table->resizeColumnsToContents();
-    }
+    // Few rows: sizing on every refresh keeps new, longer names readable.
+    m_table->resizeColumnsToContents();
 }
 
 TenantCreateDialog *TenantListDashboard::newTenant()

@@ -51,7 +51,7 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
     m_groups->setSortingEnabled(false);
     m_groups->setModel(m_groupModel);
     m_groups->setColumnHidden(ResourceGroupModel::OwnerColumn, true);
-    m_groups->setMaximumHeight(150);
+    m_groups->setMaximumHeight(120);
     auto openGroup = [this](const QModelIndex &i) {
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("group"), i.data(ResourceGroupModel::GroupIdRole).toLongLong());

@@ -100,6 +100,14 @@ void VmCreateDialog::ownerChanged()
 void VmCreateDialog::updateState()
 {
     const bool tenant = m_owner->currentData().toLongLong() > 0;
+    if (tenant && m_tenantNode->count() == 0) {
+        m_message->setText(tr("%1 has no tenant node yet. Add one on the tenant's dashboard (Add Tenant Node…); "
+                              "its VMs run there.")
+                               .arg(m_owner->currentText().toHtmlEscaped()));
+        m_message->show();
+    } else {
+        m_message->hide();   // a refusal shown earlier is about input the user has changed since
+    }
     m_submit->setEnabled(!m_name->text().trimmed().isEmpty() && (!tenant || m_tenantNode->count() > 0)
                          && m_node->count() > 0);
 }

@@ -85,7 +85,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_table->setMinimumHeight(110);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { m_delete->setEnabled(m_table->selectionModel()->hasSelection()); });
-    contentLayout()->addWidget(m_table, 1);
+    contentLayout()->addWidget(m_table, 2);
 
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("restartProgress"));
@@ -120,7 +120,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     };
     m_qemu = snippet(QStringLiteral("qemuSnippet"), tr("QEMU arguments"), tr("QEMU command line"), 0);
     m_libvirt = snippet(QStringLiteral("libvirtSnippet"), tr("libvirt hostdev XML"), tr("libvirt domain XML"), 1);
-    contentLayout()->addWidget(snippets, 1);
+    contentLayout()->addWidget(snippets, 3);
 }
 
 QString VmDashboard::title() const

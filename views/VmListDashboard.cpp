@@ -57,10 +57,8 @@ void VmListDashboard::refresh()
         return;
     }
     m_model->setItems(*vms);
-    if (!m_sized && !vms->isEmpty()) {
-        m_sized = true;
-        m_table->resizeColumnsToContents();
-    }
+    // Few rows: sizing on every refresh keeps new, longer names readable.
+    m_table->resizeColumnsToContents();
     int waiting = 0;
     for (const Vm &v : *vms)
         waiting += v.restartNeeded ? 1 : 0;

@@ -38,7 +38,6 @@ private:
     QTableView *m_table = nullptr;
     QToolButton *m_deleteItem = nullptr;
     qint64 m_pendingDelete = 0;
-    bool m_sized = false;
 };
 
 } // namespace passdeck
