@@ -203,7 +203,8 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
             allForcible = allForcible && f.forcible;
         Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinMessages(blockers),
                               allForcible ? tr("Resolve the findings above, or force the change (--force) if you are sure.")
-                                          : tr("Resolve the findings above; they cannot be forced."));
+                                          : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
+                                                                 : tr("Resolve the findings above; not all of them can be forced."));
         e.device = blockers.first().device;
         e.step = QStringLiteral("impact-check");
         return e;

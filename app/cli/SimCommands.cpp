@@ -5,6 +5,7 @@
 #include "SimHostBuilder.h"
 #include "SimKernel.h"
 #include "SimScale.h"
+#include "SysfsWriter.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -78,13 +79,16 @@ int simReboot(CliContext &ctx)
 int simFault(CliContext &ctx)
 {
     if (!ctx.hostRootGiven)
-        return ctx.usage(tr("usage: passdeck-cli --host-root DIR sim fault PATTERN --errno N [--count C] | --delay MS | --clear"));
+        return ctx.usage(tr("usage: passdeck-cli --host-root DIR sim fault PATTERN --errno N|NAME [--count C] | --delay MS | --clear"));
     if (!SimHostBuilder::isSimulatedRoot(ctx.hostRoot))
         return ctx.fail(tr("%1 is not a simulated node").arg(ctx.hostRoot));
     SimKernel kernel{HostRoot(ctx.hostRoot)};
     if (ctx.takeFlag(QStringLiteral("--clear"))) {
         Status st = kernel.clearFaults();
-        return st ? int(ExitOk) : ctx.fail(st.error());
+        if (!st)
+            return ctx.fail(st.error());
+        ctx.out() << tr("Injected faults and the write delay of %1 cleared").arg(ctx.hostRoot) << "\n";
+        return ExitOk;
     }
     QString value;
     bool missing = false;
@@ -94,23 +98,41 @@ int simFault(CliContext &ctx)
         if (!ok || ms < 0)
             return ctx.usage(tr("--delay needs milliseconds"));
         Status st = kernel.setWriteDelay(ms);
-        return st ? int(ExitOk) : ctx.fail(st.error());
+        if (!st)
+            return ctx.fail(st.error());
+        ctx.out() << (ms > 0 ? tr("Every write to %1 now waits %2 ms first").arg(ctx.hostRoot).arg(ms)
+                             : tr("Writes to %1 no longer wait").arg(ctx.hostRoot)) << "\n";
+        return ExitOk;
     }
     QString errnoText, countText;
-    if (!ctx.takeOption(QStringLiteral("--errno"), &errnoText, &missing) || ctx.args.size() != 2)
-        return ctx.usage(tr("usage: sim fault PATTERN --errno N [--count C]"));
-    bool ok = false;
-    const int err = errnoText.toInt(&ok);
-    if (!ok || err <= 0)
-        return ctx.usage(tr("--errno needs a positive number (e.g. 16 for EBUSY)"));
+    const bool hasErrno = ctx.takeOption(QStringLiteral("--errno"), &errnoText, &missing);
     int count = 1;
+    bool ok = false;
     if (ctx.takeOption(QStringLiteral("--count"), &countText, &missing)) {
         count = countText.toInt(&ok);
         if (!ok || count < 1)
             return ctx.usage(tr("--count needs a positive number"));
     }
+    if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
+        return ctx.usage(tr("unknown option %1 for sim fault").arg(unknown));
+    if (!hasErrno || ctx.args.size() != 2)
+        return ctx.usage(tr("usage: sim fault PATTERN --errno N|NAME [--count C]   (e.g. sys/bus/pci/drivers_probe --errno EBUSY)"));
+    // A number (16) or a name (EBUSY).
+    int err = errnoText.toInt(&ok);
+    if (!ok) {
+        err = 0;
+        for (int e = 1; e < 134 && err == 0; ++e)
+            if (errnoName(e).compare(errnoText, Qt::CaseInsensitive) == 0)
+                err = e;
+    }
+    if (err <= 0)
+        return ctx.usage(tr("--errno needs a positive number or a name such as EBUSY, not \"%1\"").arg(errnoText.left(32)));
     Status st = kernel.injectFault(ctx.args.at(1), err, count);
-    return st ? int(ExitOk) : ctx.fail(st.error());
+    if (!st)
+        return ctx.fail(st.error());
+    ctx.out() << tr("The next %1 write(s) to %2 matching %3 fail with %4 (%5)")
+                     .arg(count).arg(ctx.hostRoot, ctx.args.at(1), errnoName(err)).arg(err) << "\n";
+    return ExitOk;
 }
 
 int runSim(CliContext &ctx)
@@ -130,7 +152,7 @@ int runSim(CliContext &ctx)
 const bool registered = CliRegistry::add(
     {QStringLiteral("sim"),
      QStringLiteral("sim build DIR --description FILE [--force] | sim scale DIR --devices N [--seed S] [--force]\n"
-                    "      | sim reboot | sim fault PATTERN --errno N [--count C] | --delay MS | --clear"),
+                    "      | sim reboot | sim fault PATTERN --errno N|NAME [--count C] | sim fault --delay MS | sim fault --clear"),
      runSim});
 
 } // namespace

@@ -304,6 +304,39 @@ private Q_SLOTS:
         QCOMPARE(driverOf(root, kGpu), QStringLiteral("vfio-pci"));
     }
 
+    void simFaultCountsAndNames()
+    {
+        const QString root = freshRoot();
+        CliRun r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"),
+                           QStringLiteral("sys/bus/pci/devices/*/driver_override"), QStringLiteral("--errno"), QStringLiteral("EBUSY"),
+                           QStringLiteral("--count"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("EBUSY (16)"), r.out.constData());
+        for (int i = 0; i < 2; ++i) {
+            r = cli(root, {QStringLiteral("sysfs-write"), QStringLiteral("sys/bus/pci/devices/%1/driver_override").arg(kGpu),
+                           QStringLiteral("vfio-pci"), QStringLiteral("--json")});
+            QCOMPARE(r.exitCode, 0); // sysfs-write reports the errno, it does not judge
+            QCOMPARE(jsonOf(r).value(QLatin1String("errno_name")).toString(), QStringLiteral("EBUSY"));
+        }
+        r = cli(root, {QStringLiteral("sysfs-write"), QStringLiteral("sys/bus/pci/devices/%1/driver_override").arg(kGpu),
+                       QStringLiteral("vfio-pci"), QStringLiteral("--json")});
+        QCOMPARE(jsonOf(r).value(QLatin1String("errno")).toInt(), 0);
+        QVERIFY(jsonOf(r).value(QLatin1String("errno_name")).isNull());
+        // Cleared faults no longer fire; bad errno values are bad usage.
+        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("sys/bus/pci/drivers_probe"),
+                    QStringLiteral("--errno"), QStringLiteral("5")});
+        QCOMPARE(r.exitCode, 0);
+        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("--clear")});
+        QCOMPARE(r.exitCode, 0);
+        r = cli(root, {QStringLiteral("bind"), kGpu});
+        QCOMPARE(r.exitCode, 0);
+        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("x"),
+                    QStringLiteral("--errno"), QStringLiteral("EWHATEVER")});
+        QCOMPARE(r.exitCode, 2);
+        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("x")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void sriov()
     {
         const QString root = freshRoot();
