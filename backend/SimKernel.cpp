@@ -209,11 +209,17 @@ int SimKernel::writeDeviceAttribute(const QString &address, const QString &attri
     if (attribute == QLatin1String("sriov_numvfs"))
         return setNumVfs(address, value);
     if (attribute == QLatin1String("sriov_drivers_autoprobe")) {
-        const QString v = trimmedValue(value).toLower();
+        // kstrtobool(): the first character decides (y/Y/1, n/N/0), "on"/"off" by the second.
+        const char c0 = value.isEmpty() ? '\0' : value.at(0);
+        const char c1 = value.size() > 1 ? value.at(1) : '\0';
         bool on;
-        if (v == QLatin1String("1") || v == QLatin1String("y") || v == QLatin1String("yes") || v == QLatin1String("on"))
+        if (c0 == 'y' || c0 == 'Y' || c0 == '1')
             on = true;
-        else if (v == QLatin1String("0") || v == QLatin1String("n") || v == QLatin1String("no") || v == QLatin1String("off"))
+        else if (c0 == 'n' || c0 == 'N' || c0 == '0')
+            on = false;
+        else if ((c0 == 'o' || c0 == 'O') && (c1 == 'n' || c1 == 'N'))
+            on = true;
+        else if ((c0 == 'o' || c0 == 'O') && (c1 == 'f' || c1 == 'F'))
             on = false;
         else
             return EINVAL;
@@ -385,8 +391,13 @@ int SimKernel::setNumVfs(const QString &address, const QByteArray &value)
         return ERANGE;
     if (int(n) == current)
         return 0;
-    if (currentDriver(address).isEmpty())
+    const QString pfDriver = currentDriver(address);
+    if (pfDriver.isEmpty())
         return ENOENT; // "no driver bound to device; cannot configure SR-IOV"
+    // vfio-pci's sriov_configure refuses unless the module was loaded with enable_sriov=1 (off by
+    // default, and the simulator loads it with defaults).
+    if (pfDriver == kVfio)
+        return ENOENT;
     if (current != 0 && n != 0)
         return EBUSY;
     SimDeviceSpec pfHere = *pf;

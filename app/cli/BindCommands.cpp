@@ -307,8 +307,16 @@ int runMove(CliContext &ctx, BindTarget target)
     else if (target == BindTarget::VfioPci)
         o << tr("Done: %1 device(s) on vfio-pci, kept across reboots by %2.")
                  .arg(r.devices.size()).arg(PersistentConfig::rulesRelativePath()) << "\n";
-    else
-        o << tr("Done: %1 device(s) on their host drivers; their boot-time vfio-pci binding is removed.").arg(r.devices.size()) << "\n";
+    else {
+        QStringList driverless;
+        for (const DeviceOutcome &d : r.devices)
+            if (d.driver.isEmpty())
+                driverless.append(d.address);
+        o << tr("Done: %1 device(s) off vfio-pci; their boot-time vfio-pci binding is removed.").arg(r.devices.size()) << "\n";
+        if (!driverless.isEmpty())
+            o << tr("No host driver took %1 (none matches, it is not loaded, or the PF's sriov_drivers_autoprobe is 0 "
+                    "for a VF); the device has no driver now.").arg(driverless.join(QLatin1String(", "))) << "\n";
+    }
     o.flush();
     return ExitOk;
 }

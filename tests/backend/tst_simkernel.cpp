@@ -269,10 +269,24 @@ private Q_SLOTS:
         QCOMPARE(w.write(probe(), a(vf7)), 0);
         QCOMPARE(n.driver(vf7), QStringLiteral("vfio-pci"));
         QCOMPARE(w.write(num, "0"), 0);
+        // sriov_drivers_autoprobe takes what kstrtobool() takes.
+        const QString autoprobe = dev(kPf, QStringLiteral("sriov_drivers_autoprobe"));
+        QCOMPARE(w.write(autoprobe, "yes\n"), 0);
+        QCOMPARE(readFile(n, autoprobe), QByteArray("1\n"));
+        QCOMPARE(w.write(autoprobe, "off"), 0);
+        QCOMPARE(readFile(n, autoprobe), QByteArray("0\n"));
+        QCOMPARE(w.write(autoprobe, "2"), EINVAL);
+        QCOMPARE(w.write(autoprobe, ""), EINVAL);
         // No PF driver: ENOENT ("no driver bound to device; cannot configure SR-IOV").
         QCOMPARE(w.write(drv(QStringLiteral("i40e"), QStringLiteral("unbind")), a(kPf)), 0);
         QCOMPARE(w.write(num, "2"), ENOENT);
         QCOMPARE(w.write(num, "9"), ERANGE); // the range is checked first
+        // A PF on vfio-pci: its sriov_configure refuses without enable_sriov=1.
+        QCOMPARE(w.write(dev(kPf, QStringLiteral("driver_override")), "vfio-pci"), 0);
+        QCOMPARE(w.write(probe(), a(kPf)), 0);
+        QCOMPARE(n.driver(kPf), QStringLiteral("vfio-pci"));
+        QCOMPARE(w.write(num, "2"), ENOENT);
+        QCOMPARE(w.write(num, "0"), 0); // already 0: nothing to do
         // A device without SR-IOV has no sriov_numvfs.
         QCOMPARE(w.write(dev(kNic, QStringLiteral("sriov_numvfs")), "1"), ENOENT);
     }
