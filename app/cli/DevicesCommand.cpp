@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace passdeck::cli {
 
@@ -149,20 +151,66 @@ QString hex(int value, int digits)
     return value < 0 ? QStringLiteral("?") : QStringLiteral("%1").arg(value, digits, 16, QLatin1Char('0'));
 }
 
+// What the host uses the device for, in a few words: what an administrator checks before taking
+// it away (interfaces and whether they are up, disks, the boot console, SR-IOV relations).
+QString hostUse(const PciDevice &d)
+{
+    QStringList use;
+    for (const NetInterface &n : d.netInterfaces)
+        use.append(n.operstate.isEmpty() ? n.name : tr("%1 (%2)").arg(n.name, n.operstate));
+    use.append(d.blockDevices);
+    if (d.bootVga)
+        use.append(tr("boot VGA"));
+    if (d.sriovTotalVfs > 0)
+        use.append(tr("%1/%2 VFs").arg(std::max(d.sriovNumVfs, 0)).arg(d.sriovTotalVfs));
+    if (!d.physfn.isEmpty())
+        use.append(tr("VF of %1").arg(d.physfn));
+    if (!d.driverOverride.isEmpty())
+        use.append(tr("override %1").arg(d.driverOverride));
+    return use.isEmpty() ? QStringLiteral("-") : use.join(QLatin1String(", "));
+}
+
+// The terminal's width when stdout is one, else 0 (a pipe or file gets full lines).
+int terminalColumns()
+{
+    if (!::isatty(STDOUT_FILENO))
+        return 0;
+    struct winsize ws = {};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0)
+        return 0;
+    return ws.ws_col;
+}
+
+// "Intel Corporation Ethernet Controller X710 for 10GbE SFP+ [8086:1572]" cut to width, keeping the
+// ids at the end: they are what identifies the device when the name is cut.
+QString elideKeepingIds(const QString &text, qsizetype width)
+{
+    if (text.size() <= width)
+        return text;
+    const qsizetype ids = text.lastIndexOf(QLatin1String(" ["));
+    const QString tail = ids > 0 ? text.mid(ids) : QString();
+    const qsizetype keep = std::max<qsizetype>(width - tail.size() - 1, 1);
+    return text.left(keep).trimmed() + QChar(0x2026) + tail;
+}
+
+enum TableColumn { ColAddress, ColClass, ColDevice, ColDriver, ColIommu, ColNuma, ColUse, ColCount };
+
 void printTable(CliContext &ctx, const InventorySnapshot &snapshot)
 {
-    const QStringList header{tr("ADDRESS"), tr("CLASS"), tr("DEVICE"), tr("DRIVER"), tr("IOMMU"), tr("NUMA")};
+    const QStringList header{tr("ADDRESS"), tr("CLASS"), tr("DEVICE"), tr("DRIVER"), tr("IOMMU"), tr("NUMA"), tr("USE")};
     QList<QStringList> rows;
+    QStringList shortDevices; // without the vendor's name: the ids still say who made it
     rows.reserve(snapshot.devices.size());
     for (const PciDevice &d : snapshot.devices) {
         const QString cls = d.className.isEmpty() ? tr("Class %1").arg(hex(d.classId >> 8, 4)) : d.className;
         const QString vendor = d.vendorName.isEmpty() ? tr("Vendor %1").arg(hex(d.vendorId, 4)) : d.vendorName;
         const QString device = d.deviceName.isEmpty() ? tr("Device %1").arg(hex(d.deviceId, 4)) : d.deviceName;
-        rows.append({d.address, cls,
-                     QStringLiteral("%1 %2 [%3:%4]").arg(vendor, device, hex(d.vendorId, 4), hex(d.deviceId, 4)),
+        const QString ids = QStringLiteral("[%1:%2]").arg(hex(d.vendorId, 4), hex(d.deviceId, 4));
+        rows.append({d.address, cls, QStringLiteral("%1 %2 %3").arg(vendor, device, ids),
                      d.driver.isEmpty() ? QStringLiteral("-") : d.driver,
                      d.iommuGroup < 0 ? QStringLiteral("-") : QString::number(d.iommuGroup),
-                     d.numaNode < 0 ? QStringLiteral("-") : QString::number(d.numaNode)});
+                     d.numaNode < 0 ? QStringLiteral("-") : QString::number(d.numaNode), hostUse(d)});
+        shortDevices.append(QStringLiteral("%1 %2").arg(device, ids));
     }
     QList<qsizetype> widths;
     for (const QString &h : header)
@@ -170,6 +218,31 @@ void printTable(CliContext &ctx, const InventorySnapshot &snapshot)
     for (const QStringList &row : std::as_const(rows))
         for (qsizetype c = 0; c < row.size(); ++c)
             widths[c] = std::max(widths[c], row.at(c).size());
+
+    // On a terminal too narrow for whole lines the DEVICE column gives way, so that DRIVER, IOMMU
+    // and USE stay in view: first the vendor's name goes, then long device names are cut (never
+    // below a readable minimum). A pipe or a file always gets every word.
+    if (const int columns = terminalColumns(); columns > 0) {
+        const auto lineWidth = [&]() {
+            qsizetype total = 0;
+            for (qsizetype c = 0; c < ColUse; ++c)
+                total += widths[c] + 2;
+            return total + std::min<qsizetype>(widths[ColUse], 24);
+        };
+        if (lineWidth() > columns) {
+            widths[ColDevice] = header.at(ColDevice).size();
+            for (qsizetype i = 0; i < rows.size(); ++i) {
+                rows[i][ColDevice] = shortDevices.at(i);
+                widths[ColDevice] = std::max(widths[ColDevice], shortDevices.at(i).size());
+            }
+        }
+        if (const qsizetype excess = lineWidth() - columns; excess > 0) {
+            widths[ColDevice] = std::max<qsizetype>(widths[ColDevice] - excess, 36);
+            for (QStringList &row : rows)
+                row[ColDevice] = elideKeepingIds(row.at(ColDevice), widths[ColDevice]);
+        }
+    }
+
     QTextStream &o = ctx.out();
     auto printRow = [&](const QStringList &row) {
         QString line;

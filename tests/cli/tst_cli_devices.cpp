@@ -143,7 +143,8 @@ void TestCliDevices::tableIsAligned()
     QVERIFY(lines.first().startsWith(QLatin1String("ADDRESS")));
     const qsizetype classColumn = lines.first().indexOf(QLatin1String("CLASS"));
     const qsizetype driverColumn = lines.first().indexOf(QLatin1String("DRIVER"));
-    QVERIFY(classColumn > 0 && driverColumn > classColumn);
+    const qsizetype useColumn = lines.first().indexOf(QLatin1String("USE"));
+    QVERIFY(classColumn > 0 && driverColumn > classColumn && useColumn > driverColumn);
     bool sawAspeed = false;
     for (const QString &line : lines.mid(1)) {
         QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7] ")).match(line).hasMatch(), qPrintable(line));
@@ -153,7 +154,17 @@ void TestCliDevices::tableIsAligned()
             sawAspeed = true;
             QVERIFY(line.contains(QLatin1String("ASPEED Technology, Inc. ASPEED Graphics Family [1a03:2000]")));
             QVERIFY(line.mid(driverColumn).startsWith(QLatin1String("ast ")));
+            QVERIFY2(line.mid(useColumn) == QLatin1String("boot VGA"), qPrintable(line));
         }
+        // USE: what the host uses the device for (node-a: eno1 up, the X710 PF with 4 VFs)
+        if (line.startsWith(QLatin1String("0000:04:00.0")))
+            QVERIFY2(line.mid(useColumn) == QLatin1String("eno1 (up)"), qPrintable(line));
+        if (line.startsWith(QLatin1String("0000:18:00.0")))
+            QVERIFY2(line.mid(useColumn).endsWith(QLatin1String(", 4/32 VFs")), qPrintable(line));
+        if (line.startsWith(QLatin1String("0000:18:02.0")))
+            QVERIFY2(line.mid(useColumn) == QLatin1String("VF of 0000:18:00.0"), qPrintable(line));
+        if (line.startsWith(QLatin1String("0000:00:00.0")))
+            QVERIFY2(line.mid(useColumn) == QLatin1String("-"), qPrintable(line));
     }
     QVERIFY(sawAspeed);
 }
