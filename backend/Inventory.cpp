@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <sys/stat.h>
 
 namespace passdeck {
@@ -52,6 +53,42 @@ QString malformedIdentity(const SysfsReader::Dir &dir, const QString &path, cons
                 .arg(address, path, QString::fromUtf8(name), QString::fromUtf8(buffer).left(64));
     }
     return {};
+}
+
+// The last component of a link to a driver or group directory ("e1000" for driver ->
+// ../../../bus/pci/drivers/e1000): one readlinkat() and one fstatat() to tell a dangling link,
+// where realpath() would readlink() every component of the path.
+QString readLinkName(const SysfsReader::Dir &dir, const QString &path, const QString &address, const char *name,
+                     QStringList &warnings)
+{
+    int errnum = 0;
+    const QString target = SysfsReader::readLinkNameAt(dir.fd(), name, &errnum);
+    if (errnum != 0) {
+        warnings.append(tr("%1: cannot read the link %2/%3 (%4); that value is ignored.")
+                            .arg(address, path, QString::fromUtf8(name), SysfsReader::errorText(errnum)));
+        return {};
+    }
+    if (!SysfsReader::existsAt(dir.fd(), name)) {
+        warnings.append(std::strcmp(name, "driver") == 0
+                            ? tr("%1: %2/driver is a dangling link; the device is shown without a driver.").arg(address, path)
+                            : tr("%1: %2/%3 is a dangling link; the device is shown without an IOMMU group.")
+                                  .arg(address, path, QString::fromUtf8(name)));
+        return {};
+    }
+    return target;
+}
+
+int readGroupLink(const SysfsReader::Dir &dir, const QString &path, const QString &address, QStringList &warnings)
+{
+    const QString group = readLinkName(dir, path, address, "iommu_group", warnings);
+    if (group.isEmpty())
+        return -1;
+    bool ok = false;
+    const int n = group.toInt(&ok);
+    if (ok && n >= 0)
+        return n;
+    warnings.append(tr("%1: its IOMMU group \"%2\" is not a number; the group is ignored.").arg(address, group.left(64)));
+    return -1;
 }
 
 // One device: libpci's fields, then the sysfs extras. False (with a warning) when the device
@@ -101,20 +138,16 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
     device.vendorName = info->vendorName;
     device.deviceName = info->deviceName;
     device.className = info->className;
-    device.driver = info->driver;
-    device.iommuGroup = info->iommuGroup;
     device.numaNode = info->numaNode;
     // Every class 0x06 function (host, PCI-PCI, ISA, ... bridges) counts: DESIGN.md says a bridge
     // never joins a group, so the conservative reading wins.
     device.isBridge = device.baseClass() == 0x06;
 
-    // libpci resolves these links with realpath() and says nothing when that fails.
     for (const SysfsReader::Entry &e : entries) {
-        if (e.name == "driver" && device.driver.isEmpty())
-            warnings.append(tr("%1: %2/driver is a dangling link; the device is shown without a driver.").arg(address, path));
-        else if (e.name == "iommu_group" && !info->iommuGroupResolved)
-            warnings.append(tr("%1: %2/iommu_group is a dangling link; the device is shown without an IOMMU group.")
-                                .arg(address, path));
+        if (e.name == "driver")
+            device.driver = readLinkName(dir, path, address, "driver", warnings);
+        else if (e.name == "iommu_group")
+            device.iommuGroup = readGroupLink(dir, path, address, warnings);
     }
 
     SysfsDeviceExtras::read(path, dir, entries, device, warnings);

@@ -25,8 +25,11 @@ QString tr(const char *text)
 // call is in progress here. thread_local so that scans in worker threads do not mix.
 thread_local LibPciAccess *t_current = nullptr;
 
+// Not PCI_FILL_DRIVER / PCI_FILL_IOMMU_GROUP: libpci resolves those links with realpath(), one
+// readlink() per path component (a third of all syscalls of a scan); Inventory reads the two
+// links itself with one readlinkat() each.
 constexpr int kFillFlags = PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
-                           | PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP | PCI_FILL_NUMA_NODE;
+                           | PCI_FILL_NUMA_NODE;
 
 // What crosses the setjmp region: plain data only (no destructors may be skipped by longjmp).
 struct FillCall
@@ -223,18 +226,6 @@ Result<LibPciDeviceInfo> LibPciAccess::readDevice(const QString &address, int do
     }
     if (call.known & PCI_FILL_NUMA_NODE)
         info.numaNode = d->numa_node < 0 ? -1 : d->numa_node;
-    if (const char *group = pci_get_string_property(d, PCI_FILL_IOMMU_GROUP)) {
-        info.iommuGroupResolved = true;
-        bool ok = false;
-        const int n = trimmed(group).toInt(&ok);
-        if (ok && n >= 0)
-            info.iommuGroup = n;
-        else
-            m_warnings.append(tr("%1: its IOMMU group \"%2\" is not a number; the group is ignored.")
-                                  .arg(address, trimmed(group)));
-    }
-    if (const char *driver = pci_get_string_property(d, PCI_FILL_DRIVER))
-        info.driver = trimmed(driver);
     pci_free_dev(d);
 
     if (m_resolveNames) {

@@ -13,7 +13,8 @@ struct pci_dev;
 
 namespace passdeck {
 
-// What libpci tells about one function (the fields it reads from sysfs and pci.ids).
+// What libpci tells about one function (the fields it reads from sysfs and pci.ids). The driver
+// and IOMMU group links are read by Inventory (one readlinkat each, not libpci's realpath()).
 struct LibPciDeviceInfo
 {
     int vendorId = -1;
@@ -23,9 +24,6 @@ struct LibPciDeviceInfo
     int revision = -1;
     int classId = -1; // 24-bit incl. prog-if
     int numaNode = -1;
-    int iommuGroup = -1;
-    bool iommuGroupResolved = false; // libpci resolved the iommu_group link (even if malformed)
-    QString driver;
     QString vendorName;
     QString deviceName;
     QString className;
