@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
     Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
         if (parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)) {
             const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
-            return DemoEnvironment::open(dir, parser.isSet(reset), options);
+            return DemoEnvironment::open(dir, parser.isSet(reset), options, DemoContent::Seeded);
         }
         auto opened = DomainService::open(parser.value(db), options);
         if (!opened || !parser.isSet(hostRoot))
