@@ -163,7 +163,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
                                            tr("Pick a host resource group for a host VM."));
         auto c = StoreQuery::scalar(db, QStringLiteral(
             "SELECT COUNT(*) FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-            " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1"
+            " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
             " AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id)"), {g->id, v->nodeId}, what);
         if (!c)
             return c.error();
@@ -321,15 +321,16 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
             return mds.error();
         const bool host = v->owner == GroupOwner::Host;
         for (const MachineDevice &m : *mds) {
-            // Free: in the group on the VM's node, present, live (no reboot pending), held by no
-            // one (host VM) / in the tenant's pool on the VM's tenant node and not allocated.
+            // Free: in the group on the VM's node, present with the ids first recorded (a changed
+            // card is never handed out silently), live (no reboot pending), held by no one (host
+            // VM) / in the tenant's pool on the VM's tenant node and not allocated.
             StoreQuery free(db, host
                 ? QStringLiteral("SELECT d.id, d.address FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-                                 " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
+                                 " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
                                  " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
                                  " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address LIMIT ?")
                 : QStringLiteral("SELECT d.id, d.address FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
-                                 " WHERE p.group_id = ? AND p.tenant_node_id = ? AND d.present = 1 AND d.reboot_pending = 0"
+                                 " WHERE p.group_id = ? AND p.tenant_node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
                                  " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = p.device_id)"
                                  " ORDER BY d.address LIMIT ?"));
             free.bind(m.groupId).bind(host ? v->nodeId : v->tenantNodeId).bind(m.count);

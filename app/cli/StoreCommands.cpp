@@ -177,7 +177,7 @@ void printReport(CliContext &ctx, const RefreshReport &r)
         ctx.printJson(o);
         return;
     }
-    ctx.out() << tr("Node '%1': %2 new, %3 updated device(s).").arg(r.node.name).arg(r.added).arg(r.updated) << "\n";
+    ctx.out() << tr("Node '%1': %2 device(s) present, %3 of them new.").arg(r.node.name).arg(r.added + r.updated).arg(r.added) << "\n";
     if (!r.vanished.isEmpty())
         ctx.out() << tr("Vanished (kept, flagged): %1").arg(r.vanished.join(QLatin1String(", "))) << "\n";
     if (!r.idsChanged.isEmpty())

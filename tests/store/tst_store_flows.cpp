@@ -265,7 +265,7 @@ void TstStoreFlows::refreshFlagsVanishedAndChanged()
 {
     StoreFixture f;
     STORE_SETUP(f, false);
-    const qint64 g = f.groupWith(QStringLiteral("VFs"), {vf0});
+    const qint64 g = f.groupWith(QStringLiteral("VFs"), {vf0, vf1});
     QVERIFY(g);
     // vf0 disappears from the bus, vf1's device id changes (a different card in the slot).
     QVERIFY(QFile::remove(f.rootA + QStringLiteral("/sys/bus/pci/devices/") + vf0));
@@ -283,7 +283,7 @@ void TstStoreFlows::refreshFlagsVanishedAndChanged()
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE node_id = ?"), {f.nodeA}), 25);
     QCOMPARE(f.count(QStringLiteral("SELECT present FROM devices WHERE address = ?"), {vf0}), 0);
     QCOMPARE(f.count(QStringLiteral("SELECT ids_changed FROM devices WHERE address = ?"), {vf1}), 1);
-    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM resource_rules WHERE group_id = ?"), {g}), 1);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM resource_rules WHERE group_id = ?"), {g}), 2);
     auto devs = f.service->devices(f.nodeA);
     for (const DeviceRecord &d : *devs) {
         if (d.address == vf0)
@@ -291,12 +291,15 @@ void TstStoreFlows::refreshFlagsVanishedAndChanged()
         if (d.address == vf1)
             QVERIFY(d.idsChanged);
     }
-    // A vanished device counts for no one: a VM cannot get it.
+    // Neither a vanished device nor a changed one is handed out: a VM or a tenant cannot get it.
     const qint64 vm = f.hostVm(QStringLiteral("v"));
     auto m = f.service->attach(AttachSpec{vm, g, 1, {}, {}});
     QVERIFY(!m);
     QCOMPARE(m.error().code, QStringLiteral("not-enough-devices"));
-    // A changed device cannot be made a resource silently... nor a vanished one.
+    auto t = f.service->createTenant(QStringLiteral("t"));
+    auto tn = f.service->addTenantNode(t->id, QStringLiteral("n"), f.nodeA);
+    QCOMPARE(f.service->passToTenant(PassSpec{tn->id, g, 1, {}, {}}).error().code, QStringLiteral("not-enough-devices"));
+    // A vanished device cannot be made a resource.
     auto again = f.service->makeResource(g, f.nodeA, {vf0});
     QVERIFY(!again);
 }
