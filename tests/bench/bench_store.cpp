@@ -64,6 +64,11 @@ void BenchStore::initTestCase()
 {
     QElapsedTimer setup;
     setup.start();
+    // PASSDECK_BENCH_KEEP=1 keeps the store for a look with sqlite3 (EXPLAIN QUERY PLAN).
+    if (qEnvironmentVariableIsSet("PASSDECK_BENCH_KEEP")) {
+        m_dir.setAutoRemove(false);
+        qInfo("store: %s", qPrintable(m_dir.filePath(QStringLiteral("bench.db"))));
+    }
     auto service = DomainService::open(m_dir.filePath(QStringLiteral("bench.db")));
     QVERIFY(service);
     m_service = std::move(service).value();
