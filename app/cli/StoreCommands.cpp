@@ -459,14 +459,24 @@ int runResource(CliContext &ctx, bool make)
 int runAudit(CliContext &ctx)
 {
     QString limitText;
-    const bool hasLimit = ctx.takeOption(QStringLiteral("--limit"), &limitText);
+    bool missing = false;
+    const bool hasLimit = ctx.takeOption(QStringLiteral("--limit"), &limitText, &missing);
+    int limit = 500;
+    if (missing)
+        return ctx.usage(tr("--limit needs a number"));
+    if (hasLimit) {
+        bool ok = false;
+        limit = limitText.toInt(&ok);
+        if (!ok || limit < 1)
+            return ctx.usage(tr("--limit needs a whole number of entries, 1 or more, not '%1'").arg(limitText));
+    }
     if (int rc = rejectLeftovers(ctx, 0))
         return rc;
     int rc = ExitOk;
     auto service = openService(ctx, &rc);
     if (!service)
         return rc;
-    auto entries = service->audit(hasLimit ? limitText.toInt() : 500);
+    auto entries = service->audit(limit);
     if (!entries)
         return ctx.fail(entries.error());
     QJsonArray a;

@@ -106,6 +106,9 @@ void TstCliStore::usageErrors_data()
                                  QStringLiteral("1")});
     row("tenant no sub", {QStringLiteral("tenant")});
     row("audit extra", {QStringLiteral("audit"), QStringLiteral("x")});
+    row("audit limit text", {QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("abc")});
+    row("audit limit 0", {QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("0")});
+    row("audit limit missing", {QStringLiteral("audit"), QStringLiteral("--limit")});
     row("group bogus", {QStringLiteral("group"), QStringLiteral("bogus"), QStringLiteral("--name"), QStringLiteral("g")});
     row("vm bogus", {QStringLiteral("vm"), QStringLiteral("bogus"), QStringLiteral("v")});
     row("tenant bogus", {QStringLiteral("tenant"), QStringLiteral("bogus"), QStringLiteral("t")});
