@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -61,6 +63,24 @@ void TstCliStoreRace::checkConsistent()
                 <= g.value(QLatin1String("total")).toInt());
         QVERIFY(g.value(QLatin1String("free")).toInt() >= 0);
     }
+    // And at the SQL level: no dangling reference, no device held twice, no journal left.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        db.setDatabaseName(m_db);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_key_check")));
+        QVERIFY2(!q.next(), "foreign_key_check found a violation");
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM journal")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM allocations a JOIN device_holds h ON h.device_id = a.device_id"
+                                      " WHERE h.holder_scope <> a.vm_scope")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
 }
 
 void TstCliStoreRace::initTestCase()
