@@ -19,7 +19,7 @@ MachineDevicesDashboard::MachineDevicesDashboard(MainWindow &window, qint64 grou
     : Dashboard(window, QStringLiteral("groupmachines"), groupId)
 {
     m_group.id = groupId;
-    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New…"),
+    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Machine Device…"),
                 [this] { newDevice(); });
     addMenuItem(QStringLiteral("menuGroup"), Icons::resources(), tr("Resource Group"),
                 [this] { mainWindow().navigate(QStringLiteral("group"), argument()); });

@@ -10,6 +10,8 @@
 #include "VmCreateDialog.h"
 #include "VmModel.h"
 
+#include <QHeaderView>
+#include <QLabel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -38,6 +40,9 @@ TenantDashboard::TenantDashboard(MainWindow &window, qint64 tenantId) : Dashboar
     m_nodes->setSelectionMode(QAbstractItemView::SingleSelection);
     m_nodes->setSortingEnabled(false);
     m_nodes->setModel(m_nodeModel);
+    // Its last column is a number: stretched, it would sit far from its heading.
+    m_nodes->horizontalHeader()->setStretchLastSection(false);
+    m_nodes->setToolTip(tr("Double-click a tenant node to see its devices and pass it more."));
     auto openNode = [this](const QModelIndex &i) {
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("tenantnode"), i.data(TenantNodeModel::TenantNodeIdRole).toLongLong());
@@ -75,6 +80,13 @@ TenantDashboard::TenantDashboard(MainWindow &window, qint64 tenantId) : Dashboar
     connect(m_vms, &QTableView::activated, this, openVm);
     m_tabs->addTab(m_vms, Icons::vm(), tr("Virtual Machines"));
     contentLayout()->addWidget(m_tabs, 1);
+    auto *hint = new QLabel(tr("Double-click a tenant node to pass it devices, a group to see its devices, a VM to "
+                               "give it devices from the tenant's groups."),
+                            this);
+    hint->setObjectName(QStringLiteral("tenantHint"));
+    hint->setWordWrap(true);
+    hint->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    contentLayout()->addWidget(hint);
 }
 
 QString TenantDashboard::title() const

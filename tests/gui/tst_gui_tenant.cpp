@@ -33,6 +33,8 @@ private:
     GuiFixture m_fx;
     qint64 m_hostGroup = 0;
     QStringList m_addresses;
+    QString m_node;    // the demo node the host group is on
+    QString m_other;
     qint64 m_tenant = 0;
     qint64 m_tenantNodeA = 0;
     qint64 m_tenantGroup = 0;
@@ -52,7 +54,7 @@ private Q_SLOTS:
     {
         QVERIFY2(m_fx.open(), qPrintable(m_fx.error()));
         QString error;
-        m_hostGroup = makeFreeGroup(m_fx, QStringLiteral("Shared VFs"), QStringLiteral("node-a"), 3, &m_addresses, &error);
+        m_hostGroup = makeFreeGroup(m_fx, QStringLiteral("Shared VFs"), 3, &m_node, &m_other, &m_addresses, &error);
         QVERIFY2(m_hostGroup > 0, qPrintable(error));
     }
 
@@ -80,14 +82,14 @@ private Q_SLOTS:
         auto *nodeDialog = visibleChild<TenantCreateDialog>(td);
         QVERIFY(nodeDialog);
         typeInto(nodeDialog->nameEdit(), QStringLiteral("acme-a"));
-        QVERIFY(chooseData(nodeDialog->nodeCombo(), m_fx.nodeId(QStringLiteral("node-a"))));
+        QVERIFY(chooseData(nodeDialog->nodeCombo(), m_fx.nodeId(m_node)));
         QVERIFY(clickButton(nodeDialog->submitButton()));
         auto tn = m_fx.service().findTenantNode(m_tenant, QStringLiteral("acme-a"));
         QVERIFY(tn);
-        QCOMPARE(tn->nodeName, QStringLiteral("node-a"));
+        QCOMPARE(tn->nodeName, m_node);
         m_tenantNodeA = tn->id;
         // A second tenant node on the other host, for the wrong-node case.
-        QVERIFY(m_fx.service().addTenantNode(m_tenant, QStringLiteral("acme-b"), m_fx.nodeId(QStringLiteral("node-b"))));
+        QVERIFY(m_fx.service().addTenantNode(m_tenant, QStringLiteral("acme-b"), m_fx.nodeId(m_other)));
         QTRY_COMPARE(td->nodesModel()->rowCount(), 2);
     }
 
@@ -110,7 +112,7 @@ private Q_SLOTS:
         QCOMPARE(form->mode(), DeviceEntryDialog::Mode::TenantNode);
         QVERIFY(chooseData(form->groupCombo(), m_hostGroup));
         QCOMPARE(form->availability().capacity, 3);
-        // Count above the free devices on node-a: refused, nothing reserved.
+        // Count above the free devices on the node: refused, nothing reserved.
         setCount(form->countSpin(), 4);
         QVERIFY(!form->submitButton()->isEnabled());
         QVERIFY(form->messageLabel()->text().contains(QStringLiteral("only 3 free device(s) on node")));
@@ -134,7 +136,7 @@ private Q_SLOTS:
             m_passed << d.address;
             QCOMPARE(d.status, DeviceStatus::OwnedByTenant);
             QCOMPARE(d.tenantName, QStringLiteral("acme"));
-            QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), d.address), QStringLiteral("vfio-pci"));
+            QCOMPARE(m_fx.driverOf(m_node, d.address), QStringLiteral("vfio-pci"));
         }
         // The tenant node's dashboard lists the group and its devices.
         QTRY_COMPARE(tnd->groupsModel()->rowCount(), 1);
@@ -142,12 +144,12 @@ private Q_SLOTS:
         QVERIFY(tnd->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("Shared VFs-1")));
 
         // PCI Devices says who owns them.
-        auto *pci = qobject_cast<PciDevicesDashboard *>(w.navigate(QStringLiteral("pci"), m_fx.nodeId(QStringLiteral("node-a"))));
+        auto *pci = qobject_cast<PciDevicesDashboard *>(w.navigate(QStringLiteral("pci"), m_fx.nodeId(m_node)));
         QVERIFY(pci);
         PciDeviceModel *model = pci->findChild<PciDeviceModel *>();
         QVERIFY(model);
         for (const QString &a : std::as_const(m_passed)) {
-            const int row = model->rowOf(m_fx.nodeId(QStringLiteral("node-a")), a);
+            const int row = model->rowOf(m_fx.nodeId(m_node), a);
             QVERIFY(row >= 0);
             QCOMPARE(model->index(row, PciDeviceModel::StatusColumn).data().toString(), QStringLiteral("Owned by tenant acme"));
         }
@@ -157,7 +159,7 @@ private Q_SLOTS:
     void thickProvisioningRefusals()
     {
         MainWindow &w = m_fx.window();
-        auto hostVm = m_fx.service().createVm(VmSpec{QStringLiteral("host-vm"), {}, m_fx.nodeId(QStringLiteral("node-a")), 0, 0});
+        auto hostVm = m_fx.service().createVm(VmSpec{QStringLiteral("host-vm"), {}, m_fx.nodeId(m_node), 0, 0});
         QVERIFY(hostVm);
         auto *vmd = qobject_cast<VmDashboard *>(w.navigate(QStringLiteral("vm"), hostVm->id));
         QVERIFY(vmd);
@@ -190,7 +192,7 @@ private Q_SLOTS:
         // Another tenant cannot draw them either.
         auto other = m_fx.service().createTenant(QStringLiteral("globex"));
         QVERIFY(other);
-        auto otherNode = m_fx.service().addTenantNode(other->id, QStringLiteral("globex-a"), m_fx.nodeId(QStringLiteral("node-a")));
+        auto otherNode = m_fx.service().addTenantNode(other->id, QStringLiteral("globex-a"), m_fx.nodeId(m_node));
         QVERIFY(otherNode);
         auto *tnd = qobject_cast<TenantNodeDashboard *>(w.navigate(QStringLiteral("tenantnode"), otherNode->id));
         QVERIFY(tnd);
@@ -216,7 +218,7 @@ private Q_SLOTS:
         QCOMPARE(dialog->ownerCombo()->currentData().toLongLong(), m_tenant);
         QVERIFY(dialog->tenantNodeCombo()->isVisible());
         QVERIFY(chooseData(dialog->tenantNodeCombo(), m_tenantNodeA));
-        QCOMPARE(dialog->nodeCombo()->currentData().toLongLong(), m_fx.nodeId(QStringLiteral("node-a")));
+        QCOMPARE(dialog->nodeCombo()->currentData().toLongLong(), m_fx.nodeId(m_node));
         typeInto(dialog->nameEdit(), QStringLiteral("acme-vm1"));
         QVERIFY(clickButton(dialog->submitButton()));
         auto vm = m_fx.service().findVm(QStringLiteral("acme-vm1"));
@@ -244,8 +246,8 @@ private Q_SLOTS:
         QCOMPARE(mds->first().allocated.size(), 2);
         for (const AllocatedDevice &a : mds->first().allocated) {
             QVERIFY(m_passed.contains(a.address));
-            QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), a.address), QStringLiteral("vfio-pci"));
-            QCOMPARE(m_fx.device(QStringLiteral("node-a"), a.address).vmName, QStringLiteral("acme-vm1"));
+            QCOMPARE(m_fx.driverOf(m_node, a.address), QStringLiteral("vfio-pci"));
+            QCOMPARE(m_fx.device(m_node, a.address).vmName, QStringLiteral("acme-vm1"));
             QVERIFY(vmd->qemuSnippet()->toPlainText().contains(a.address));
         }
     }
@@ -258,7 +260,7 @@ private Q_SLOTS:
         QVERIFY(tnB);
         auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("acme-vm2"), {}, 0, m_tenant, tnB->id});
         QVERIFY2(vm, vm ? "" : qPrintable(vm.error().message()));
-        QCOMPARE(vm->nodeName, QStringLiteral("node-b"));
+        QCOMPARE(vm->nodeName, m_other);
 
         // From the tenant group's View Machine Devices, with the Machine dropdown.
         QVERIFY(w.navigate(QStringLiteral("group"), m_tenantGroup));
@@ -273,14 +275,14 @@ private Q_SLOTS:
         QVERIFY(form->availability().wrongTenantNode);
         QVERIFY(!form->submitButton()->isEnabled());
         const QString text = form->messageLabel()->text();
-        QVERIFY2(text.contains(QStringLiteral("must run on tenant node <b>acme-a</b> (node <b>node-a</b>)")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("must run on tenant node <b>acme-a</b> (node <b>%1</b>)").arg(m_node)), qPrintable(text));
         form->close();
 
         // The service says the same to anyone else, and stores nothing.
         auto refused = m_fx.service().attach(AttachSpec{vm->id, m_tenantGroup, 1, {}, {}});
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, QStringLiteral("wrong-tenant-node"));
-        QVERIFY(refused.error().hint.contains(QStringLiteral("node-a")));
+        QVERIFY(refused.error().hint.contains(m_node));
         QVERIFY(m_fx.service().machineDevices(vm->id)->isEmpty());
 
         // And from the VM's own dashboard the group is shown as attached elsewhere.
@@ -291,7 +293,7 @@ private Q_SLOTS:
         QVERIFY(chooseData(form->groupCombo(), m_tenantGroup));
         QVERIFY(form->groupCombo()->currentText().contains(QStringLiteral("on tenant node acme-a")));
         QVERIFY(!form->submitButton()->isEnabled());
-        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("node <b>node-a</b>")));
+        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("node <b>%1</b>").arg(m_node)));
         form->close();
     }
 

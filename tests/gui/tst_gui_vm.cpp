@@ -26,8 +26,10 @@ private:
     GuiFixture m_fx;
     qint64 m_group = 0;
     QStringList m_addresses;
+    QString m_node;    // the demo node the test group is on
+    QString m_other;
 
-    // Virtual Machines → List → New VM… on node-a, as a user fills the form.
+    // Virtual Machines → List → New VM… on the test group's node, as a user fills the form.
     qint64 createVmThroughGui(const QString &name)
     {
         MainWindow &w = m_fx.window();
@@ -39,7 +41,7 @@ private:
         if (!dialog || !dialog->isVisible())
             return 0;
         typeInto(dialog->nameEdit(), name);
-        chooseData(dialog->nodeCombo(), m_fx.nodeId(QStringLiteral("node-a")));
+        chooseData(dialog->nodeCombo(), m_fx.nodeId(m_node));
         if (!clickButton(dialog->submitButton()))
             return 0;
         auto vm = m_fx.service().findVm(name);
@@ -67,10 +69,10 @@ private Q_SLOTS:
     {
         QVERIFY2(m_fx.open(), qPrintable(m_fx.error()));
         QString error;
-        m_group = makeFreeGroup(m_fx, QStringLiteral("Test VFs"), QStringLiteral("node-a"), 3, &m_addresses, &error);
+        m_group = makeFreeGroup(m_fx, QStringLiteral("Test VFs"), 3, &m_node, &m_other, &m_addresses, &error);
         QVERIFY2(m_group > 0, qPrintable(error));
         for (const QString &a : std::as_const(m_addresses))
-            QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), a), QStringLiteral("vfio-pci"));
+            QCOMPARE(m_fx.driverOf(m_node, a), QStringLiteral("vfio-pci"));
     }
 
     void newVmFromList()
@@ -79,7 +81,7 @@ private Q_SLOTS:
         QVERIFY(id > 0);
         auto vm = m_fx.service().vm(id);
         QVERIFY(vm);
-        QCOMPARE(vm->nodeName, QStringLiteral("node-a"));
+        QCOMPARE(vm->nodeName, m_node);
         QCOMPARE(vm->owner, GroupOwner::Host);
         QCOMPARE(vm->power, PowerState::Off);
         auto *list = m_fx.window().current<VmListDashboard>();
@@ -113,7 +115,7 @@ private Q_SLOTS:
         QCOMPARE(form->typeCombo()->currentText(), QStringLiteral("PCI"));
         QVERIFY(form->machineCombo()->isHidden());
         QVERIFY(chooseData(form->groupCombo(), m_group));
-        QVERIFY(form->groupCombo()->currentText().contains(QStringLiteral("3 free on node-a")));
+        QVERIFY(form->groupCombo()->currentText().contains(QStringLiteral("3 free on ") + m_node));
         QCOMPARE(form->availability().capacity, 3);
 
         // Count above what the VM could get: refused in the form, nothing stored.
@@ -163,9 +165,9 @@ private Q_SLOTS:
         QCOMPARE(md.allocated.size(), 2);
         for (const AllocatedDevice &a : md.allocated) {
             QVERIFY(m_addresses.contains(a.address));
-            QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), a.address), QStringLiteral("vfio-pci"));
-            QCOMPARE(m_fx.device(QStringLiteral("node-a"), a.address).status, DeviceStatus::UsedByVm);
-            QCOMPARE(m_fx.device(QStringLiteral("node-a"), a.address).vmName, QStringLiteral("web-1"));
+            QCOMPARE(m_fx.driverOf(m_node, a.address), QStringLiteral("vfio-pci"));
+            QCOMPARE(m_fx.device(m_node, a.address).status, DeviceStatus::UsedByVm);
+            QCOMPARE(m_fx.device(m_node, a.address).vmName, QStringLiteral("web-1"));
             // The dashboard shows them and the snippets to paste.
             QVERIFY(vmd->devicesModel()->index(0, MachineDeviceModel::AllocatedColumn).data().toString().contains(a.address));
             QVERIFY(vmd->qemuSnippet()->toPlainText().contains(QStringLiteral("-device vfio-pci,host=") + a.address));
@@ -229,14 +231,14 @@ private Q_SLOTS:
         const QList<MachineDevice> web = machineDevices(m_fx.service().findVm(QStringLiteral("web-1"))->id);
         for (const AllocatedDevice &a : web.first().allocated)
             QVERIFY(a.address != address);
-        QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), address), QStringLiteral("vfio-pci"));
+        QCOMPARE(m_fx.driverOf(m_node, address), QStringLiteral("vfio-pci"));
         QVERIFY(vmd->qemuSnippet()->toPlainText().contains(address));
     }
 
     // Nothing left: a third VM's restart is refused with the reason, and it stays off.
     void restartRefusedWhenNothingFree()
     {
-        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("late-1"), {}, m_fx.nodeId(QStringLiteral("node-a")), 0, 0});
+        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("late-1"), {}, m_fx.nodeId(m_node), 0, 0});
         QVERIFY(vm);
         QVERIFY(m_fx.service().attach(AttachSpec{vm->id, m_group, 1, {}, {}}));
         auto *vmd = qobject_cast<VmDashboard *>(m_fx.window().navigate(QStringLiteral("vm"), vm->id));

@@ -27,6 +27,8 @@ private:
     QString m_dir;
     qint64 m_group = 0;
     qint64 m_vm = 0;
+    QString m_node;
+    QString m_other;
 
     void shoot(const QString &name, QWidget *widget)
     {
@@ -48,15 +50,15 @@ private Q_SLOTS:
         QVERIFY2(m_fx.open(), qPrintable(m_fx.error()));
         QString error;
         QStringList addresses;
-        m_group = makeFreeGroup(m_fx, QStringLiteral("X710 VFs"), QStringLiteral("node-a"), 4, &addresses, &error);
+        m_group = makeFreeGroup(m_fx, QStringLiteral("Uplink VFs"), 4, &m_node, &m_other, &addresses, &error);
         QVERIFY2(m_group > 0, qPrintable(error));
         GroupSpec spec;
-        spec.name = QStringLiteral("X710 VFs");
-        spec.description = QStringLiteral("Virtual functions of the Intel X710 uplink");
+        spec.name = QStringLiteral("Uplink VFs");
+        spec.description = QStringLiteral("Virtual functions of the uplink adapter");
         spec.groupClass = GroupClass::Network;
         QVERIFY(m_fx.service().editGroup(m_group, spec));
-        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("web-01"), QStringLiteral("Public web front end"),
-                                                 m_fx.nodeId(QStringLiteral("node-a")), 0, 0});
+        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("ml-train-01"), QStringLiteral("Model training"),
+                                                 m_fx.nodeId(m_node), 0, 0});
         QVERIFY(vm);
         m_vm = vm->id;
     }
@@ -96,15 +98,15 @@ private Q_SLOTS:
 
     void tenantNodeDevices()
     {
-        auto tenant = m_fx.service().createTenant(QStringLiteral("acme"), QStringLiteral("ACME Corp. analytics team"));
+        auto tenant = m_fx.service().createTenant(QStringLiteral("Globex"), QStringLiteral("Globex analytics team"));
         QVERIFY(tenant);
-        auto node = m_fx.service().addTenantNode(tenant->id, QStringLiteral("acme-a"), m_fx.nodeId(QStringLiteral("node-a")));
+        auto node = m_fx.service().addTenantNode(tenant->id, QStringLiteral("globex-1"), m_fx.nodeId(m_node));
         QVERIFY(node);
         auto *d = qobject_cast<TenantNodeDashboard *>(m_fx.window().navigate(QStringLiteral("tenantnode"), node->id));
         QVERIFY(d);
         DeviceEntryDialog *form = d->newDevice();
         QVERIFY(chooseData(form->groupCombo(), m_group));
-        form->nameEdit()->setText(QStringLiteral("ACME VFs"));
+        form->nameEdit()->setText(QStringLiteral("Globex VFs"));
         form->countSpin()->setValue(2);
         shoot(QStringLiteral("tenant-device-entry-form"), form);
         QVERIFY(form->submit());
@@ -118,12 +120,12 @@ private Q_SLOTS:
         if (!qEnvironmentVariableIntValue("PASSDECK_SCREENSHOTS_EXTRA"))
             QSKIP("PASSDECK_SCREENSHOTS_EXTRA not set");
         MainWindow &w = m_fx.window();
-        auto tenant = m_fx.service().findTenant(QStringLiteral("acme"));
+        auto tenant = m_fx.service().findTenant(QStringLiteral("Globex"));
         QVERIFY(tenant);
-        auto node = m_fx.service().findTenantNode(tenant->id, QStringLiteral("acme-a"));
-        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("acme-etl"), {}, 0, tenant->id, node->id});
+        auto node = m_fx.service().findTenantNode(tenant->id, QStringLiteral("globex-1"));
+        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("globex-etl"), {}, 0, tenant->id, node->id});
         QVERIFY(vm);
-        auto group = m_fx.service().findGroup(QStringLiteral("ACME VFs"), tenant->id);
+        auto group = m_fx.service().findGroup(QStringLiteral("Globex VFs"), tenant->id);
         QVERIFY(m_fx.service().attach(AttachSpec{vm->id, group->id, 1, {}, {}}));
         w.navigate(QStringLiteral("vms"));
         shoot(QStringLiteral("vms"), &w);
@@ -133,10 +135,10 @@ private Q_SLOTS:
         shoot(QStringLiteral("group-machine-devices"), &w);
         auto *md = qobject_cast<MachineDevicesDashboard *>(w.navigate(QStringLiteral("groupmachines"), group->id));
         DeviceEntryDialog *form = md->newDevice();
-        auto tnB = m_fx.service().addTenantNode(tenant->id, QStringLiteral("acme-b"), m_fx.nodeId(QStringLiteral("node-b")));
+        auto tnB = m_fx.service().addTenantNode(tenant->id, QStringLiteral("globex-2"), m_fx.nodeId(m_other));
         QVERIFY(tnB);
         form->close();
-        auto vmB = m_fx.service().createVm(VmSpec{QStringLiteral("acme-b-01"), {}, 0, tenant->id, tnB->id});
+        auto vmB = m_fx.service().createVm(VmSpec{QStringLiteral("globex-bi"), {}, 0, tenant->id, tnB->id});
         QVERIFY(vmB);
         form = md->newDevice();
         QVERIFY(chooseData(form->machineCombo(), vmB->id));

@@ -13,33 +13,45 @@
 
 namespace passdeck::test {
 
-// Makes a host resource group of `count` devices of `node` that a test can hand out freely:
-// network endpoints (the demo's VFs) in no group, not used by the host, alone in their IOMMU
-// group — so the result does not depend on what else the demo environment has set up.
-inline qint64 makeFreeGroup(GuiFixture &fx, const QString &name, const QString &node, int count,
-                            QStringList *addresses, QString *error)
+// Endpoints of `node` that a test can hand out freely: network endpoints (the demo's VFs) in no
+// group, held by no one, not used by the host, alone in their IOMMU group.
+inline QStringList freeEndpoints(GuiFixture &fx, const QString &node)
 {
-    const qint64 nodeId = fx.nodeId(node);
-    auto all = fx.service().devices(nodeId);
-    if (!all) {
-        *error = all.error().message();
-        return 0;
-    }
+    auto all = fx.service().devices(fx.nodeId(node));
+    if (!all)
+        return {};
     QHash<int, int> perIommuGroup;
     for (const DeviceRecord &d : *all)
         if (!d.isBridge)
             ++perIommuGroup[d.iommuGroup];
-    QStringList picked;
+    QStringList out;
     for (const DeviceRecord &d : *all) {
-        if (picked.size() == count)
-            break;
         if (d.isBridge || d.groupId != 0 || d.tenantId != 0 || d.vmId != 0 || !d.hostUse.isEmpty() || !d.present
             || d.iommuGroup < 0 || perIommuGroup.value(d.iommuGroup) != 1 || ((d.classId >> 16) & 0xff) != 0x02)
             continue;
-        picked << d.address;
+        out << d.address;
+    }
+    return out;
+}
+
+// Makes a host resource group of `count` such devices on the first demo node that has them, so
+// that a test does not depend on what the demo environment has set up already. *node is the
+// node chosen, *other the other demo node.
+inline qint64 makeFreeGroup(GuiFixture &fx, const QString &name, int count, QString *node, QString *other,
+                            QStringList *addresses, QString *error)
+{
+    const QStringList nodes{QStringLiteral("node-a"), QStringLiteral("node-b")};
+    QStringList picked;
+    for (const QString &n : nodes) {
+        picked = freeEndpoints(fx, n).mid(0, count);
+        if (picked.size() == count) {
+            *node = n;
+            *other = nodes.at(1 - nodes.indexOf(n));
+            break;
+        }
     }
     if (picked.size() < count) {
-        *error = QStringLiteral("only %1 suitable devices on %2").arg(picked.size()).arg(node);
+        *error = QStringLiteral("no demo node has %1 free network endpoints").arg(count);
         return 0;
     }
     GroupSpec spec;
@@ -50,7 +62,7 @@ inline qint64 makeFreeGroup(GuiFixture &fx, const QString &name, const QString &
         *error = group.error().message();
         return 0;
     }
-    auto change = fx.service().makeResource(group->id, nodeId, picked);
+    auto change = fx.service().makeResource(group->id, fx.nodeId(*node), picked);
     if (!change) {
         *error = change.error().message();
         return 0;
