@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -335,6 +336,31 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 2);
+    }
+
+    // A bind killed between two writes leaves a half-moved node; running it again completes it.
+    void killedApplyCompletesOnRerun()
+    {
+        const QString root = freshRoot();
+        const QStringList simFault{QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault")};
+        QCOMPARE(runCli(simFault + QStringList{QStringLiteral("--delay"), QStringLiteral("150")}).exitCode, 0);
+        QProcess p;
+        p.start(cliPath(), {QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"), pinnedPciIds(),
+                            QStringLiteral("bind"), kGpu});
+        QVERIFY(p.waitForStarted());
+        // Six writes at 150 ms each: kill it once the first device is off its host driver.
+        QTRY_VERIFY_WITH_TIMEOUT(driverOf(root, kGpu) != QLatin1String("nvidia"), 10000);
+        p.kill();
+        QVERIFY(p.waitForFinished());
+        QVERIFY(driverOf(root, kAudio) != QLatin1String("vfio-pci")); // interrupted before the end
+        QCOMPARE(runCli(simFault + QStringList{QStringLiteral("--clear")}).exitCode, 0);
+
+        const CliRun r = cli(root, {QStringLiteral("bind"), kGpu, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(jsonOf(r).value(QLatin1String("ok")).toBool(), true);
+        QCOMPARE(driverOf(root, kGpu), QStringLiteral("vfio-pci"));
+        QCOMPARE(driverOf(root, kAudio), QStringLiteral("vfio-pci"));
+        QVERIFY(rules(root).contains(kGpu) && rules(root).contains(kAudio));
     }
 
     void sriov()
