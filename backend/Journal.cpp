@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSysInfo>
@@ -31,13 +32,13 @@ Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
     QJsonObject devices;
     for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it)
         devices.insert(it.key(), it.value());
-    StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid,"
+                                    " owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.bind(entry.nodeId).bind(entry.operation).bind(entry.target)
         .bind(QString::fromUtf8(QJsonDocument(devices).toJson(QJsonDocument::Compact)))
         .bind(entry.groupId > 0 ? QVariant(entry.groupId) : QVariant(QMetaType(QMetaType::LongLong)))
         .bind(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-        .bind(thisHost()).bind(qint64(getpid()));
+        .bind(thisHost()).bind(qint64(getpid())).bind(processStart(getpid()));
     if (Status s = q.exec(tr("Journaling the sysfs changes")); !s)
         return s.error();
     return q.lastInsertId();
@@ -51,7 +52,7 @@ Status Journal::remove(const QSqlDatabase &db, qint64 id)
 
 Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
 {
-    StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid FROM journal ORDER BY id"));
+    StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid, owner_start FROM journal ORDER BY id"));
     if (Status s = q.exec(tr("Reading the journal")); !s)
         return s.error();
     QList<JournalEntry> out;
@@ -67,6 +68,7 @@ Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
         e.groupId = q.value(5).toLongLong();
         e.host = q.value(6).toString();
         e.pid = q.value(7).toLongLong();
+        e.ownerStart = q.value(8).toLongLong();
         out << e;
     }
     return out;
@@ -78,7 +80,26 @@ bool Journal::ownerAlive(const JournalEntry &entry)
         return false;
     if (entry.pid == qint64(getpid()))
         return true;
-    return ::kill(pid_t(entry.pid), 0) == 0 || errno == EPERM;
+    if (::kill(pid_t(entry.pid), 0) != 0 && errno != EPERM)
+        return false;
+    // Running, but is it the same process? A PID reused since the crash has another start time.
+    const qint64 start = processStart(entry.pid);
+    return entry.ownerStart == 0 || start == 0 || start == entry.ownerStart;
+}
+
+qint64 Journal::processStart(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    // "PID (comm) state ppid ...": comm may contain spaces and ')', so split after the last ')'.
+    const qsizetype paren = stat.lastIndexOf(')');
+    if (paren < 0)
+        return 0;
+    const QList<QByteArray> fields = stat.mid(paren + 2).split(' ');
+    // fields[0] is field 3 (state); starttime is field 22.
+    return fields.size() > 19 ? fields.at(19).toLongLong() : 0;
 }
 
 } // namespace passdeck

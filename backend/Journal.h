@@ -21,6 +21,7 @@ struct JournalEntry
     qint64 groupId = 0;
     QString host;                       // machine that ran it
     qint64 pid = 0;                     // process that ran it
+    qint64 ownerStart = 0;              // its start time (clock ticks since boot), 0 = unknown
 };
 
 class Journal
@@ -33,6 +34,8 @@ public:
     // True when the process that wrote the entry is still running (on this machine).
     static bool ownerAlive(const JournalEntry &entry);
     static QString thisHost();
+    // When process pid started (/proc/PID/stat field 22, clock ticks since boot); 0 if unknown.
+    static qint64 processStart(qint64 pid);
 };
 
 } // namespace passdeck

@@ -219,6 +219,12 @@ const char *const step2[] = {
     "CREATE INDEX resource_groups_source ON resource_groups(source_group_id)",
 };
 
+// Version 3: the journal names its process by PID and start time, so that a PID reused by an
+// unrelated process after a crash is not taken for the live owner of the operation.
+const char *const step3[] = {
+    "ALTER TABLE journal ADD COLUMN owner_start BIGINT NOT NULL DEFAULT 0",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -231,7 +237,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 2;
+    return 3;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -239,6 +245,11 @@ QStringList Schema::step(int version, const QString &driverName)
     QStringList out;
     if (version == 2) {
         for (const char *s : step2)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 3) {
+        for (const char *s : step3)
             out << QString::fromLatin1(s);
         return out;
     }

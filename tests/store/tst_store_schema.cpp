@@ -7,6 +7,7 @@
 #include "SysfsWriter.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void notAStore();
     void interruptedOperationRolledBack();
     void liveOwnerLeftAlone();
+    void reusedPidIsNotTheOwner();
 
 private:
     // Runs statements on a raw connection (the file as an older Passdeck left it).
@@ -101,6 +103,8 @@ void TstStoreSchema::olderFileIsUpgraded()
     QSqlQuery q((*service)->store().connection());
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'devices_reboot_pending'")) && q.next());
     QCOMPARE(q.value(0).toInt(), 1);
+    // Step 3's column, with its default on rows an older version wrote.
+    QVERIFY(q.exec(QStringLiteral("SELECT owner_start FROM journal")));
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), MAX(version) FROM schema_version")) && q.next());
     QCOMPARE(q.value(0).toInt(), 1);
     QCOMPARE(q.value(1).toInt(), Schema::currentVersion());
@@ -215,6 +219,33 @@ void TstStoreSchema::liveOwnerLeftAlone()
     QVERIFY(recovered);
     QCOMPARE(*recovered, 0);
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 1);
+}
+
+void TstStoreSchema::reusedPidIsNotTheOwner()
+{
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    QProcess sleeper;
+    sleeper.start(QStringLiteral("sleep"), {QStringLiteral("30")});
+    QVERIFY(sleeper.waitForStarted());
+    JournalEntry e;
+    e.nodeId = f.nodeA;
+    e.operation = QStringLiteral("make-resource");
+    e.target = QStringLiteral("vfio");
+    e.originalDrivers = {{vf0, QStringLiteral("iavf")}};
+    QVERIFY(Journal::add(f.db(), e));
+    const qint64 start = Journal::processStart(sleeper.processId());
+    QVERIFY(start > 0);
+    // The live process with its real start time: the owner, left alone.
+    QVERIFY(f.sql(QStringLiteral("UPDATE journal SET pid = ?, owner_start = ?"), {sleeper.processId(), start}));
+    QCOMPARE(*f.service->recoverInterrupted(), 0);
+    // The same PID with another start time: a reused PID, the owner died. Recovered.
+    QVERIFY(f.sql(QStringLiteral("UPDATE journal SET owner_start = ?"), {start + 1}));
+    QCOMPARE(*f.service->recoverInterrupted(), 1);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));
+    sleeper.kill();
+    sleeper.waitForFinished();
 }
 
 QTEST_GUILESS_MAIN(TstStoreSchema)
