@@ -1,6 +1,8 @@
 // The flows of DESIGN.md §1 end to end through the domain service on simulated nodes, asserting
 // the store and the simulated sysfs; node refresh flags vanished / changed devices.
+#include "LocalNode.h"
 #include "StoreFixture.h"
+#include "SysfsWriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void removeResourceFlow();
     void vmFlow();
     void vmFlowFromGroupSide();
+    void restartBindsDriftedDevice();
     void tenantFlow();
     void refreshFlagsVanishedAndChanged();
     void rebootRequiredNoted();
@@ -197,6 +200,32 @@ void TstStoreFlows::vmFlowFromGroupSide()
     for (const QString &vf : {vf0, vf1, vf2})
         QCOMPARE(f.driverA(vf), QStringLiteral("vfio-pci"));
     QCOMPARE(f.driverA(vf3), QStringLiteral("iavf"));
+}
+
+void TstStoreFlows::restartBindsDriftedDevice()
+{
+    // A group member that left vfio-pci behind Passdeck's back (someone unbound it by hand) is
+    // bound again when a VM restart allocates it, under the journal.
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    const qint64 g = f.groupWith(QStringLiteral("VFs"), {vf0});
+    QVERIFY(g);
+    {
+        LocalNode node(f.rootA, true);
+        const QString dev = QStringLiteral("sys/bus/pci/devices/%1/").arg(vf0);
+        QCOMPARE(node.writer().write(dev + QStringLiteral("driver_override"), "\n"), 0);
+        QCOMPARE(node.writer().write(dev + QStringLiteral("driver/unbind"), vf0.toLatin1()), 0);
+        QCOMPARE(node.writer().write(QStringLiteral("sys/bus/pci/drivers_probe"), vf0.toLatin1()), 0);
+    }
+    QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));
+    const qint64 vm = f.hostVm(QStringLiteral("vm"));
+    QVERIFY(f.service->attach(AttachSpec{vm, g, 1, {}, {}}));
+    auto r = f.service->restartVm(vm);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
+    QCOMPARE(r->bound, QStringList{vf0});
+    QCOMPARE(f.driverA(vf0), QStringLiteral("vfio-pci"));
+    QCOMPARE(f.scalar(QStringLiteral("SELECT driver FROM devices WHERE address = ?"), {vf0}).toString(), QStringLiteral("vfio-pci"));
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
 }
 
 void TstStoreFlows::tenantFlow()
