@@ -140,6 +140,7 @@ void Dashboard::setHeading(const QIcon &icon, const QString &title, const QStrin
     m_headingTitle->setText(title);
     m_headingSubtitle->setText(subtitle);
     m_headingSubtitle->setVisible(!subtitle.isEmpty());
+    Q_EMIT headingChanged();
 }
 
 void Dashboard::showRebootNotices(const QList<RebootNotice> &notices)

@@ -53,6 +53,10 @@ public:
     void showError(const Error &error, const QString &key = QStringLiteral("result"));
     void showSuccess(const QString &text, const QString &key = QStringLiteral("result"));
 
+Q_SIGNALS:
+    // The heading was set again (after a refresh): title and breadcrumb may have changed.
+    void headingChanged();
+
 protected:
     QToolButton *addMenuItem(const QString &objectName, const QIcon &icon, const QString &text,
                              std::function<void()> action);

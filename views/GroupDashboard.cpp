@@ -142,10 +142,14 @@ void GroupDashboard::removeSelected()
 
 void GroupDashboard::requestDelete()
 {
+    const QString question = m_group.owner == GroupOwner::Host && m_group.total > 0
+        ? tr("Delete resource group <b>%1</b>? Its %n device(s) go back to their host drivers.", nullptr, m_group.total)
+              .arg(m_group.name.toHtmlEscaped())
+        : tr("Delete resource group <b>%1</b>?").arg(m_group.name.toHtmlEscaped());
     banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        tr("Delete resource group <b>%1</b>? Its devices go back to their host drivers. "
-                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
-                            .arg(m_group.name.toHtmlEscaped()));
+                        question + QStringLiteral(" &nbsp; <a href=\"confirm-delete\">%1</a> &nbsp; "
+                                                  "<a href=\"cancel-delete\">%2</a>")
+                                       .arg(tr("Delete"), tr("Cancel")));
 }
 
 void GroupDashboard::handleLink(const QString &link)
@@ -159,17 +163,38 @@ void GroupDashboard::handleLink(const QString &link)
 void GroupDashboard::deleteNow()
 {
     banner()->clearNotice(QStringLiteral("confirm"));
-    Status s = service().deleteGroup(argument());
-    if (!s) {
-        showError(s.error());
-        return;
+    // A group in use (machine devices, tenant groups drawn from it) is refused as it stands, so
+    // the reason is shown and nothing moved. Otherwise its devices go back to the host first,
+    // off the GUI thread: the service deletes only an empty group.
+    QMap<qint64, QStringList> byNode;
+    if (m_group.owner == GroupOwner::Host && m_group.machineDevices == 0) {
+        for (const DeviceRecord &d : m_model->devices())
+            byNode[d.nodeId] << d.address;
     }
-    m_gone = true;
-    const QString name = m_group.name;
-    MainWindow &w = mainWindow();
-    w.discard(this);
-    if (Dashboard *d = w.navigate(QStringLiteral("resources")))
-        d->showSuccess(tr("Resource group \"%1\" was deleted.").arg(name));
+    DomainService *s = &service();
+    const qint64 id = argument();
+    runInBackground<Status>(
+        [s, id, byNode]() -> Status {
+            for (auto it = byNode.constBegin(); it != byNode.constEnd(); ++it) {
+                auto change = s->removeResource(it.key(), it.value());
+                if (!change)
+                    return change.error();
+            }
+            return s->deleteGroup(id);
+        },
+        [this](const Status &st) {
+            if (!st) {
+                showError(st.error());
+                refresh();
+                return;
+            }
+            m_gone = true;
+            const QString name = m_group.name;
+            MainWindow &w = mainWindow();
+            w.discard(this);
+            if (Dashboard *d = w.navigate(QStringLiteral("resources")))
+                d->showSuccess(tr("Resource group \"%1\" was deleted.").arg(name));
+        });
 }
 
 } // namespace passdeck

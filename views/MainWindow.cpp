@@ -144,9 +144,13 @@ Dashboard *MainWindow::showLocation(const Location &location)
             return nullptr;
         m_dashboards.insert(key, dashboard);
         m_stack->addWidget(dashboard);
+        // A renamed group or a node's name read on first refresh: the crumbs follow.
+        connect(dashboard, &Dashboard::headingChanged, this, [this, dashboard] {
+            if (dashboard == currentDashboard())
+                updateBreadcrumb();
+        });
     }
     m_stack->setCurrentWidget(dashboard);
-    setWindowTitle(tr("%1 — Passdeck").arg(dashboard->title()));
     return dashboard;
 }
 
@@ -220,6 +224,16 @@ void MainWindow::updateNavigation()
     Dashboard *dashboard = currentDashboard();
     if (!dashboard)
         return;
+    updateBreadcrumb();
+    Q_EMIT dashboardChanged(dashboard);
+}
+
+void MainWindow::updateBreadcrumb()
+{
+    Dashboard *dashboard = currentDashboard();
+    if (!dashboard)
+        return;
+    setWindowTitle(tr("%1 — Passdeck").arg(dashboard->title()));
     QStringList parts;
     const QList<Crumb> crumbs = dashboard->breadcrumb();
     for (int i = 0; i < crumbs.size(); ++i) {
@@ -230,7 +244,6 @@ void MainWindow::updateNavigation()
             parts << QStringLiteral("<a href=\"%1:%2\">%3</a>").arg(c.dashboardId).arg(c.argument).arg(c.title.toHtmlEscaped());
     }
     m_breadcrumb->setText(parts.join(QStringLiteral("&nbsp;&nbsp;›&nbsp;&nbsp;")));
-    Q_EMIT dashboardChanged(dashboard);
 }
 
 void MainWindow::showAbout()

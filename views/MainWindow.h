@@ -71,6 +71,7 @@ private:
     void buildNavigationBar();
     Dashboard *showLocation(const Location &location);
     void updateNavigation();
+    void updateBreadcrumb();
 
     DomainService &m_service;
     QString m_pciIdsPath;

@@ -215,14 +215,26 @@ int PciDevicesView::selectAddresses(const QStringList &addresses, qint64 nodeId)
 
 void PciDevicesView::updateSelection()
 {
+    updateCount();
+    Q_EMIT selectionChanged();
+    // The highlight is a dataChanged of the source model. The selection also changes while the
+    // proxy is removing rows (a filter hides selected rows), and a source change in the middle
+    // of that corrupts the proxy's mapping (Qt 6.4: rowCount() == -1). So: after the event.
+    if (!m_highlightPending) {
+        m_highlightPending = true;
+        QMetaObject::invokeMethod(this, &PciDevicesView::updateHighlight, Qt::QueuedConnection);
+    }
+}
+
+void PciDevicesView::updateHighlight()
+{
+    m_highlightPending = false;
     QSet<QPair<qint64, int>> groups;
     for (const DeviceRecord &d : selectedDevices()) {
         if (d.iommuGroup >= 0)
             groups.insert({d.nodeId, d.iommuGroup});
     }
     m_model->setHighlightedGroups(groups);
-    updateCount();
-    Q_EMIT selectionChanged();
 }
 
 void PciDevicesView::updateCount()

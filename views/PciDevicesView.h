@@ -47,6 +47,7 @@ protected:
 private:
     void updateClassFilter();
     void updateSelection();
+    void updateHighlight();
     void updateCount();
 
     PciDeviceModel *m_model = nullptr;
@@ -57,6 +58,7 @@ private:
     QCheckBox *m_onlyFree = nullptr;
     QLabel *m_count = nullptr;
     bool m_sized = false;
+    bool m_highlightPending = false;
 };
 
 } // namespace passdeck

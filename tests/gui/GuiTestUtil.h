@@ -41,8 +41,40 @@ public:
             return false;
         }
         m_service = std::move(opened).value();
+        return openWindow();
+    }
+
+    // The demo's two simulated nodes only, with nothing seeded in the store (no groups, VMs or
+    // tenants): for tests whose assertions depend on which devices are free.
+    bool openBareNodes()
+    {
+        m_root = m_tmp.path();
+        ServiceOptions options;
+        options.pciIdsPath = pinnedPciIds();
+        options.user = QStringLiteral("tester");
+        auto opened = DomainService::open(m_root + QStringLiteral("/passdeck.db"), options);
+        if (!opened) {
+            m_error = opened.error().message();
+            return false;
+        }
+        m_service = std::move(opened).value();
+        for (const auto &[name, description] : DemoEnvironment::nodes()) {
+            if (Status st = SimHostBuilder::buildFromFile(description, nodeRoot(name)); !st) {
+                m_error = st.error().message();
+                return false;
+            }
+            if (auto added = m_service->addNode(name, nodeRoot(name), true); !added) {
+                m_error = added.error().message();
+                return false;
+            }
+        }
+        return openWindow();
+    }
+
+    bool openWindow()
+    {
         m_window = std::make_unique<MainWindow>(*m_service);
-        m_window->setPciIdsPath(options.pciIdsPath);
+        m_window->setPciIdsPath(pinnedPciIds());
         m_window->resize(1440, 900);
         m_window->show();
         return QTest::qWaitForWindowExposed(m_window.get());

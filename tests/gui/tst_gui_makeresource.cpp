@@ -164,7 +164,7 @@ private Q_SLOTS:
     void init()
     {
         m_fx = std::make_unique<GuiFixture>();
-        QVERIFY2(m_fx->open(), qPrintable(m_fx->error()));
+        QVERIFY2(m_fx->openBareNodes(), qPrintable(m_fx->error()));
     }
 
     void cleanup() { m_fx.reset(); }
@@ -180,7 +180,7 @@ private Q_SLOTS:
         QVERIFY(d->makeResourceButton()->isEnabled());
         // The audio function shares the GPU's IOMMU group: highlighted.
         PciDeviceModel *model = d->devicesView()->model();
-        QVERIFY(model->isHighlighted(model->rowOf(fx().nodeId(QStringLiteral("node-a")), kGpuAudio)));
+        QTRY_VERIFY(model->isHighlighted(model->rowOf(fx().nodeId(QStringLiteral("node-a")), kGpuAudio)));
 
         MakeResourceWizard *w = openWizard(d);
         QVERIFY(w);
