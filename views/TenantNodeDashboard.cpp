@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace passdeck {
@@ -25,6 +26,9 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
                 [this] { m_devices->setFocus(Qt::OtherFocusReason); });
     addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
                 [this] { newDevice(); });
+    m_returnItem = addMenuItem(QStringLiteral("menuReturnDevices"), Icons::blocker(), tr("Return to Host Group"),
+                               [this] { requestReturn(); });
+    m_returnItem->setEnabled(false);
     addMenuItem(QStringLiteral("menuTenant"), Icons::tenant(), tr("Tenant"),
                 [this] { mainWindow().navigate(QStringLiteral("tenant"), m_node.tenantId); });
     addMenuItem(QStringLiteral("menuHostNode"), Icons::node(), tr("Host Node"),
@@ -56,6 +60,8 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("group"), i.data(ResourceGroupModel::GroupIdRole).toLongLong());
     };
+    connect(m_groups->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_returnItem->setEnabled(m_groups->selectionModel()->hasSelection()); });
     connect(m_groups, &QTableView::doubleClicked, this, openGroup);
     connect(m_groups, &QTableView::activated, this, openGroup);
     contentLayout()->addWidget(m_groups);
@@ -156,6 +162,52 @@ DeviceEntryDialog *TenantNodeDashboard::newDevice()
     });
     dialog->show();
     return dialog;
+}
+
+qint64 TenantNodeDashboard::selectedGroup() const
+{
+    const QModelIndexList rows = m_groups->selectionModel()->selectedRows();
+    return rows.isEmpty() ? 0 : rows.first().data(ResourceGroupModel::GroupIdRole).toLongLong();
+}
+
+void TenantNodeDashboard::requestReturn()
+{
+    m_pendingReturn = selectedGroup();
+    if (m_pendingReturn == 0)
+        return;
+    const int row = m_groupModel->rowOfId(m_pendingReturn);
+    const ResourceGroup &g = m_groupModel->item(row);
+    auto source = service().group(g.sourceGroupId);
+    const QString sourceName = source ? source->name : tr("(deleted)");
+    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
+                        tr("Return the %n device(s) of group <b>%1</b> to host group %2? Tenant %3 can no longer use "
+                           "them. <a href=\"confirm-return\">Return</a> &nbsp; <a href=\"cancel-return\">Cancel</a>",
+                           nullptr, g.total)
+                            .arg(g.name.toHtmlEscaped(), sourceName.toHtmlEscaped(), m_node.tenantName.toHtmlEscaped()));
+}
+
+void TenantNodeDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("confirm-return"))
+        returnNow();
+    else if (link == QLatin1String("cancel-return"))
+        banner()->clearNotice(QStringLiteral("confirm"));
+}
+
+void TenantNodeDashboard::returnNow()
+{
+    banner()->clearNotice(QStringLiteral("confirm"));
+    if (m_pendingReturn == 0)
+        return;
+    const int row = m_groupModel->rowOfId(m_pendingReturn);
+    const QString name = row >= 0 ? m_groupModel->item(row).name : QString();
+    Status s = service().deleteGroup(m_pendingReturn);
+    m_pendingReturn = 0;
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(tr("The devices of group \"%1\" went back to their host group.").arg(name));
 }
 
 } // namespace passdeck

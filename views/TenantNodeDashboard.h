@@ -5,6 +5,7 @@
 
 class QLabel;
 class QTableView;
+class QToolButton;
 
 namespace passdeck {
 
@@ -30,9 +31,20 @@ public:
     ResourceGroupModel *groupsModel() const { return m_groupModel; }
     PciDeviceModel *devicesModel() const { return m_deviceModel; }
     DeviceEntryDialog *newDevice();
+    // Gives the devices of the selected tenant group back to its host group (asks first in the
+    // banner, link "confirm-return"; returnNow() does it). Refused while the tenant's VMs use it.
+    void requestReturn();
+    void returnNow();
+
+protected:
+    void handleLink(const QString &link) override;
 
 private:
+    qint64 selectedGroup() const;
+
     TenantNode m_node;
+    QToolButton *m_returnItem = nullptr;
+    qint64 m_pendingReturn = 0;
     QLabel *m_details = nullptr;
     QTableView *m_groups = nullptr;
     QTableView *m_devices = nullptr;

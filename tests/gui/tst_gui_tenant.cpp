@@ -297,6 +297,36 @@ private Q_SLOTS:
         form->close();
     }
 
+    // Return to Host Group: refused while a tenant VM draws from the group, then the devices go
+    // back to the host group and host VMs may have them again.
+    void returnDevicesToHost()
+    {
+        MainWindow &w = m_fx.window();
+        auto *tnd = qobject_cast<TenantNodeDashboard *>(w.navigate(QStringLiteral("tenantnode"), m_tenantNodeA));
+        QVERIFY(tnd);
+        QTRY_VERIFY(selectRow(tnd->groupsTable(), ResourceGroupModel::NameColumn, QStringLiteral("Shared VFs-1")));
+        QVERIFY(clickMenu(w, QStringLiteral("menuReturnDevices")));
+        QVERIFY(tnd->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("Shared VFs")));
+        Q_EMIT tnd->banner()->linkActivated(QStringLiteral("confirm-return"));
+        QVERIFY(tnd->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("machine device")));
+        QVERIFY(m_fx.service().group(m_tenantGroup));
+
+        const qint64 vmId = m_fx.service().findVm(QStringLiteral("acme-vm1"))->id;
+        QVERIFY(m_fx.service().detach(vmId, m_fx.service().machineDevices(vmId)->first().id));
+        QTRY_VERIFY(selectRow(tnd->groupsTable(), ResourceGroupModel::NameColumn, QStringLiteral("Shared VFs-1")));
+        QVERIFY(clickMenu(w, QStringLiteral("menuReturnDevices")));
+        Q_EMIT tnd->banner()->linkActivated(QStringLiteral("confirm-return"));
+        QVERIFY2(!m_fx.service().group(m_tenantGroup), qPrintable(tnd->banner()->noticeText(QStringLiteral("result"))));
+        for (const QString &a : std::as_const(m_passed)) {
+            const DeviceRecord d = m_fx.device(m_node, a);
+            QCOMPARE(d.tenantId, 0);
+            QCOMPARE(d.groupId, m_hostGroup);
+            QCOMPARE(d.status, DeviceStatus::InResourceGroup);
+        }
+        QTRY_COMPARE(tnd->groupsModel()->rowCount(), 0);
+        QCOMPARE(tnd->devicesModel()->rowCount(), 0);
+    }
+
     void deleteTenantRefusedWhileItHasVms()
     {
         MainWindow &w = m_fx.window();
