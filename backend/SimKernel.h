@@ -49,6 +49,11 @@ public:
     Status setWriteDelay(int milliseconds);
     Status clearFaults();
 
+    // `ip link set IFACE up|down` on the simulated node: the interface's operstate and flags
+    // (IFF_UP) change as the kernel shows them. Error when the node has no such interface (its
+    // driver is not bound, or the name is wrong).
+    Status setLinkState(const QString &interface, bool up);
+
     // What VFIO says of group N (VFIO_GROUP_FLAGS_VIABLE): every endpoint in it is on vfio-pci
     // or has no driver; bridges don't count. False for a group that does not exist.
     bool isGroupViable(int group) const;

@@ -1,6 +1,7 @@
 // SimKernel: fault injection and the simulated reboot (the write semantics are in SimKernel.cpp).
 #include "SimKernel.h"
 
+#include "PciAddress.h"
 #include "PersistentConfig.h"
 #include "SimHostBuilder.h"
 #include "SimHostLayout.h"
@@ -132,6 +133,24 @@ int SimKernel::takeFault(const QString &path)
         return err;
     }
     return 0;
+}
+
+Status SimKernel::setLinkState(const QString &interface, bool up)
+{
+    const QString what = tr("Setting %1 %2").arg(interface.left(64), up ? QStringLiteral("up") : QStringLiteral("down"));
+    if (!isValidDriverName(interface))
+        return Error::make(QStringLiteral("bad-interface"), what, tr("that is not an interface name"),
+                           tr("Use a name from sys/class/net, such as eth0."));
+    const QString link = QStringLiteral("sys/class/net/") + interface;
+    const QString target = QFileInfo(m_root.path(link)).canonicalFilePath();
+    if (target.isEmpty() || !m_layout->exists(link + QLatin1String("/operstate")))
+        return Error::make(QStringLiteral("no-interface"), what, tr("the node has no network interface %1").arg(interface),
+                           tr("Is the device's host driver bound? An interface exists only while it is."));
+    if (!m_layout->writeFile(link + QLatin1String("/operstate"), up ? "up\n" : "down\n")
+        || !m_layout->writeFile(link + QLatin1String("/flags"), up ? "0x1003\n" : "0x1002\n"))
+        return Error::make(QStringLiteral("sim-write-failed"), what, tr("cannot write under %1").arg(m_root.path(link)),
+                           tr("Check that the simulated root is writable."));
+    return {};
 }
 
 Status SimKernel::reboot()

@@ -1,4 +1,4 @@
-// passdeck-cli sim build|scale|reboot|fault: create and drive simulated nodes.
+// passdeck-cli sim build|scale|reboot|fault|link: create and drive simulated nodes.
 #include "CliContext.h"
 
 #include "HostRoot.h"
@@ -135,6 +135,22 @@ int simFault(CliContext &ctx)
     return ExitOk;
 }
 
+// sim link IFACE up|down: what `ip link set` would change, on a simulated node.
+int simLink(CliContext &ctx)
+{
+    if (!ctx.hostRootGiven || ctx.args.size() != 3
+        || (ctx.args.at(2) != QLatin1String("up") && ctx.args.at(2) != QLatin1String("down")))
+        return ctx.usage(tr("usage: passdeck-cli --host-root DIR sim link IFACE up|down"));
+    if (!SimHostBuilder::isSimulatedRoot(ctx.hostRoot))
+        return ctx.fail(tr("%1 is not a simulated node").arg(ctx.hostRoot));
+    SimKernel kernel{HostRoot(ctx.hostRoot)};
+    Status st = kernel.setLinkState(ctx.args.at(1), ctx.args.at(2) == QLatin1String("up"));
+    if (!st)
+        return ctx.fail(st.error());
+    ctx.out() << tr("%1 is %2").arg(ctx.args.at(1), ctx.args.at(2)) << "\n";
+    return ExitOk;
+}
+
 int runSim(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
@@ -146,13 +162,16 @@ int runSim(CliContext &ctx)
         return simReboot(ctx);
     if (sub == QLatin1String("fault"))
         return simFault(ctx);
-    return ctx.usage(tr("sim needs a subcommand: build, scale, reboot or fault"));
+    if (sub == QLatin1String("link"))
+        return simLink(ctx);
+    return ctx.usage(tr("sim needs a subcommand: build, scale, reboot, fault or link"));
 }
 
 const bool registered = CliRegistry::add(
     {QStringLiteral("sim"),
      QStringLiteral("sim build DIR --description FILE [--force] | sim scale DIR --devices N [--seed S] [--force]\n"
-                    "      | sim reboot | sim fault PATTERN --errno N|NAME [--count C] | sim fault --delay MS | sim fault --clear"),
+                    "      | sim reboot | sim fault PATTERN --errno N|NAME [--count C] | sim fault --delay MS | sim fault --clear\n"
+                    "      | sim link IFACE up|down"),
      runSim});
 
 } // namespace

@@ -1,117 +1,14 @@
-// passdeck-cli plan | bind | unbind | sriov on simulated nodes (--host-root DIR --simulate): exit
-// codes (0 done, 1 refused or failed, 2 bad usage), refusals with the reason on stderr, --force,
-// --next-boot with `sim reboot`, bad input, and the JSON contract tests/kernel relies on.
-#include "CliRunner.h"
-
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QSet>
-#include <QTemporaryDir>
-#include <QTest>
+// passdeck-cli plan | bind | unbind on simulated nodes (--host-root DIR --simulate): exit codes
+// (0 done, 1 refused or failed, 2 bad usage), refusals with the reason on stderr, --force,
+// --next-boot with `sim reboot`, rollback after a failed write, bad input, and the JSON contract
+// tests/kernel relies on. SR-IOV and the sim commands: tst_cli_bind_sim.cpp.
+#include "tst_cli_bind_util.h"
 
 using namespace passdeck::test;
 
-namespace {
-// node-a (resources/demo/node-a.json)
-const QString kGpu = QStringLiteral("0000:17:00.0");    // nvidia; IOMMU group 10 with its audio function
-const QString kAudio = QStringLiteral("0000:17:00.1");  // snd_hda_intel
-const QString kNicUp = QStringLiteral("0000:04:00.0");  // igb, eno1 up; group 8 with 0000:04:00.1
-const QString kNic2 = QStringLiteral("0000:04:00.1");
-const QString kBridge = QStringLiteral("0000:00:1c.0"); // pcieport
-const QString kPf = QStringLiteral("0000:18:00.0");     // i40e, 4 of 32 VFs enabled
-} // namespace
-
-class TestCliBind : public QObject
+class TestCliBind : public CliBindTest
 {
     Q_OBJECT
-
-private:
-    // On a tmpfs when there is one: sysfs is in memory, and a busy ext4 makes every inode a
-    // bind creates slow (tests/bench/bench_bind.cpp).
-    QTemporaryDir m_tmp{(QFileInfo(QStringLiteral("/dev/shm")).isWritable() ? QStringLiteral("/dev/shm") : QDir::tempPath())
-                        + QStringLiteral("/passdeck-cli-bind-XXXXXX")};
-    int m_roots = 0;
-
-    // A fresh node-a for each test: the tests change it.
-    QString freshRoot()
-    {
-        const QString root = m_tmp.filePath(QStringLiteral("node-%1").arg(++m_roots));
-        const QString problem = buildTree(root, QStringLiteral("node-a"));
-        if (!problem.isEmpty())
-            qFatal("%s", qPrintable(problem));
-        return root;
-    }
-    static CliRun cli(const QString &root, const QStringList &args)
-    {
-        return runCli(QStringList{QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"),
-                                  pinnedPciIds()} + args);
-    }
-    static QJsonObject jsonOf(const CliRun &r)
-    {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            qWarning("not a JSON object: %s\nstderr: %s", r.out.constData(), r.err.constData());
-        return doc.object();
-    }
-    static QSet<QString> keysOf(const QJsonObject &o)
-    {
-        const QStringList k = o.keys();
-        return QSet<QString>(k.begin(), k.end());
-    }
-    static QSet<QString> keys(std::initializer_list<const char *> list)
-    {
-        QSet<QString> s;
-        for (const char *k : list)
-            s.insert(QLatin1String(k));
-        return s;
-    }
-    static QString driverOf(const QString &root, const QString &address)
-    {
-        const QString t = QFileInfo(root + QStringLiteral("/sys/bus/pci/devices/") + address + QStringLiteral("/driver")).symLinkTarget();
-        return t.isEmpty() ? QString() : QFileInfo(t).fileName();
-    }
-    static QString rules(const QString &root)
-    {
-        QFile f(root + QStringLiteral("/etc/udev/rules.d/61-passdeck-vfio.rules"));
-        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
-    }
-    static QString devVfio(const QString &root, const QString &address)
-    {
-        const QString g = QFileInfo(QFileInfo(root + QStringLiteral("/sys/bus/pci/devices/") + address + QStringLiteral("/iommu_group"))
-                                        .symLinkTarget()).fileName();
-        return root + QStringLiteral("/dev/vfio/") + g;
-    }
-    // The drivers of every device, to show that a refused or failed command changed nothing.
-    static QMap<QString, QString> drivers(const QString &root)
-    {
-        QMap<QString, QString> m;
-        for (const QString &a : QDir(root + QStringLiteral("/sys/bus/pci/devices")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot))
-            m.insert(a, driverOf(root, a));
-        return m;
-    }
-    static QStringList strings(const QJsonValue &v)
-    {
-        QStringList out;
-        for (const QJsonValue &x : v.toArray())
-            out.append(x.toString());
-        return out;
-    }
-    static void verifyOutcomeShape(const QJsonObject &o)
-    {
-        QCOMPARE(keysOf(o), keys({"ok", "target", "devices", "reboot_required", "reboot_devices", "findings", "error"}));
-        for (const QJsonValue &d : o.value(QLatin1String("devices")).toArray())
-            QCOMPARE(keysOf(d.toObject()), keys({"address", "original_driver", "driver"}));
-        for (const QJsonValue &f : o.value(QLatin1String("findings")).toArray())
-            QCOMPARE(keysOf(f.toObject()), keys({"severity", "code", "device", "message", "forcible"}));
-        if (!o.value(QLatin1String("error")).isNull())
-            QCOMPARE(keysOf(o.value(QLatin1String("error")).toObject()), keys({"code", "device", "step", "errno", "errno_name", "message"}));
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -233,6 +130,7 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(root + QStringLiteral("/sys/class/net/eno1")));
     }
 
+    // `sim link` is the simulated node's `ip link set`: an interface taken down no longer blocks.
     void aBridgeCannotBeForced()
     {
         const QString root = freshRoot();
@@ -303,108 +201,6 @@ private Q_SLOTS:
         r = cli(root, {QStringLiteral("bind"), kGpu});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(driverOf(root, kGpu), QStringLiteral("vfio-pci"));
-    }
-
-    void simFaultCountsAndNames()
-    {
-        const QString root = freshRoot();
-        CliRun r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"),
-                           QStringLiteral("sys/bus/pci/devices/*/driver_override"), QStringLiteral("--errno"), QStringLiteral("EBUSY"),
-                           QStringLiteral("--count"), QStringLiteral("2")});
-        QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains("EBUSY (16)"), r.out.constData());
-        for (int i = 0; i < 2; ++i) {
-            r = cli(root, {QStringLiteral("sysfs-write"), QStringLiteral("sys/bus/pci/devices/%1/driver_override").arg(kGpu),
-                           QStringLiteral("vfio-pci"), QStringLiteral("--json")});
-            QCOMPARE(r.exitCode, 0); // sysfs-write reports the errno, it does not judge
-            QCOMPARE(jsonOf(r).value(QLatin1String("errno_name")).toString(), QStringLiteral("EBUSY"));
-        }
-        r = cli(root, {QStringLiteral("sysfs-write"), QStringLiteral("sys/bus/pci/devices/%1/driver_override").arg(kGpu),
-                       QStringLiteral("vfio-pci"), QStringLiteral("--json")});
-        QCOMPARE(jsonOf(r).value(QLatin1String("errno")).toInt(), 0);
-        QVERIFY(jsonOf(r).value(QLatin1String("errno_name")).isNull());
-        // Cleared faults no longer fire; bad errno values are bad usage.
-        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("sys/bus/pci/drivers_probe"),
-                    QStringLiteral("--errno"), QStringLiteral("5")});
-        QCOMPARE(r.exitCode, 0);
-        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("--clear")});
-        QCOMPARE(r.exitCode, 0);
-        r = cli(root, {QStringLiteral("bind"), kGpu});
-        QCOMPARE(r.exitCode, 0);
-        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("x"),
-                    QStringLiteral("--errno"), QStringLiteral("EWHATEVER")});
-        QCOMPARE(r.exitCode, 2);
-        r = runCli({QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault"), QStringLiteral("x")});
-        QCOMPARE(r.exitCode, 2);
-    }
-
-    // A bind killed between two writes leaves a half-moved node; running it again completes it.
-    void killedApplyCompletesOnRerun()
-    {
-        const QString root = freshRoot();
-        const QStringList simFault{QStringLiteral("--host-root"), root, QStringLiteral("sim"), QStringLiteral("fault")};
-        QCOMPARE(runCli(simFault + QStringList{QStringLiteral("--delay"), QStringLiteral("150")}).exitCode, 0);
-        QProcess p;
-        p.start(cliPath(), {QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"), pinnedPciIds(),
-                            QStringLiteral("bind"), kGpu});
-        QVERIFY(p.waitForStarted());
-        // Six writes at 150 ms each: kill it once the first device is off its host driver.
-        QTRY_VERIFY_WITH_TIMEOUT(driverOf(root, kGpu) != QLatin1String("nvidia"), 10000);
-        p.kill();
-        QVERIFY(p.waitForFinished());
-        QVERIFY(driverOf(root, kAudio) != QLatin1String("vfio-pci")); // interrupted before the end
-        QCOMPARE(runCli(simFault + QStringList{QStringLiteral("--clear")}).exitCode, 0);
-
-        const CliRun r = cli(root, {QStringLiteral("bind"), kGpu, QStringLiteral("--json")});
-        QCOMPARE(r.exitCode, 0);
-        QCOMPARE(jsonOf(r).value(QLatin1String("ok")).toBool(), true);
-        QCOMPARE(driverOf(root, kGpu), QStringLiteral("vfio-pci"));
-        QCOMPARE(driverOf(root, kAudio), QStringLiteral("vfio-pci"));
-        QVERIFY(rules(root).contains(kGpu) && rules(root).contains(kAudio));
-    }
-
-    void sriov()
-    {
-        const QString root = freshRoot();
-        const QString pfDir = root + QStringLiteral("/sys/bus/pci/devices/") + kPf;
-        // 4 -> 2 goes through 0 (the kernel refuses non-zero to non-zero).
-        CliRun r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("2"), QStringLiteral("--json")});
-        QCOMPARE(r.exitCode, 0);
-        QJsonObject o = jsonOf(r);
-        QCOMPARE(keysOf(o), keys({"ok", "address", "numvfs", "vfs", "error"}));
-        QCOMPARE(o.value(QLatin1String("numvfs")).toInt(), 2);
-        QCOMPARE(strings(o.value(QLatin1String("vfs"))), QStringList({QStringLiteral("0000:18:02.0"), QStringLiteral("0000:18:02.1")}));
-        QVERIFY(QFileInfo(pfDir + QStringLiteral("/virtfn1")).isSymLink());
-        QVERIFY(!QFileInfo(pfDir + QStringLiteral("/virtfn2")).isSymLink());
-
-        // New VFs straight to vfio-pci: autoprobe off, then bind.
-        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("3"), QStringLiteral("--no-autoprobe")});
-        QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains("3 VF"), r.out.constData());
-        QCOMPARE(driverOf(root, QStringLiteral("0000:18:02.2")), QString());
-        r = cli(root, {QStringLiteral("bind"), QStringLiteral("0000:18:02.0"), QStringLiteral("0000:18:02.2")});
-        QCOMPARE(r.exitCode, 0);
-        QCOMPARE(driverOf(root, QStringLiteral("0000:18:02.0")), QStringLiteral("vfio-pci"));
-        QCOMPARE(driverOf(root, QStringLiteral("0000:18:02.2")), QStringLiteral("vfio-pci"));
-
-        // Too many, not a number, missing, a device without SR-IOV.
-        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("33")});
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("32"), r.err.constData());
-        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("many")});
-        QCOMPARE(r.exitCode, 2);
-        r = cli(root, {QStringLiteral("sriov"), kPf});
-        QCOMPARE(r.exitCode, 2);
-        r = cli(root, {QStringLiteral("sriov"), kGpu, QStringLiteral("--vfs"), QStringLiteral("1")});
-        QCOMPARE(r.exitCode, 1);
-        r = cli(root, {QStringLiteral("sriov"), QStringLiteral("../../x"), QStringLiteral("--vfs"), QStringLiteral("1")});
-        QCOMPARE(r.exitCode, 2);
-        QCOMPARE(QDir(pfDir).entryList({QStringLiteral("virtfn*")}, QDir::System | QDir::AllEntries).size(), 3);
-
-        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("0"), QStringLiteral("--json")});
-        QCOMPARE(r.exitCode, 0);
-        QCOMPARE(jsonOf(r).value(QLatin1String("numvfs")).toInt(), 0);
-        QVERIFY(!QFileInfo::exists(root + QStringLiteral("/sys/bus/pci/devices/0000:18:02.0")));
     }
 
     void badInput_data()
@@ -490,8 +286,7 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("--host-root"), plain.path(), QStringLiteral("--simulate"), QStringLiteral("bind"), kGpu});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(!r.err.isEmpty());
-    }
-};
+    }};
 
 QTEST_GUILESS_MAIN(TestCliBind)
 #include "tst_cli_bind.moc"
