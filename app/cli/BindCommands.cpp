@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
 
 namespace passdeck::cli {
 
@@ -88,7 +89,24 @@ void printFindings(QTextStream &o, const QList<Finding> &findings)
         return;
     }
     o << tr("Findings:") << "\n";
+    // Blockers and warnings are always shown in full; info findings of one kind (e.g. one per VF
+    // of a 512-VF apply) are cut after a few, with a count.
+    constexpr int kInfoShown = 3;
+    QMap<QString, int> infoSeen;
+    for (const Finding &f : findings)
+        if (f.severity == Severity::Info)
+            ++infoSeen[f.code];
+    QMap<QString, int> infoPrinted;
     for (const Finding &f : findings) {
+        if (f.severity == Severity::Info && infoSeen.value(f.code) > kInfoShown + 1) {
+            const int n = ++infoPrinted[f.code];
+            if (n > kInfoShown) {
+                if (n == kInfoShown + 1)
+                    o << "  [info] " << tr("... and %1 more like this (%2); --json lists them all")
+                                            .arg(infoSeen.value(f.code) - kInfoShown).arg(f.code) << "\n";
+                continue;
+            }
+        }
         o << "  [" << severityName(f.severity) << "] " << f.message;
         if (f.severity == Severity::Blocker)
             o << (f.forcible ? tr(" (can be forced with --force)") : tr(" (cannot be forced)"));
