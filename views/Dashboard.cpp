@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QProgressBar>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -74,6 +75,23 @@ Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argu
             handleLink(link);
         }
     });
+
+    m_progressRow = new QWidget(right);
+    m_progressRow->setObjectName(QStringLiteral("dashboardProgressRow"));
+    auto *progressLayout = new QHBoxLayout(m_progressRow);
+    progressLayout->setContentsMargins(0, 0, 0, 0);
+    m_progress = new QProgressBar(m_progressRow);
+    m_progress->setObjectName(QStringLiteral("dashboardProgress"));
+    m_progress->setAccessibleName(tr("Progress"));
+    m_progress->setMaximumWidth(260);
+    m_progress->setTextVisible(false);
+    m_progressStep = new QLabel(m_progressRow);
+    m_progressStep->setObjectName(QStringLiteral("dashboardProgressStep"));
+    setMuted(m_progressStep);
+    progressLayout->addWidget(m_progress);
+    progressLayout->addWidget(m_progressStep, 1);
+    m_progressRow->setVisible(false);
+    rightLayout->addWidget(m_progressRow);
 
     m_content = new QVBoxLayout;
     m_content->setSpacing(8);
@@ -183,10 +201,28 @@ void Dashboard::onStoreChanged()
 void Dashboard::setBusy(bool on)
 {
     m_busyCount += on ? 1 : -1;
-    if (on && m_busyCount == 1)
+    if (on && m_busyCount == 1) {
         setCursor(Qt::BusyCursor);
-    else if (!on && m_busyCount == 0)
+        m_progress->setRange(0, 0);
+        m_progressStep->clear();
+        m_progressRow->setVisible(true);
+    } else if (!on && m_busyCount == 0) {
         unsetCursor();
+        m_progressRow->setVisible(false);
+    }
+}
+
+std::function<void(int, int, const QString &)> Dashboard::progressReporter()
+{
+    QProgressBar *bar = m_progress;
+    QLabel *step = m_progressStep;
+    return [bar, step](int done, int total, const QString &text) {
+        QMetaObject::invokeMethod(bar, [bar, step, done, total, text] {
+            bar->setRange(0, qMax(total, 1));
+            bar->setValue(qBound(0, done, qMax(total, 1)));
+            step->setText(text);
+        }, Qt::QueuedConnection);
+    };
 }
 
 } // namespace passdeck

@@ -11,6 +11,7 @@
 #include <functional>
 
 class QLabel;
+class QProgressBar;
 class QToolButton;
 class QVBoxLayout;
 
@@ -70,7 +71,8 @@ protected:
     void showEvent(QShowEvent *event) override;
 
     // Runs work off the GUI thread; done(result) runs on the GUI thread afterwards. While it
-    // runs, busy() is true and the dashboard shows a busy cursor over its content.
+    // runs, busy() is true and the dashboard shows a busy cursor and a progress bar (moving
+    // when the work reports through progressReporter(), "busy" otherwise) under the banner.
     template<typename R>
     void runInBackground(std::function<R()> work, std::function<void(const R &)> done)
     {
@@ -84,6 +86,8 @@ protected:
         watcher->setFuture(QtConcurrent::run(std::move(work)));
     }
     bool busy() const { return m_busyCount > 0; }
+    // A ProgressFn the worker may call from its thread; the bar is updated on the GUI thread.
+    std::function<void(int, int, const QString &)> progressReporter();
 
 private:
     void onStoreChanged();
@@ -98,6 +102,9 @@ private:
     QLabel *m_headingIcon = nullptr;
     QLabel *m_headingTitle = nullptr;
     QLabel *m_headingSubtitle = nullptr;
+    QWidget *m_progressRow = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_progressStep = nullptr;
     bool m_stale = true;
     int m_busyCount = 0;
 };

@@ -167,7 +167,8 @@ void NodeDashboard::refreshInventory()
     m_refreshButton->setEnabled(false);
     DomainService *s = &service();
     const qint64 id = argument();
-    runInBackground<Result<RefreshReport>>([s, id] { return s->refreshNode(id); },
+    const ProgressFn progress = progressReporter();
+    runInBackground<Result<RefreshReport>>([s, id, progress] { return s->refreshNode(id, progress); },
                                            [this](const Result<RefreshReport> &r) {
                                                m_refreshButton->setEnabled(true);
                                                if (!r) {

@@ -248,8 +248,11 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>(d, QStringLiteral("nodeDevices"))->text().contains(QStringLiteral("in use by the host")));
         QVERIFY(clickMenu(window(), QStringLiteral("menuRefreshNode")));
         QVERIFY(!child<QToolButton>(d, QStringLiteral("menuRefreshNode"))->isEnabled());
+        // Off the GUI thread, with progress under the banner.
+        QVERIFY(child<QWidget>(d, QStringLiteral("dashboardProgressRow"))->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(d->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("Inventory read")), 20000);
         QVERIFY(child<QToolButton>(d, QStringLiteral("menuRefreshNode"))->isEnabled());
+        QVERIFY(!child<QWidget>(d, QStringLiteral("dashboardProgressRow"))->isVisible());
     }
 
     void backForwardAndBreadcrumb()
