@@ -36,6 +36,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_restartItem = addMenuItem(QStringLiteral("menuRestart"), Icons::warning(), tr("Restart"), [this] { restart(); });
     m_powerOnItem = addMenuItem(QStringLiteral("menuPowerOn"), Icons::ok(), tr("Power On"), [this] { powerOn(); });
     m_powerOffItem = addMenuItem(QStringLiteral("menuPowerOff"), Icons::blocker(), tr("Power Off"), [this] { powerOff(); });
+    addMenuItem(QStringLiteral("menuDeleteVm"), Icons::blocker(), tr("Delete VM"), [this] { requestDeleteVm(); });
     addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
                 [this] { mainWindow().navigate(QStringLiteral("vms")); });
 
@@ -137,6 +138,8 @@ QList<Crumb> VmDashboard::breadcrumb() const
 
 void VmDashboard::refresh()
 {
+    if (m_gone)
+        return;
     auto vm = service().vm(argument());
     if (!vm) {
         showError(vm.error());
@@ -286,6 +289,36 @@ void VmDashboard::handleLink(const QString &link)
 {
     if (link == QLatin1String("restart"))
         restart();
+    else if (link == QLatin1String("confirm-delete-vm"))
+        deleteVmNow();
+    else if (link == QLatin1String("cancel-delete-vm"))
+        banner()->clearNotice(QStringLiteral("confirm"));
+}
+
+void VmDashboard::requestDeleteVm()
+{
+    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
+                        tr("Delete VM <b>%1</b>? Its machine devices go with it and its PCI devices become free. "
+                           "<a href=\"confirm-delete-vm\">Delete</a> &nbsp; <a href=\"cancel-delete-vm\">Cancel</a>")
+                            .arg(m_vm.name.toHtmlEscaped()));
+}
+
+void VmDashboard::deleteVmNow()
+{
+    banner()->clearNotice(QStringLiteral("confirm"));
+    if (busy())
+        return;
+    Status s = service().deleteVm(argument());
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    m_gone = true;
+    const QString name = m_vm.name;
+    MainWindow &w = mainWindow();
+    w.discard(this);
+    if (Dashboard *d = w.navigate(QStringLiteral("vms")))
+        d->showSuccess(tr("VM \"%1\" was deleted.").arg(name));
 }
 
 } // namespace passdeck

@@ -34,6 +34,7 @@ public:
     QPlainTextEdit *qemuSnippet() const { return m_qemu; }
     QPlainTextEdit *libvirtSnippet() const { return m_libvirt; }
     bool isBusy() const { return busy(); }
+    bool isGone() const { return m_gone; }
 
     DeviceEntryDialog *newDevice();
     void restart();
@@ -41,6 +42,10 @@ public:
     void powerOff();
     // Removes the selected machine device (the VM gives its devices back at the next restart).
     void deleteSelected();
+    // Asks in the banner (link "confirm-delete-vm"); deleteVmNow() deletes the VM and goes back
+    // to the list.
+    void requestDeleteVm();
+    void deleteVmNow();
 
 protected:
     void handleLink(const QString &link) override;
@@ -50,6 +55,7 @@ private:
     void setProgress(int done, int total, const QString &step);
 
     Vm m_vm;
+    bool m_gone = false;
     QLabel *m_state = nullptr;
     QLabel *m_node = nullptr;
     QLabel *m_owner = nullptr;

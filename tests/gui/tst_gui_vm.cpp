@@ -285,6 +285,24 @@ private Q_SLOTS:
         QVERIFY(list->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("deleted")));
     }
 
+    // Delete VM on the VM's own dashboard: confirmed, then back on the list without it.
+    void deleteFromVmDashboard()
+    {
+        MainWindow &w = m_fx.window();
+        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("tmp-1"), {}, m_fx.nodeId(m_node), 0, 0});
+        QVERIFY(vm);
+        auto *vmd = qobject_cast<VmDashboard *>(w.navigate(QStringLiteral("vm"), vm->id));
+        QVERIFY(vmd);
+        QVERIFY(clickMenu(w, QStringLiteral("menuDeleteVm")));
+        QVERIFY(vmd->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("tmp-1")));
+        Q_EMIT vmd->banner()->linkActivated(QStringLiteral("confirm-delete-vm"));
+        QVERIFY(!m_fx.service().findVm(QStringLiteral("tmp-1")));
+        auto *list = w.current<VmListDashboard>();
+        QVERIFY(list);
+        QVERIFY(list->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("tmp-1")));
+        QVERIFY(!w.canGoForward());
+    }
+
     void cleanupTestCase() { m_fx.close(); }
 };
 
