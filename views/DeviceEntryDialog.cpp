@@ -215,14 +215,16 @@ void DeviceEntryDialog::fillGroups()
     const Vm *vm = nullptr;
     if (m_mode != Mode::TenantNode && m_machine->currentIndex() >= 0 && m_machine->currentIndex() < m_vms.size())
         vm = &m_vms.at(m_machine->currentIndex());
+    int firstUsable = -1;
     for (const ResourceGroup &g : std::as_const(m_groups)) {
         const QList<DeviceRecord> devices = m_groupDevices.value(g.id);
         QString text;
+        GroupAvailability a;
         if (m_mode == Mode::TenantNode) {
-            const GroupAvailability a = MachineDeviceCapacity::forTenantNode(m_tenantNode, devices);
+            a = MachineDeviceCapacity::forTenantNode(m_tenantNode, devices);
             text = tr("%1 — %n free on %2", nullptr, a.free).arg(g.name, m_tenantNode.nodeName);
         } else if (vm) {
-            const GroupAvailability a = MachineDeviceCapacity::forVm(*vm, g, devices);
+            a = MachineDeviceCapacity::forVm(*vm, g, devices);
             if (a.wrongTenantNode)
                 text = tr("%1 — on tenant node %2, not the VM's").arg(g.name, g.tenantNodeName);
             else
@@ -231,9 +233,12 @@ void DeviceEntryDialog::fillGroups()
             text = g.name;
         }
         m_group->addItem(Icons::groupClass(g.groupClass), text, g.id);
+        if (firstUsable < 0 && a.capacity > 0 && !a.wrongTenantNode)
+            firstUsable = m_group->count() - 1;
     }
+    // Keep the user's choice; otherwise preselect a group the consumer can actually draw from.
     const int row = m_group->findData(keep);
-    m_group->setCurrentIndex(row >= 0 ? row : (m_group->count() > 0 ? 0 : -1));
+    m_group->setCurrentIndex(row >= 0 ? row : (firstUsable >= 0 ? firstUsable : (m_group->count() > 0 ? 0 : -1)));
     m_group->setEnabled(m_mode != Mode::Group && m_group->count() > 0);
     m_submit->setEnabled(false);
     updateState();
