@@ -288,6 +288,20 @@ void TstStoreFlows::tenantFlow()
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds WHERE holder_scope = ?"), {t->id}), 2);
     QCOMPARE(f.service->tenantNodes(t->id)->first().reservedDevices, 2);
     QCOMPARE(f.service->groups(GroupOwner::Tenant, t->id)->size(), 1);
+
+    // Taking it all down again, in the order the refusals ask for.
+    QCOMPARE(f.service->deleteGroup(tg->id).error().code, QStringLiteral("in-use")); // a machine device draws from it
+    QVERIFY(f.service->deleteVm(tvm->id));
+    QCOMPARE(f.service->deleteGroup(g).error().code, QStringLiteral("in-use"));       // rules, and a tenant group drawn from it
+    QVERIFY(f.service->deleteGroup(tg->id));                                          // gives the devices back
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds WHERE holder_scope = ?"), {t->id}), 0);
+    QCOMPARE(f.service->group(g)->tenantReserved, 0);
+    QVERIFY(f.service->removeTenantNode(tn->id));
+    QVERIFY(f.service->deleteTenant(t->id));
+    QVERIFY(f.service->tenants()->isEmpty());
+    // The devices stayed on vfio-pci, in the host group, free for host VMs.
+    QCOMPARE(f.driverA(vf0), QStringLiteral("vfio-pci"));
+    QCOMPARE(f.service->group(g)->free, 2);
 }
 
 void TstStoreFlows::refreshFlagsVanishedAndChanged()
