@@ -362,6 +362,20 @@ void TstCliStore::deletes()
 {
     EXPECT_EXIT(cli({QStringLiteral("tenant"), QStringLiteral("delete"), QStringLiteral("acme")}), 1); // has a VM
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("delete"), QStringLiteral("acme-vm")}), 0);
+    // Without VMs the tenant goes, and its devices go back to the host group.
+    const CliRun tenantGone = cli({QStringLiteral("tenant"), QStringLiteral("delete"), QStringLiteral("acme")});
+    QCOMPARE(tenantGone.exitCode, 0);
+    QVERIFY(tenantGone.out.contains("Deleted tenant 'acme'"));
+    QCOMPARE(json({QStringLiteral("tenants")}).toArray().size(), 0);
+    QCOMPARE(byName(json({QStringLiteral("groups")}).toArray(), QStringLiteral("PCI GPUs")).value(QLatin1String("tenantReserved")).toInt(), 0);
+    // Nodes: a simulated reboot keeps the vfio-pci bindings (persistent configuration); a node
+    // with groups' devices cannot be removed, an unused one can.
+    const QJsonObject rebooted = json({QStringLiteral("node"), QStringLiteral("reboot"), QStringLiteral("a")}).toObject();
+    QCOMPARE(rebooted.value(QLatin1String("name")).toString(), QStringLiteral("a"));
+    QCOMPARE(driver(QStringLiteral("0000:17:00.0")), QStringLiteral("vfio-pci"));
+    EXPECT_EXIT(cli({QStringLiteral("node"), QStringLiteral("remove"), QStringLiteral("a")}), 1);
+    EXPECT_EXIT(cli({QStringLiteral("node"), QStringLiteral("remove"), QStringLiteral("b")}), 0);
+    QCOMPARE(json({QStringLiteral("nodes")}).toArray().size(), 1);
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("delete"), QStringLiteral("render")}), 0);
     const CliRun gone = cli({QStringLiteral("--json"), QStringLiteral("vm"), QStringLiteral("delete"), QStringLiteral("render")});
     QCOMPARE(gone.exitCode, 1);
