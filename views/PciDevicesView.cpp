@@ -138,12 +138,12 @@ void PciDevicesView::setDevices(QList<DeviceRecord> devices)
     updateClassFilter();
     if (!m_sized && m_model->rowCount() > 0) {
         m_sized = true;
-        fitColumns(m_table, 205);
+        fitColumns(m_table, 190);
         // Long names (and the headers of short numbers) would push Status off screen; the full
         // text is in each cell's tooltip.
-        const std::pair<int, int> caps[] = {{PciDeviceModel::VendorColumn, 160}, {PciDeviceModel::ClassColumn, 180},
+        const std::pair<int, int> caps[] = {{PciDeviceModel::VendorColumn, 160}, {PciDeviceModel::ClassColumn, 165},
                                             {PciDeviceModel::IommuGroupColumn, 100}, {PciDeviceModel::NumaColumn, 60},
-                                            {PciDeviceModel::ResourceGroupColumn, 130}};
+                                            {PciDeviceModel::ResourceGroupColumn, 115}};
         for (const auto &[column, cap] : caps)
             m_table->setColumnWidth(column, qMin(m_table->columnWidth(column), cap));
     }

@@ -29,13 +29,14 @@ inline QString pinnedPciIds()
 class GuiFixture
 {
 public:
-    bool open(const QString &dir = {})
+    // content: NodesOnly (the default) or the example content `passdeck --demo` starts with.
+    bool open(const QString &dir = {}, DemoContent content = DemoContent::NodesOnly)
     {
         m_root = dir.isEmpty() ? m_tmp.path() : dir;
         ServiceOptions options;
         options.pciIdsPath = pinnedPciIds();
         options.user = QStringLiteral("tester");
-        auto opened = DemoEnvironment::open(m_root, false, options);
+        auto opened = DemoEnvironment::open(m_root, false, options, content);
         if (!opened) {
             m_error = opened.error().message();
             return false;
@@ -46,30 +47,7 @@ public:
 
     // The demo's two simulated nodes only, with nothing seeded in the store (no groups, VMs or
     // tenants): for tests whose assertions depend on which devices are free.
-    bool openBareNodes()
-    {
-        m_root = m_tmp.path();
-        ServiceOptions options;
-        options.pciIdsPath = pinnedPciIds();
-        options.user = QStringLiteral("tester");
-        auto opened = DomainService::open(m_root + QStringLiteral("/passdeck.db"), options);
-        if (!opened) {
-            m_error = opened.error().message();
-            return false;
-        }
-        m_service = std::move(opened).value();
-        for (const auto &[name, description] : DemoEnvironment::nodes()) {
-            if (Status st = SimHostBuilder::buildFromFile(description, nodeRoot(name)); !st) {
-                m_error = st.error().message();
-                return false;
-            }
-            if (auto added = m_service->addNode(name, nodeRoot(name), true); !added) {
-                m_error = added.error().message();
-                return false;
-            }
-        }
-        return openWindow();
-    }
+    bool openBareNodes() { return open({}, DemoContent::NodesOnly); }
 
     bool openWindow()
     {

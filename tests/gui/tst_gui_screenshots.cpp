@@ -5,8 +5,10 @@
 // PASSDECK_SCREENSHOTS_EXTRA=1 adds shots of every dashboard (for looking, not for docs/), and
 // PASSDECK_SCREENSHOTS_DARK=1 renders with a dark palette.
 //
-// To add a shot: a new private slot that gets the window where it should be and calls
-// shoot("name", widget). Each slot starts from the fixture as the previous one left it.
+// Two environments: m_fx is what README command 1 opens (the demo with its example groups, VMs
+// and tenant), m_bare has the two nodes only, so that the wizard shots can take a GPU that is
+// still the host's. To add a shot: a new private slot that gets a window where it should be and
+// calls shoot("name", widget). Each slot starts from the fixtures as the previous one left them.
 #include "GuiTestUtil.h"
 
 #include "ImpactPage.h"
@@ -32,6 +34,7 @@ class TestScreenshots : public QObject
 
 private:
     GuiFixture m_fx;
+    GuiFixture m_bare;
     QTemporaryDir m_scratch;
     QString m_dir;
     bool m_extra = false;
@@ -48,10 +51,9 @@ private:
         QVERIFY(image.width() > 300 && image.height() > 200);
     }
 
-    PciDevicesDashboard *openPci(qint64 nodeId)
+    static PciDevicesDashboard *openPci(GuiFixture &fx, qint64 nodeId)
     {
-        auto *d = qobject_cast<PciDevicesDashboard *>(m_fx.window().navigate(QStringLiteral("pci"), nodeId));
-        return d;
+        return qobject_cast<PciDevicesDashboard *>(fx.window().navigate(QStringLiteral("pci"), nodeId));
     }
 
 private Q_SLOTS:
@@ -81,10 +83,17 @@ private Q_SLOTS:
         if (m_dir.isEmpty())
             m_dir = m_scratch.path();
         QVERIFY(QDir().mkpath(m_dir));
-        QVERIFY2(m_fx.open(), qPrintable(m_fx.error()));
+        // What README command 1 shows: the demo with its example groups, VMs and tenant.
+        QVERIFY2(m_fx.open({}, DemoContent::Seeded), qPrintable(m_fx.error()));
+        QVERIFY2(m_bare.openBareNodes(), qPrintable(m_bare.error()));
+        m_fx.window().raise();
     }
 
-    void cleanupTestCase() { m_fx.close(); }
+    void cleanupTestCase()
+    {
+        m_bare.close();
+        m_fx.close();
+    }
 
     void mainDashboard()
     {
@@ -113,17 +122,19 @@ private Q_SLOTS:
 
     void pciDevices()
     {
-        PciDevicesDashboard *d = openPci(0);
+        PciDevicesDashboard *d = openPci(m_fx, 0);
         QVERIFY(d);
-        // The GPU: its audio function shares the IOMMU group and shows highlighted.
-        QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:17:00.0")}, m_fx.nodeId(QStringLiteral("node-a"))), 1);
+        // node-a's onboard NIC: its second port shares the IOMMU group and shows in amber.
+        QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:04:00.0")}, m_fx.nodeId(QStringLiteral("node-a"))), 1);
         shoot(QStringLiteral("pci-devices"), &m_fx.window());
     }
 
     void wizard()
     {
-        auto *d = m_fx.window().current<PciDevicesDashboard>();
+        PciDevicesDashboard *d = openPci(m_bare, 0);
         QVERIFY(d);
+        // A GPU: its audio function comes along (a warning that needs the tick).
+        QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:17:00.0")}, m_bare.nodeId(QStringLiteral("node-a"))), 1);
         m_wizard = d->makeResource();
         QVERIFY(m_wizard);
         QVERIFY(QTest::qWaitForWindowExposed(m_wizard));
@@ -133,9 +144,9 @@ private Q_SLOTS:
         list->setCurrentRow(0); // New group…
         m_wizard->next();
         QCOMPARE(m_wizard->currentId(), int(MakeResourceWizard::DetailsPage));
-        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardNameEdit")), QStringLiteral("PCI GPUs"));
+        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardNameEdit")), QStringLiteral("Render GPUs"));
         m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardDescriptionEdit"))
-            ->setText(QStringLiteral("Ampere GPUs with their HDMI audio functions"));
+            ->setText(QStringLiteral("GPUs with their HDMI audio functions, for the render farm"));
         shoot(QStringLiteral("wizard"), m_wizard);
     }
 
@@ -155,18 +166,19 @@ private Q_SLOTS:
         if (!m_extra)
             QSKIP("PASSDECK_SCREENSHOTS_EXTRA not set");
         m_wizard->close();
-        PciDevicesDashboard *d = openPci(m_fx.nodeId(QStringLiteral("node-a")));
+        PciDevicesDashboard *d = openPci(m_bare, m_bare.nodeId(QStringLiteral("node-a")));
         QVERIFY(d);
         // The boot VGA and a bridge: both stop Submit.
         QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:02:00.0"), QStringLiteral("0000:00:1c.0"),
                                                     QStringLiteral("0000:04:00.0")}),
                  3);
-        shoot(QStringLiteral("pci-devices-node"), &m_fx.window(), true);
+        shoot(QStringLiteral("pci-devices-node"), &m_bare.window(), true);
+        QVERIFY(m_bare.service().createGroup({QStringLiteral("Render GPUs"), {}, GroupClass::Gpu}));
         m_wizard = d->makeResource();
         QVERIFY(m_wizard);
         m_wizard->findChild<QListWidget *>(QStringLiteral("groupChoiceList"))->setCurrentRow(0);
         m_wizard->next();
-        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardNameEdit")), QStringLiteral("PCI GPUs"));
+        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardNameEdit")), QStringLiteral("render gpus"));
         shoot(QStringLiteral("wizard-duplicate-name"), m_wizard, true);
         m_wizard->findChild<QLineEdit *>(QStringLiteral("wizardNameEdit"))->setText(QStringLiteral("Mixed"));
         m_wizard->next();
@@ -179,9 +191,9 @@ private Q_SLOTS:
     {
         if (!m_extra)
             QSKIP("PASSDECK_SCREENSHOTS_EXTRA not set");
-        PciDevicesDashboard *d = openPci(0);
+        PciDevicesDashboard *d = openPci(m_bare, 0);
         QVERIFY(d);
-        QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:17:00.0")}, m_fx.nodeId(QStringLiteral("node-a"))), 1);
+        QCOMPARE(d->devicesView()->selectAddresses({QStringLiteral("0000:17:00.0")}, m_bare.nodeId(QStringLiteral("node-a"))), 1);
         m_wizard = d->makeResource();
         QVERIFY(m_wizard);
         m_wizard->findChild<QListWidget *>(QStringLiteral("groupChoiceList"))->setCurrentRow(0);
@@ -196,15 +208,15 @@ private Q_SLOTS:
                                      && m_wizard->button(QWizard::FinishButton)->isEnabled(), 20000);
         shoot(QStringLiteral("wizard-result"), m_wizard, true);
         m_wizard->accept();
-        shoot(QStringLiteral("pci-devices-after"), &m_fx.window(), true);
-        m_fx.window().navigate(QStringLiteral("resources"));
-        shoot(QStringLiteral("resource-manager-after"), &m_fx.window(), true);
-        auto groups = m_fx.service().findGroup(QStringLiteral("GPUs A"));
+        shoot(QStringLiteral("pci-devices-after"), &m_bare.window(), true);
+        m_bare.window().navigate(QStringLiteral("resources"));
+        shoot(QStringLiteral("resource-manager-after"), &m_bare.window(), true);
+        auto groups = m_bare.service().findGroup(QStringLiteral("GPUs A"));
         QVERIFY(groups);
-        m_fx.window().navigate(QStringLiteral("group"), groups->id);
-        shoot(QStringLiteral("group"), &m_fx.window(), true);
-        m_fx.window().navigate(QStringLiteral("main"));
-        shoot(QStringLiteral("main-dashboard-after"), &m_fx.window(), true);
+        m_bare.window().navigate(QStringLiteral("group"), groups->id);
+        shoot(QStringLiteral("group"), &m_bare.window(), true);
+        m_bare.window().navigate(QStringLiteral("main"));
+        shoot(QStringLiteral("main-dashboard-after"), &m_bare.window(), true);
     }
 };
 
