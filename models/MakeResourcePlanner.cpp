@@ -83,6 +83,12 @@ Result<MakeResourceImpact> MakeResourcePlanner::plan(const DomainService &servic
             impact.findings.append(f);
         }
         impact.deviceCount += int(ni.plan.devices.size());
+        if (auto known = service.devices(node->id)) {
+            for (const DeviceRecord &d : *known) {
+                if (ni.plan.devices.contains(d.address))
+                    impact.moving.append(d);
+            }
+        }
         impact.nodes.append(ni);
     }
     return impact;

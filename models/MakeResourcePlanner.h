@@ -26,6 +26,7 @@ struct MakeResourceImpact
     int blockerCount = 0;
     int warningCount = 0;
     int deviceCount = 0;        // requested + companions, all nodes
+    QList<DeviceRecord> moving; // those devices as the store knows them (names, driver now)
 };
 
 class MakeResourcePlanner

@@ -110,6 +110,18 @@ void ImpactPage::showImpact(const Result<MakeResourceImpact> &result)
     if (!companions.isEmpty())
         summary += QLatin1Char(' ') + tr("Included because they share an IOMMU group with your selection: %1.")
                                           .arg(companions.join(QStringLiteral(", ")));
+    // What moves, one line each: where it is now and where it goes.
+    QString rows;
+    for (const DeviceRecord &d : impact.moving) {
+        const QString name = d.deviceName.isEmpty() ? d.className : d.deviceName;
+        rows += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3 → vfio-pci</td></tr>")
+                    .arg((impact.nodes.size() > 1 ? d.nodeName + QLatin1Char('/') : QString()) + d.address,
+                         name.toHtmlEscaped(),
+                         (d.driver.isEmpty() ? tr("no driver") : d.driver).toHtmlEscaped());
+    }
+    if (!rows.isEmpty())
+        summary += QStringLiteral("<table cellspacing=2 cellpadding=2 style='margin-top:6px'>") + rows
+                   + QStringLiteral("</table>");
     m_summary->setText(summary);
     for (const Finding &f : impact.findings) {
         QIcon icon = f.severity == Severity::Blocker ? Icons::blocker()
