@@ -227,6 +227,7 @@ Result<InventorySnapshot> Inventory::scan(const HostRoot &root, const InventoryO
         if (readDevice(pci, devicesPath, address, device, snapshot.warnings))
             snapshot.devices.append(std::move(device));
     }
+    SysfsDeviceExtras::readNestedHostUse(root.path(QStringLiteral("sys")), snapshot.devices, snapshot.warnings);
     readIommuGroups(root, snapshot);
     return snapshot;
 }

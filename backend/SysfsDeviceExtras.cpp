@@ -3,11 +3,15 @@
 #include "PciAddress.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 namespace passdeck {
 
@@ -243,6 +247,94 @@ void SysfsDeviceExtras::read(const QString &path, const SysfsReader::Dir &dir,
     for (const QString &b : std::as_const(blockDevices))
         if (!device.blockDevices.contains(b))
             device.blockDevices.append(b);
+}
+
+namespace {
+
+// "../../devices/pci0000:00/0000:00:02.0/virtio1/block/vda" -> {"0000:00:02.0", "virtio1/block"...}:
+// the deepest PCI function on the way, and the component before the entry's own name.
+struct ClassLinkTarget
+{
+    QString pciAddress;
+    QString parent;
+};
+
+ClassLinkTarget parseClassLink(const QByteArray &target)
+{
+    ClassLinkTarget t;
+    const QList<QByteArray> parts = target.split('/');
+    for (const QByteArray &part : parts)
+        if (part.size() == 12 && PciAddress::isValid(QString::fromLatin1(part)))
+            t.pciAddress = QString::fromLatin1(part);
+    if (parts.size() >= 2)
+        t.parent = QString::fromUtf8(parts.at(parts.size() - 2));
+    return t;
+}
+
+QByteArray readLink(int dirFd, const QByteArray &name)
+{
+    char buffer[4096];
+    const ssize_t n = ::readlinkat(dirFd, name.constData(), buffer, sizeof buffer - 1);
+    return n < 0 ? QByteArray() : QByteArray(buffer, n);
+}
+
+} // namespace
+
+void SysfsDeviceExtras::readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings)
+{
+    QHash<QString, qsizetype> byAddress;
+    QSet<QString> knownNet, knownBlock;
+    for (qsizetype i = 0; i < devices.size(); ++i) {
+        byAddress.insert(devices.at(i).address, i);
+        for (const NetInterface &n : std::as_const(devices.at(i).netInterfaces))
+            knownNet.insert(n.name);
+        for (const QString &b : std::as_const(devices.at(i).blockDevices))
+            knownBlock.insert(b);
+    }
+
+    SysfsReader::Dir netDir;
+    if (netDir.open(QFile::encodeName(sysPath + QLatin1String("/class/net")).constData())) {
+        for (const SysfsReader::Entry &e : netDir.entries()) {
+            const QString name = QString::fromUtf8(e.name);
+            if (knownNet.contains(name))
+                continue;
+            const ClassLinkTarget t = parseClassLink(readLink(netDir.fd(), e.name));
+            const auto it = byAddress.constFind(t.pciAddress);
+            if (t.pciAddress.isEmpty() || it == byAddress.constEnd())
+                continue; // a virtual interface (lo, bridges, bonds...) or a device left out
+            NetInterface iface;
+            iface.name = name;
+            char buffer[64];
+            int errnum = 0;
+            if (SysfsReader::readAt(netDir.fd(), QByteArray(e.name + "/operstate").constData(), buffer, sizeof buffer,
+                                    &errnum) >= 0)
+                iface.operstate = QString::fromUtf8(buffer);
+            else
+                warnings.append(QCoreApplication::translate("Inventory", "%1: cannot read %2/class/net/%3/operstate (%4); the interface is shown without its state.")
+                                    .arg(t.pciAddress, sysPath, name, SysfsReader::errorText(errnum)));
+            devices[*it].netInterfaces.append(iface);
+        }
+    }
+
+    SysfsReader::Dir blockDir;
+    if (blockDir.open(QFile::encodeName(sysPath + QLatin1String("/class/block")).constData())) {
+        const std::vector<SysfsReader::Entry> entries = blockDir.entries();
+        QSet<QString> allBlock;
+        for (const SysfsReader::Entry &e : entries)
+            allBlock.insert(QString::fromUtf8(e.name));
+        for (const SysfsReader::Entry &e : entries) {
+            const QString name = QString::fromUtf8(e.name);
+            if (knownBlock.contains(name))
+                continue;
+            const ClassLinkTarget t = parseClassLink(readLink(blockDir.fd(), e.name));
+            const auto it = byAddress.constFind(t.pciAddress);
+            // sda1's link ends in .../block/sda/sda1: a partition sits below its disk
+            if (t.pciAddress.isEmpty() || it == byAddress.constEnd() || allBlock.contains(t.parent))
+                continue;
+            devices[*it].blockDevices.append(name);
+            knownBlock.insert(name);
+        }
+    }
 }
 
 } // namespace passdeck

@@ -3,6 +3,7 @@
 #include "PciDevice.h"
 #include "SysfsReader.h"
 
+#include <QList>
 #include <QStringList>
 
 #include <vector>
@@ -21,6 +22,13 @@ public:
     // leaves its field at the default; everything else is still read.
     static void read(const QString &path, const SysfsReader::Dir &dir, const std::vector<SysfsReader::Entry> &entries,
                      PciDevice &device, QStringList &warnings);
+
+    // Network interfaces and disks that sit deeper below a PCI function than net/ and nvme/:
+    // virtio (0000:00:03.0/virtio2/net/eth0), AHCI and SAS disks (.../ata1/host0/.../block/sda),
+    // USB storage behind an xHCI controller. Found from <sys>/class/net and <sys>/class/block, one
+    // readlink per entry not already known, and added to the device the link passes through
+    // (the deepest PCI address in its target). Whole disks only; partitions stay with their disk.
+    static void readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings);
 };
 
 } // namespace passdeck

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void bridgesAreBridges();
     void iommuGroupMembers();
     void blockDevicesOutsideNvme();
+    void nestedHostUseFromClassLinks();
     void pinnedNamesAreDeterministic();
     void missingHostRoot();
     void hostRootWithoutPciBus();
@@ -290,6 +291,54 @@ void TestInventory::blockDevicesOutsideNvme()
     QVERIFY2(r->warnings.isEmpty(), qPrintable(warningsText(*r)));
     QCOMPARE(r->devices.at(0).blockDevices, (QStringList{QStringLiteral("sda"), QStringLiteral("sdb")}));
     QVERIFY(r->devices.at(0).nvmeControllers.isEmpty());
+}
+
+void TestInventory::nestedHostUseFromClassLinks()
+{
+    QTemporaryDir tmp;
+    TestTree t(tmp.path());
+    addNeighbours(t);
+    TreeDevice virtioNet;
+    virtioNet.address = QStringLiteral("0000:00:03.0");
+    virtioNet.vendor = 0x1af4;
+    virtioNet.device = 0x1041;
+    virtioNet.driver = QStringLiteral("virtio-pci");
+    t.addDevice(virtioNet);
+    TreeDevice ahci;
+    ahci.address = QStringLiteral("0000:00:1f.2");
+    ahci.classId = 0x010601;
+    ahci.driver = QStringLiteral("ahci");
+    t.addDevice(ahci);
+    // As the kernel lays them out: the interface below the virtio device, the disk below the
+    // ATA port's SCSI host, the partition below its disk; class/ links to all of them.
+    const QString net = t.deviceDir(virtioNet.address) + QStringLiteral("/virtio2/net/eth0");
+    QDir().mkpath(net);
+    t.write(QStringLiteral("sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/operstate"), "up\n");
+    const QString disk = QStringLiteral("sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda");
+    QDir().mkpath(t.path(disk + QStringLiteral("/sda1")));
+    QDir().mkpath(t.path(QStringLiteral("sys/devices/virtual/net/lo")));
+    t.write(QStringLiteral("sys/devices/virtual/net/lo/operstate"), "unknown\n");
+    QDir().mkpath(t.path(QStringLiteral("sys/class/net")));
+    QDir().mkpath(t.path(QStringLiteral("sys/class/block")));
+    TestTree::link(QStringLiteral("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"), t.path(QStringLiteral("sys/class/net/eth0")));
+    TestTree::link(QStringLiteral("../../devices/virtual/net/lo"), t.path(QStringLiteral("sys/class/net/lo")));
+    TestTree::link(QStringLiteral("../../") + disk.mid(4), t.path(QStringLiteral("sys/class/block/sda")));
+    TestTree::link(QStringLiteral("../../") + disk.mid(4) + QStringLiteral("/sda1"), t.path(QStringLiteral("sys/class/block/sda1")));
+    TestTree::link(QStringLiteral("../../devices/virtual/block/loop0"), t.path(QStringLiteral("sys/class/block/loop0")));
+
+    const Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path()), pinnedNames());
+    QVERIFY(r.ok());
+    QVERIFY2(r->warnings.isEmpty(), qPrintable(warningsText(*r)));
+    expectNeighbours(*r);
+    const PciDevice *n = r->find(virtioNet.address);
+    QVERIFY(n);
+    QCOMPARE(n->netInterfaces.size(), 1);
+    QCOMPARE(n->netInterfaces.at(0).name, QStringLiteral("eth0"));
+    QVERIFY(n->netInterfaces.at(0).isUp());
+    QCOMPARE(r->find(ahci.address)->blockDevices, QStringList{QStringLiteral("sda")});
+    for (const PciDevice &d : r->devices)
+        if (d.address != virtioNet.address && d.address != ahci.address)
+            QVERIFY2(d.netInterfaces.isEmpty() && d.blockDevices.isEmpty(), qPrintable(d.address));
 }
 
 void TestInventory::pinnedNamesAreDeterministic()
