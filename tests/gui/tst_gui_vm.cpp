@@ -5,13 +5,16 @@
 // on the simulated sysfs, not only on the widgets.
 #include "tst_gui_vm_util.h"
 
+#include "LocalNode.h"
 #include "MachineDeviceModel.h"
+#include "SysfsWriter.h"
 #include "MachineDevicesDashboard.h"
 #include "VmCreateDialog.h"
 #include "VmDashboard.h"
 #include "VmListDashboard.h"
 
 #include <QClipboard>
+#include <QProgressBar>
 #include <QLabel>
 #include <QPlainTextEdit>
 
@@ -283,6 +286,42 @@ private Q_SLOTS:
         Q_EMIT list->banner()->linkActivated(QStringLiteral("confirm-delete"));
         QVERIFY(!m_fx.service().findVm(QStringLiteral("late-1")));
         QVERIFY(list->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("deleted")));
+    }
+
+    // A group member that left vfio-pci behind Passdeck's back is bound again by the restart,
+    // off the GUI thread with progress, and the result says so.
+    void restartBindsDriftedDevice()
+    {
+        QString address;
+        const QList<DeviceRecord> members = *m_fx.service().groupDevices(m_group);
+        for (const DeviceRecord &d : members)
+            if (d.status == DeviceStatus::InResourceGroup)
+                address = d.address;
+        QVERIFY(!address.isEmpty());
+        {
+            LocalNode node(m_fx.nodeRoot(m_node), true);
+            const QString dev = QStringLiteral("sys/bus/pci/devices/%1/").arg(address);
+            QCOMPARE(node.writer().write(dev + QStringLiteral("driver_override"), "\n"), 0);
+            QCOMPARE(node.writer().write(dev + QStringLiteral("driver/unbind"), address.toLatin1()), 0);
+            QCOMPARE(node.writer().write(QStringLiteral("sys/bus/pci/drivers_probe"), address.toLatin1()), 0);
+        }
+        QVERIFY(m_fx.driverOf(m_node, address) != QStringLiteral("vfio-pci"));
+        auto vm = m_fx.service().createVm(VmSpec{QStringLiteral("drift-1"), {}, m_fx.nodeId(m_node), 0, 0});
+        QVERIFY(vm);
+        QVERIFY(m_fx.service().attach(AttachSpec{vm->id, m_group, 1, {}, {}}));
+        auto *vmd = qobject_cast<VmDashboard *>(m_fx.window().navigate(QStringLiteral("vm"), vm->id));
+        QVERIFY(vmd);
+        auto *progress = child<QProgressBar>(vmd, QStringLiteral("restartProgress"));
+        QVERIFY(progress);
+        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(progress->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
+        QVERIFY(!progress->isVisible());
+        QVERIFY(progress->maximum() > 0);   // the binder reported its steps
+        const QString result = vmd->banner()->noticeText(QStringLiteral("result"));
+        QVERIFY2(result.contains(QStringLiteral("Bound to vfio-pci now: ") + address), qPrintable(result));
+        QCOMPARE(m_fx.driverOf(m_node, address), QStringLiteral("vfio-pci"));
+        QCOMPARE(m_fx.device(m_node, address).vmName, QStringLiteral("drift-1"));
     }
 
     // Delete VM on the VM's own dashboard: confirmed, then back on the list without it.
