@@ -153,9 +153,6 @@ void VmDashboard::refresh()
     m_node->setText(m_vm.tenantNodeName.isEmpty() ? m_vm.nodeName
                                                   : tr("%1 (tenant node %2)").arg(m_vm.nodeName, m_vm.tenantNodeName));
     m_owner->setText(owner);
-    m_summary->setText(tr("%1 machine device(s), %2 PCI device(s) allocated")
-                           .arg(m_vm.machineDeviceCount)
-                           .arg(m_vm.allocatedDeviceCount));
     const bool running = m_vm.power == PowerState::On;
     m_powerOnItem->setEnabled(!running && !busy());
     m_powerOffItem->setEnabled(running && !busy());
@@ -177,8 +174,16 @@ void VmDashboard::refresh()
     m_model->setItems(*devices);
     m_table->resizeColumnsToContents();
     QList<AllocatedDevice> allocated;
-    for (const MachineDevice &m : *devices)
+    int requested = 0;
+    for (const MachineDevice &m : *devices) {
         allocated << m.allocated;
+        requested += m.count;
+    }
+    m_summary->setText(devices->isEmpty() ? tr("none yet — click New Device…")
+                                          : tr("%1 of %2 requested PCI device(s) allocated, in %3 machine device(s)")
+                                                .arg(allocated.size())
+                                                .arg(requested)
+                                                .arg(devices->size()));
     m_qemu->setPlainText(VmPassthroughSnippets::qemuArguments(allocated));
     m_libvirt->setPlainText(VmPassthroughSnippets::libvirtHostdevXml(allocated));
 }
