@@ -131,6 +131,11 @@ QString VmDashboard::title() const
 
 QList<Crumb> VmDashboard::breadcrumb() const
 {
+    if (m_vm.owner == GroupOwner::Tenant)
+        return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
+                {tr("Tenants"), QStringLiteral("tenants"), 0},
+                {m_vm.tenantName, QStringLiteral("tenant"), m_vm.tenantId},
+                {title(), dashboardId(), argument()}};
     return {{tr("Main Dashboard"), QStringLiteral("main"), 0},
             {tr("Virtual Machines"), QStringLiteral("vms"), 0},
             {title(), dashboardId(), argument()}};
