@@ -206,9 +206,16 @@ def check_run(R, label, fails):
                 if f.get("reset_method") is not None:
                     need("inventory", list(d.get("reset_methods") or []) == f["reset_method"].split(),
                          f"{a} reset_methods: passdeck {d.get('reset_methods')!r}, sysfs {f['reset_method']!r}")
-                fn = sorted(n["name"] for n in f.get("net", []))
-                dn = sorted(n.get("name") for n in (d.get("net") or []) if isinstance(n, dict))
-                need("inventory", dn == fn, f"{a} net: passdeck {dn}, sysfs {fn}")
+                fn = sorted((n["name"], n.get("operstate")) for n in f.get("net", []))
+                dn = sorted((n.get("name"), n.get("operstate")) for n in (d.get("net") or []) if isinstance(n, dict))
+                need("inventory", dn == fn, f"{a} net (name, operstate): passdeck {dn}, sysfs {fn}")
+                numa = intnum(f.get("numa_node"))
+                need("inventory", d.get("numa_node") == (numa if numa is not None and numa >= 0 else None),
+                     f"{a} numa_node: passdeck {d.get('numa_node')!r}, sysfs {f.get('numa_node')!r}")
+                need("inventory", intnum(d.get("sriov_numvfs")) == f.get("sriov_numvfs"),
+                     f"{a} sriov_numvfs: passdeck {d.get('sriov_numvfs')!r}, sysfs {f.get('sriov_numvfs')!r}")
+                need("inventory", (d.get("nvme") or [None])[0] == f.get("nvme"),
+                     f"{a} nvme: passdeck {d.get('nvme')!r}, sysfs {f.get('nvme')!r}")
             need("inventory", by.get(BRIDGE, {}).get("is_bridge") is True, f"{BRIDGE} is_bridge not true")
             need("inventory", by.get(LONE, {}).get("is_bridge") is False, f"{LONE} is_bridge not false")
             need("inventory", facts.get(LONE, {}).get("driver") == "e1000", f"{LONE} not on e1000 at start")

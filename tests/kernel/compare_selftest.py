@@ -48,7 +48,8 @@ def cli_inventory():
                     "subsystem_vendor_id": "1af4", "subsystem_device_id": "1100", "class_id": f["class"][2:],
                     "revision": "03", "driver": f["driver"], "iommu_group": f["iommu_group"],
                     "is_bridge": a == A.BRIDGE, "reset_methods": (f["reset_method"] or "").split(),
-                    "sriov_totalvfs": f["sriov_totalvfs"], "physfn": None,
+                    "sriov_totalvfs": f["sriov_totalvfs"], "sriov_numvfs": f["sriov_numvfs"], "physfn": None,
+                    "numa_node": None, "nvme": [],
                     "net": [{"name": n["name"], "operstate": "down"} for n in f["net"]],
                     "iommu_group_members": members})
     return out
@@ -151,6 +152,8 @@ def main():
     results.append(expect_fail("no /dev/vfio/N", stream(g), stream(h), "bind-lone", "/dev/vfio/1"))
     h = copy.deepcopy(g); h["inventory"]["facts"][A.LONE]["iommu_group"] = 9
     results.append(expect_fail("inventory vs sysfs", stream(h), stream(g), "inventory", "iommu_group"))
+    h = copy.deepcopy(g); h["inventory"]["facts"][A.NETDEV]["net"][0]["operstate"] = "up"
+    results.append(expect_fail("inventory operstate vs sysfs", stream(h), stream(h), "inventory", "operstate"))
     h = copy.deepcopy(g); h["plan-netup"]["stdout"] = json.dumps(plan([A.NETDEV], []))
     results.append(expect_fail("no net-up finding", stream(g), stream(h), "plan-netup", "net-up"))
     # real vs simulator, each observable kind: a driver, an errno, group membership, an inventory field
