@@ -49,6 +49,7 @@ GroupDashboard::GroupDashboard(MainWindow &window, qint64 groupId) : Dashboard(w
     configureTable(m_table, QStringLiteral("groupDevicesTable"), tr("Devices in this group"));
     m_table->setModel(m_proxy);
     m_table->sortByColumn(PciDeviceModel::NodeColumn, Qt::AscendingOrder);
+    m_table->setColumnHidden(PciDeviceModel::ResourceGroupColumn, true); // this group, on every row
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { m_remove->setEnabled(m_table->selectionModel()->hasSelection()); });
     auto *devicesTitle = new QLabel(tr("<b>Devices</b>"), this);
@@ -98,7 +99,7 @@ void GroupDashboard::refresh()
         return;
     }
     m_model->setDevices(*devices);
-    fitColumns(m_table, 250);
+    fitColumns(m_table, 220);
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);
 }
