@@ -32,7 +32,8 @@ if [ -z "$WORK" ]; then WORK=$(mktemp -d "${TMPDIR:-/tmp}/pdk-kernel-test.XXXXXX
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 finish() { # rc
-    if [ "$1" = 0 ] && [ $KEEP = 0 ]; then rm -rf "$WORK"; else log "work files kept in $WORK"; fi
+    # kept for diagnosis only after a failure (or when asked for with --work)
+    if { [ "$1" = 0 ] || [ "$1" = 77 ]; } && [ $KEEP = 0 ]; then rm -rf "$WORK"; else log "work files kept in $WORK"; fi
     log "total $(( $(now) - T0 )) s"
     exit "$1"
 }
