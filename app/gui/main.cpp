@@ -15,6 +15,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("passdeck"));
     QApplication::setOrganizationName(QStringLiteral("passdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Passdeck"));
+    QApplication::setApplicationVersion(QStringLiteral(PASSDECK_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Give VMs and tenants PCI devices through VFIO."));

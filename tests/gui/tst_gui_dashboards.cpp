@@ -240,6 +240,38 @@ private Q_SLOTS:
         QVERIFY(d->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("left maintenance mode")));
     }
 
+    // A node that is not simulated stands for a real machine: Reboot explains what to do and
+    // changes nothing (the root here is a generated tree read with plain file I/O).
+    void realHostRebootGivesInstructions()
+    {
+        QTemporaryDir dir;
+        Error error;
+        const QString root = test::buildSimRoot(dir, test::demoDescription(QStringLiteral("node-b")), QStringLiteral("real"), &error);
+        QVERIFY2(!root.isEmpty(), qPrintable(error.message()));
+        // Without its description the tree is plain files, as a real host's sysfs would be read.
+        QVERIFY(QFile::remove(SimHostBuilder::descriptionFile(root)));
+        auto added = fx().service().addNode(QStringLiteral("metal"), root, false);
+        QVERIFY2(added, added ? "" : qPrintable(added.error().message()));
+        window().navigate(QStringLiteral("node"), added->node.id);
+        auto *d = window().current<NodeDashboard>();
+        QVERIFY(d);
+        QCOMPARE(child<QLabel>(d, QStringLiteral("nodeKind"))->text(), QStringLiteral("Real host"));
+        QVERIFY(clickMenu(window(), QStringLiteral("menuReboot")));
+        const QString text = d->banner()->noticeText(QStringLiteral("result"));
+        QVERIFY2(text.contains(QStringLiteral("does not reboot a real host")) && text.contains(QStringLiteral("systemctl reboot")),
+                 qPrintable(text));
+        QVERIFY(!child<QWidget>(d, QStringLiteral("dashboardProgressRow"))->isVisible());
+        QCOMPARE(fx().service().node(added->node.id)->refreshedAt, added->node.refreshedAt);
+    }
+
+    void aboutBox()
+    {
+        window().findChild<QAction *>(QStringLiteral("actionAbout"))->trigger();
+        auto *box = window().findChild<QWidget *>(QStringLiteral("aboutBox"));
+        QVERIFY(box && box->isVisible());
+        box->close();
+    }
+
     void nodeRefreshInventory()
     {
         window().navigate(QStringLiteral("node"), nodeA());
