@@ -76,6 +76,8 @@ private Q_SLOTS:
             p.setColor(QPalette::Dark, QColor(160, 160, 165));
             p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
             p.setColor(QPalette::Link, QColor(110, 170, 240));
+            for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+                p.setColor(QPalette::Disabled, role, QColor(120, 120, 125));
             QApplication::setPalette(p);
         }
         m_dir = qEnvironmentVariable("PASSDECK_SCREENSHOTS_DIR");
