@@ -231,6 +231,8 @@ private Q_SLOTS:
         QVERIFY(d);
         QCOMPARE(d->argument(), fx().nodeId(QStringLiteral("node-b")));
         QVERIFY(window().currentDashboard()->title().contains(QStringLiteral("PCI Devices")));
+        const QString crumbs = child<QLabel>(&window(), QStringLiteral("breadcrumb"))->text();
+        QVERIFY2(crumbs.contains(QStringLiteral("Nodes")) && crumbs.contains(QStringLiteral(">node-b<")), qPrintable(crumbs));
         QCOMPARE(clickDevices(d, QStringLiteral("node-b"), {kComputeB}), 1);
         MakeResourceWizard *w = openWizard(d);
         QVERIFY(w);
@@ -318,6 +320,9 @@ private Q_SLOTS:
         QVERIFY2(found, qPrintable(code));
         QVERIFY(!button(w, QWizard::CommitButton)->isEnabled());
         QVERIFY(w->impactPage()->blockedLabel()->text().contains(QStringLiteral("Submit is disabled")));
+        // The Risks and Precautions link opens that page in the main window.
+        Q_EMIT child<QLabel>(w, QStringLiteral("impactRisksLink"))->linkActivated(QStringLiteral("risks"));
+        QCOMPARE(window().currentDashboard()->dashboardId(), QStringLiteral("risks"));
         // No tick can override a blocker.
         w->impactPage()->confirmCheck()->setChecked(true);
         QVERIFY(!button(w, QWizard::CommitButton)->isEnabled());
