@@ -6,6 +6,8 @@
 #include "MainWindow.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLocale>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -62,9 +64,25 @@ MainDashboard::MainDashboard(MainWindow &window) : Dashboard(window, QStringLite
                       "<b>Nodes</b> → a tenant node → <b>Devices</b> → <b>New</b>.</p>"
                       "<p>Read <a href=\"risks\">Risks and Precautions</a> before the first change.</p>"));
     connect(start, &QLabel::linkActivated, this, [this](const QString &id) { mainWindow().navigate(id); });
+    // The last changes from the audit log: what happened, by whom, and whether it worked.
+    m_recent = new QLabel(this);
+    m_recent->setObjectName(QStringLiteral("recentChanges"));
+    m_recent->setAccessibleName(tr("Recent changes"));
+    m_recent->setTextFormat(Qt::RichText);
+    m_recent->setWordWrap(true);
+    m_recent->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *lower = new QHBoxLayout;
+    lower->setSpacing(24);
+    lower->addWidget(start, 1, Qt::AlignTop);
+    lower->addWidget(m_recent, 1, Qt::AlignTop);
     contentLayout()->addSpacing(8);
-    contentLayout()->addWidget(start);
+    contentLayout()->addLayout(lower);
     contentLayout()->addStretch(1);
+    // Refusals are audited without changing anything: they arrive through auditAppended only.
+    connect(&window.service(), &DomainService::auditAppended, this, [this] {
+        if (isVisible())
+            refresh();
+    });
 }
 
 QString MainDashboard::title() const
@@ -129,6 +147,20 @@ void MainDashboard::refresh()
     }
     if (auto notices = s.rebootRequired())
         showRebootNotices(*notices);
+    if (auto entries = s.audit(8)) {
+        QString rows;
+        for (const AuditEntry &e : *entries) {
+            const char *colour = e.result == AuditResult::Ok ? "#38a169" : e.result == AuditResult::Refused ? "#d69e2e" : "#e53e3e";
+            const QString result = e.result == AuditResult::Ok ? tr("done") : e.result == AuditResult::Refused ? tr("refused") : tr("failed");
+            rows += QStringLiteral("<tr><td style='white-space:nowrap'>%1</td><td>%2 <i>%3</i></td>"
+                                   "<td style='color:%4'>%5</td></tr>")
+                        .arg(QLocale().toString(e.at.toLocalTime(), QStringLiteral("dd MMM HH:mm")),
+                             e.action.toHtmlEscaped(), e.subject.toHtmlEscaped(), QLatin1String(colour), result);
+        }
+        m_recent->setText(tr("<h3>Recent changes</h3>") + (rows.isEmpty()
+            ? tr("<p>Nothing yet.</p>")
+            : QStringLiteral("<table cellspacing=0 cellpadding=3>") + rows + QStringLiteral("</table>")));
+    }
 }
 
 } // namespace passdeck

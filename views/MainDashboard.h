@@ -2,6 +2,8 @@
 
 #include "Dashboard.h"
 
+class QLabel;
+
 namespace passdeck {
 
 class DashboardTile;
@@ -24,6 +26,7 @@ private:
     DashboardTile *m_nodes = nullptr;
     DashboardTile *m_vms = nullptr;
     DashboardTile *m_tenants = nullptr;
+    QLabel *m_recent = nullptr;
 };
 
 } // namespace passdeck

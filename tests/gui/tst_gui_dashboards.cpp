@@ -350,6 +350,10 @@ private Q_SLOTS:
         QVERIFY(groupWithNic(QStringLiteral("Live count")));
         QTRY_COMPARE(main->tile(QStringLiteral("resources"))->count(), groups + 1);
         QVERIFY(child<QLabel>(main->tile(QStringLiteral("resources")), QStringLiteral("tileDetail"))->text().contains(QStringLiteral("1 device")));
+        // Recent changes follow the audit log, refusals included.
+        QTRY_VERIFY(child<QLabel>(main, QStringLiteral("recentChanges"))->text().contains(QStringLiteral("Live count")));
+        QVERIFY(!fx().service().createGroup({QStringLiteral("Live count"), {}, GroupClass::Other}));
+        QTRY_VERIFY(child<QLabel>(main, QStringLiteral("recentChanges"))->text().contains(QStringLiteral("refused")));
         QVERIFY(fx().service().createVm({QStringLiteral("vm-live"), {}, nodeA(), 0, 0}));
         QTRY_COMPARE(main->tile(QStringLiteral("vms"))->count(), vms + 1);
         QVERIFY(fx().service().createTenant(QStringLiteral("live-tenant")));
