@@ -27,7 +27,9 @@ QVariant VmModel::data(const QModelIndex &index, int role) const
         case OwnerColumn: return v.owner == GroupOwner::Host ? tr("Host") : tr("Tenant %1").arg(v.tenantName);
         case PowerColumn: return v.power == PowerState::On ? tr("Running") : tr("Stopped");
         case DevicesColumn:
-            return tr("%1 allocated / %2 requested").arg(v.allocatedDeviceCount).arg(v.machineDeviceCount);
+            return tr("%1 allocated / %2 requested")
+                .arg(v.allocatedDeviceCount)
+                .arg(m_requested.value(v.id, v.machineDeviceCount));
         case RestartColumn: return v.restartNeeded ? tr("Restart needed") : QString();
         default: return {};
         }

@@ -3,6 +3,8 @@
 #include "DomainTypes.h"
 #include "RecordTableModel.h"
 
+#include <QHash>
+
 namespace passdeck {
 
 // The Virtual Machines list: node, owner, power state, devices, restart-needed marker.
@@ -16,9 +18,17 @@ public:
 
     explicit VmModel(QObject *parent = nullptr);
 
+    // PCI devices each VM asks for (the sum of its machine devices' Counts), by VM id. Without
+    // an entry the Devices column falls back to the number of machine devices. Set it before
+    // setItems().
+    void setRequestedDevices(QHash<qint64, int> requested) { m_requested = std::move(requested); }
+
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QHash<qint64, int> m_requested;
 };
 
 } // namespace passdeck

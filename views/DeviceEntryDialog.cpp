@@ -188,10 +188,6 @@ void DeviceEntryDialog::load()
             return fail(devices.error());
         m_groupDevices.insert(g.id, *devices);
     }
-    m_name->setPlaceholderText(tr("Blank: generated (e.g. %1-1)")
-                                   .arg(m_groups.size() == 1 || m_mode == Mode::Group
-                                            ? m_groups.value(0).name
-                                            : tr("<group>")));
     {
         const QSignalBlocker blocker(m_machine);
         for (const Vm &v : std::as_const(m_vms)) {
@@ -289,6 +285,7 @@ void DeviceEntryDialog::updateState()
         m_submit->setEnabled(false);
         return;
     }
+    m_name->setPlaceholderText(tr("Blank: generated (e.g. %1-1)").arg(group->name));
     const QList<DeviceRecord> devices = m_groupDevices.value(group->id);
     QString where;
     if (m_mode == Mode::TenantNode) {

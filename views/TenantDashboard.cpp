@@ -124,8 +124,18 @@ void TenantDashboard::refresh()
         m_groupModel->setItems(*groups);
     else
         showError(groups.error());
-    if (auto vms = service().vms(argument()))
+    if (auto vms = service().vms(argument())) {
+        QHash<qint64, int> requested;
+        for (const Vm &v : *vms) {
+            int n = 0;
+            if (auto devices = service().machineDevices(v.id))
+                for (const MachineDevice &m : *devices)
+                    n += m.count;
+            requested.insert(v.id, n);
+        }
+        m_vmModel->setRequestedDevices(requested);
         m_vmModel->setItems(*vms);
+    }
     else
         showError(vms.error());
     for (QTableView *t : {m_nodes, m_groups, m_vms})

@@ -139,8 +139,14 @@ void TenantNodeDashboard::refresh()
         if (g.tenantNodeId != m_node.id)
             continue;
         mine << g;
-        if (auto d = service().groupDevices(g.id))
-            devices << *d;
+        if (auto d = service().groupDevices(g.id)) {
+            // Here the devices are the tenant's: name the tenant's group, not the host group
+            // they were drawn from.
+            for (DeviceRecord r : *d) {
+                r.groupName = g.name;
+                devices << r;
+            }
+        }
     }
     m_groupModel->setItems(mine);
     m_deviceModel->setDevices(devices);

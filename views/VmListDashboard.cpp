@@ -56,6 +56,19 @@ void VmListDashboard::refresh()
         showError(vms.error());
         return;
     }
+    // "requested" counts PCI devices (the machine devices' Counts), like "allocated" does.
+    QHash<qint64, int> requested;
+    for (const Vm &v : *vms) {
+        if (v.machineDeviceCount == 0)
+            continue;
+        if (auto devices = service().machineDevices(v.id)) {
+            int n = 0;
+            for (const MachineDevice &m : *devices)
+                n += m.count;
+            requested.insert(v.id, n);
+        }
+    }
+    m_model->setRequestedDevices(requested);
     m_model->setItems(*vms);
     // Few rows: sizing on every refresh keeps new, longer names readable.
     m_table->resizeColumnsToContents();
