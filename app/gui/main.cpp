@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QSysInfo>
+#include <QThreadPool>
 
 using namespace passdeck;
 
@@ -64,5 +65,9 @@ int main(int argc, char *argv[])
     MainWindow window(**service);
     window.setPciIdsPath(options.pciIdsPath);
     window.show();
-    return app.exec();
+    const int rc = app.exec();
+    // An apply or a refresh still running on a worker finishes before the window and the store
+    // go away: stopping it half way would leave a node's drivers half moved until the next start.
+    QThreadPool::globalInstance()->waitForDone();
+    return rc;
 }
