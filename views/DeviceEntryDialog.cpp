@@ -300,6 +300,8 @@ void DeviceEntryDialog::updateState()
         text += tr(" (%n free now)", nullptr, m_current.free);
     if (m_current.reserved > 0)
         text += tr("; %n owned by tenants", nullptr, m_current.reserved);
+    if (m_current.wrongTenantNode)
+        text = tr("none for this VM: the group's devices are on tenant node %1").arg(bold(group->tenantNodeName));
     m_availability->setText(text);
 
     const int count = m_count->value();
