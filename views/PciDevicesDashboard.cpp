@@ -6,6 +6,7 @@
 #include "MakeResourceWizard.h"
 #include "PciDevicesView.h"
 
+#include <QAction>
 #include <QShortcut>
 #include <QTableView>
 #include <QToolButton>
@@ -34,6 +35,14 @@ PciDevicesDashboard::PciDevicesDashboard(MainWindow &window, qint64 nodeId)
     contentLayout()->addWidget(m_view, 1);
     connect(m_view, &PciDevicesView::selectionChanged, this,
             [this] { m_makeResource->setEnabled(!m_view->selectedDevices().isEmpty()); });
+    auto *make = new QAction(Icons::resources(), tr("Make Resource…"), m_view->table());
+    make->setObjectName(QStringLiteral("actionMakeResource"));
+    connect(make, &QAction::triggered, this, [this] { makeResource(); });
+    connect(m_view, &PciDevicesView::selectionChanged, make,
+            [this, make] { make->setEnabled(!m_view->selectedDevices().isEmpty()); });
+    make->setEnabled(false);
+    const QList<QAction *> existing = m_view->table()->actions();
+    m_view->table()->insertAction(existing.isEmpty() ? nullptr : existing.first(), make);
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_M), this);
     shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, [this] { makeResource(); });

@@ -5,7 +5,10 @@
 #include "PciDeviceModel.h"
 #include "TableSetup.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QHBoxLayout>
@@ -105,6 +108,20 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT activated(m_model->device(m_proxy->mapToSource(index).row()));
     });
+    // Right-click: the table's actions (the dashboard adds Make Resource in front).
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *copy = new QAction(tr("Copy Addresses"), m_table);
+    copy->setObjectName(QStringLiteral("actionCopyAddresses"));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, [this] {
+        QStringList lines;
+        for (const DeviceRecord &d : selectedDevices())
+            lines << d.address;
+        QGuiApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+    });
+    m_table->addAction(copy);
+
     auto *find = new QShortcut(QKeySequence::Find, this);
     find->setContext(Qt::WidgetWithChildrenShortcut);
     connect(find, &QShortcut::activated, this, [this] {

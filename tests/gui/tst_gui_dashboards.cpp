@@ -18,6 +18,7 @@
 #include "SimKernel.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -391,6 +392,10 @@ private Q_SLOTS:
         QTest::keyClick(v->table(), Qt::Key_Down, Qt::ShiftModifier);
         QCOMPARE(v->selectedDevices().size(), 2);
         QVERIFY(d->makeResourceButton()->isEnabled());
+        // Copy puts the addresses on the clipboard; the context menu offers Make Resource.
+        QTest::keyClick(v->table(), Qt::Key_C, Qt::ControlModifier);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("0000:17:00.0\n0000:17:00.1"));
+        QVERIFY(v->table()->findChild<QAction *>(QStringLiteral("actionMakeResource"))->isEnabled());
         QTest::keyClick(v->table(), Qt::Key_M, Qt::ControlModifier);
         QWidget *wizard = d->findChild<QWidget *>(QStringLiteral("makeResourceWizard"));
         QVERIFY(wizard && wizard->isVisible());
