@@ -8,12 +8,14 @@ namespace passdeck {
 
 HostRoot::HostRoot(const QString &root)
 {
-    QString r = root.isEmpty() ? QStringLiteral("/") : QDir::cleanPath(root);
-    m_root = r;
+    // No default for "": a root that should have been a directory must not become "/".
+    m_root = root.isEmpty() ? QString() : QDir::cleanPath(root);
 }
 
 QString HostRoot::path(const QString &relative) const
 {
+    if (m_root.isEmpty())
+        return {};
     if (m_root == QLatin1String("/"))
         return u'/' + relative;
     return m_root + u'/' + relative;
@@ -27,6 +29,11 @@ QString HostRoot::devicePath(const QString &address) const
 Status HostRoot::check() const
 {
     const auto tr = [](const char *s) { return QCoreApplication::translate("HostRoot", s); };
+    if (m_root.isEmpty())
+        return Error::make(QStringLiteral("host-root-empty"), tr("No host root given"),
+                           tr("the host root is an empty path; an empty path never means this machine"),
+                           tr("Pass \"/\" explicitly for this machine, or the directory of a simulated node "
+                              "(a test whose temporary directory failed gets an empty path)."));
     const QFileInfo rootInfo(m_root);
     if (!rootInfo.exists())
         return Error::make(QStringLiteral("host-root-missing"), tr("Cannot read the host root %1").arg(m_root),

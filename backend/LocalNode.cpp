@@ -18,14 +18,26 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("LocalNode", text);
 }
+
+// The writer of a node whose checks failed: nothing reaches any file.
+class RefusingWriter : public SysfsWriter
+{
+public:
+    int write(const QString &, const QByteArray &) override { return EPERM; }
+};
 } // namespace
 
 LocalNode::LocalNode(const QString &root, bool simulated, InventoryOptions options)
     : m_root(root)
     , m_simulated(simulated)
     , m_options(std::move(options))
+    , m_openStatus(validate(root, simulated))
 {
-    if (simulated) {
+    if (!m_openStatus) {
+        qWarning("passdeck: LocalNode on %s refuses all writes: %s", qPrintable(root.isEmpty() ? QStringLiteral("\"\"") : root),
+                 qPrintable(m_openStatus.error().message()));
+        m_writer = std::make_unique<RefusingWriter>();
+    } else if (simulated) {
         auto sim = std::make_unique<SimKernel>(m_root);
         m_sim = sim.get();
         m_writer = std::move(sim);
@@ -38,6 +50,17 @@ LocalNode::~LocalNode() = default;
 
 Result<std::unique_ptr<LocalNode>> LocalNode::open(const QString &root, bool simulated, InventoryOptions options)
 {
+    if (Status s = validate(root, simulated); !s)
+        return s.error();
+    return std::make_unique<LocalNode>(root, simulated, std::move(options));
+}
+
+Status LocalNode::validate(const QString &root, bool simulated)
+{
+    if (root.isEmpty())
+        return Error::make(QStringLiteral("host-root-empty"), tr("Opening a node with an empty host root"),
+                           tr("an empty path never means this machine (a failed temporary directory gives one)"),
+                           tr("Pass \"/\" explicitly for this machine, or the directory of a simulated node."));
     if (Status s = HostRoot(root).check(); !s)
         return s.error();
     // Declaring a root simulated is explicit, and both mistakes are refused: the simulator must
@@ -52,11 +75,13 @@ Result<std::unique_ptr<LocalNode>> LocalNode::open(const QString &root, bool sim
         return Error::make(QStringLiteral("simulated-root"), tr("Opening %1 as a real host").arg(root),
                            tr("it is a simulated node: writes to it need the simulator's kernel semantics"),
                            tr("Add --simulate (or mark the node as simulated)."));
-    return std::make_unique<LocalNode>(root, simulated, std::move(options));
+    return {};
 }
 
 Result<InventorySnapshot> LocalNode::inventory()
 {
+    if (!m_openStatus)
+        return m_openStatus.error();
     return Inventory::scan(m_root, m_options);
 }
 

@@ -4,7 +4,11 @@
 #include <QFile>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace passdeck {
@@ -32,7 +36,50 @@ QString shownValue(const QByteArray &value)
         text += QStringLiteral("… (%1 bytes)").arg(value.size());
     return u'"' + text + u'"';
 }
+
+// One open(O_WRONLY) of `relative` strictly inside `root`: symbolic links (absolute ones too)
+// resolve as if root were "/", so no link leads out of it. openat2(RESOLVE_IN_ROOT) where the
+// kernel has it (5.6+); otherwise the resolved path must stay under the resolved root (EXDEV).
+// Returns the fd or -errno.
+int openInsideRoot(const QByteArray &root, const QByteArray &relative, int flags)
+{
+    const int rootFd = ::open(root.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootFd < 0)
+        return -errno;
+#ifdef SYS_openat2
+    struct open_how how = {};
+    how.flags = quint64(flags);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    const long fd = ::syscall(SYS_openat2, rootFd, relative.constData(), &how, sizeof how);
+    const int openErr = errno;
+    if (fd >= 0 || (openErr != ENOSYS && openErr != EPERM)) { // EPERM: a seccomp filter without openat2
+        ::close(rootFd);
+        return fd >= 0 ? int(fd) : -openErr;
+    }
+#endif
+    ::close(rootFd);
+    char resolvedRoot[PATH_MAX];
+    char resolved[PATH_MAX];
+    if (!::realpath(root.constData(), resolvedRoot))
+        return -errno;
+    const QByteArray full = root + '/' + relative;
+    if (!::realpath(full.constData(), resolved))
+        return -errno;
+    QByteArray under(resolvedRoot);
+    if (!under.endsWith('/'))
+        under += '/';
+    if (!QByteArray(resolved).startsWith(under))
+        return -EXDEV;
+    const int fd2 = ::open(resolved, flags | O_NOFOLLOW);
+    return fd2 >= 0 ? fd2 : -errno;
+}
 } // namespace
+
+bool RealSysfsWriter::realSysfsForbidden()
+{
+    const QByteArray v = qgetenv("PASSDECK_FORBID_REAL_SYSFS");
+    return !v.isEmpty() && v != "0";
+}
 
 RealSysfsWriter::RealSysfsWriter(HostRoot root)
     : m_root(std::move(root))
@@ -55,14 +102,37 @@ bool RealSysfsWriter::isSafeRelativePath(QStringView relativePath)
 
 int RealSysfsWriter::write(const QString &relativePath, const QByteArray &value)
 {
+    if (m_root.isEmpty()) {
+        qWarning("passdeck: refused to write %s: the host root is empty (only \"/\" means this machine)",
+                 qPrintable(relativePath));
+        return EINVAL;
+    }
     if (!isSafeRelativePath(relativePath))
         return EINVAL;
-    const QByteArray path = QFile::encodeName(m_root.path(relativePath));
+    if (m_root.isSystemRoot() && realSysfsForbidden()) {
+        qWarning("passdeck: refused to write /%s: PASSDECK_FORBID_REAL_SYSFS is set (tests must use a simulated host root)",
+                 qPrintable(relativePath));
+        return EPERM;
+    }
     // No O_CREAT: sysfs attributes exist or the write is meaningless; O_TRUNC is what the
     // shell's "echo > file" does and keeps plain-file roots (tests, dry runs) readable.
-    const int fd = ::open(path.constData(), O_WRONLY | O_CLOEXEC | O_TRUNC);
-    if (fd < 0)
-        return errno;
+    const int flags = O_WRONLY | O_CLOEXEC | O_TRUNC;
+    int fd;
+    if (m_root.isSystemRoot()) {
+        // This machine: sysfs' own links (devices/X -> ../../../devices/...) are followed as usual.
+        fd = ::open(QFile::encodeName(m_root.path(relativePath)).constData(), flags);
+        if (fd < 0)
+            return errno;
+    } else {
+        // Any other root: a link must never lead out of it (e.g. an absolute link to the real /sys).
+        fd = openInsideRoot(QFile::encodeName(m_root.root()), QFile::encodeName(relativePath), flags);
+        if (fd < 0) {
+            if (fd == -EXDEV)
+                qWarning("passdeck: refused to write %s under %s: a symbolic link leads out of the host root",
+                         qPrintable(relativePath), qPrintable(m_root.root()));
+            return -fd;
+        }
+    }
     int result = 0;
     // One write() for the whole value: sysfs takes a store() per write call, so splitting a
     // value would hand the kernel two different values.
@@ -80,8 +150,14 @@ QString RealSysfsWriter::errnoMeaning(const QString &relativePath, int errnum)
 {
     const QString file = relativePath.section(u'/', -1);
     const bool driverFile = relativePath.contains(QLatin1String("/drivers/"));
+    if (errnum == EPERM && realSysfsForbidden())
+        return tr("writing to this machine's /sys is forbidden here (PASSDECK_FORBID_REAL_SYSFS is set, as in tests); "
+                  "use a simulated host root");
     if (errnum == EACCES || errnum == EPERM)
         return tr("permission denied: changing drivers needs root (run Passdeck's privileged helper or sudo)");
+    if (errnum == EXDEV)
+        return tr("a symbolic link on the way leads out of the host root; refused so that a host root never writes "
+                  "into another tree (such as this machine's /sys)");
     if (errnum == EROFS)
         return tr("the file system is read-only (is sysfs mounted read-only, e.g. inside a container?)");
     if (file == QLatin1String("driver_override")) {

@@ -13,6 +13,9 @@ namespace passdeck {
 // open(O_WRONLY|O_CLOEXEC), one write(), one close(), and the errno of that write is the result.
 // It refuses (EINVAL, before any open) a relative path that could leave the host root: absolute,
 // with "." or ".." components, empty components or characters a sysfs path never has.
+// Safety: an empty root refuses every write (EINVAL); for a root other than "/" symbolic links
+// never lead out of it (openat2 RESOLVE_IN_ROOT, else EXDEV); with PASSDECK_FORBID_REAL_SYSFS
+// set (every ctest test) writes to the root "/" fail with EPERM.
 class RealSysfsWriter : public SysfsWriter
 {
 public:
@@ -25,6 +28,9 @@ public:
     // True when relativePath stays inside the host root: relative, components of
     // [A-Za-z0-9_.:+-], none empty, "." or "..".
     static bool isSafeRelativePath(QStringView relativePath);
+
+    // PASSDECK_FORBID_REAL_SYSFS is set (and not "0"): writes to the root "/" are refused.
+    static bool realSysfsForbidden();
 
     // What an errno means for a write to this particular sysfs file, e.g. EBUSY on
     // drivers/vfio-pci/bind: "the device is still bound to another driver".

@@ -140,6 +140,17 @@ std::optional<SimDeviceSpec> SimKernel::specOf(const QString &address)
 
 int SimKernel::write(const QString &relativePath, const QByteArray &value)
 {
+    // The simulator writes plain files: on "/" or any root not built by SimHostBuilder that
+    // would corrupt a real tree, so it refuses before touching anything. Checked until it
+    // holds once (a root does not stop being simulated while a kernel is on it).
+    if (!m_rootVerified) {
+        if (m_root.isEmpty() || m_root.isSystemRoot() || !isSimulated(m_root)) {
+            qWarning("passdeck: the simulated kernel refused to write %s under \"%s\": not a simulated host root "
+                     "(build one with `passdeck-cli sim build`)", qPrintable(relativePath), qPrintable(m_root.root()));
+            return EPERM;
+        }
+        m_rootVerified = true;
+    }
     QString path = relativePath;
     while (path.startsWith(u'/'))
         path.remove(0, 1);

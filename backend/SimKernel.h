@@ -32,6 +32,8 @@ public:
     explicit SimKernel(const HostRoot &root);
     ~SimKernel() override;
 
+    // EPERM, touching nothing, when the root is not a simulated one (empty, "/", or without
+    // .passdeck-sim/): the simulator must never write into a real tree.
     int write(const QString &relativePath, const QByteArray &value) override;
 
     // All devices lose their drivers, new_id entries and VFs; then every device is probed as at
@@ -101,6 +103,7 @@ private:
     int m_nextGroup = 0;
     QByteArray m_stateBytes; // the state file as last loaded or saved
     QList<Fault> m_faults; // in-process
+    bool m_rootVerified = false; // the root was seen to be a simulated one (write() refuses others)
 };
 
 } // namespace passdeck

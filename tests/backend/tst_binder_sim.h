@@ -87,7 +87,10 @@ struct SimNode
             qFatal("building the simulated node failed: %s", qPrintable(s.error().message()));
         InventoryOptions o;
         o.pciIdsPath = QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
-        node = std::make_unique<LocalNode>(root, true, o);
+        Result<std::unique_ptr<LocalNode>> opened = LocalNode::open(root, true, o);
+        if (!opened)
+            qFatal("opening the simulated node failed: %s", qPrintable(opened.error().message()));
+        node = std::move(opened).value();
     }
 
     QString path(const QString &rel) const { return root + u'/' + rel; }

@@ -99,7 +99,9 @@ private Q_SLOTS:
         QVERIFY2(s.ok(), s ? "" : qPrintable(s.error().message()));
         InventoryOptions o;
         o.pciIdsPath = QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
-        m_node = std::make_unique<LocalNode>(m_root, true, o);
+        Result<std::unique_ptr<LocalNode>> opened = LocalNode::open(m_root, true, o);
+        QVERIFY2(opened.ok(), opened ? "" : qPrintable(opened.error().message()));
+        m_node = std::move(opened).value();
         Binder binder(*m_node);
         for (int p = 0; p < kPfs; ++p) {
             Result<QStringList> vfs = binder.virtualFunctions(QStringLiteral("0000:%1:00.0").arg(p + 1, 2, 16, QLatin1Char('0')));
