@@ -49,6 +49,18 @@ Result<BindPlan> Binder::plan(const InventorySnapshot &snapshot, const QStringLi
     return BindPlanner::plan(snapshot, m_node, addresses, target);
 }
 
+bool Binder::isBridgeNow(const PciAddress &address) const
+{
+    // The class attribute ("0x060400"): base class 0x06 is every kind of bridge (host, ISA,
+    // PCI-PCI...), as Inventory's isBridge.
+    const Result<QString> cls = m_node.readAttribute(bindpaths::device(address) + QStringLiteral("/class"));
+    if (!cls)
+        return false;
+    bool ok = false;
+    const uint value = cls.value().trimmed().toUInt(&ok, 16);
+    return ok && (value >> 16) == 0x06;
+}
+
 Binder::DeviceState Binder::readState(const PciAddress &address) const
 {
     DeviceState s;
@@ -210,6 +222,21 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         return e;
     }
 
+    // A plan is caller-editable (its findings too) and --force lifts blockers, so a bridge is
+    // also checked here, on the device itself, whatever the plan says: never move one.
+    for (qsizetype i = 0; i < addresses.size(); ++i) {
+        if (!isBridgeNow(addresses.at(i)))
+            continue;
+        const QString &addr = plan.devices.at(i);
+        Error e = Error::make(QStringLiteral("bridge"), tr("Refused: %1").arg(what),
+                              tr("%1 is a PCI bridge (class 0x06); bridges are never moved, even with --force, because "
+                                 "every device behind one would lose its path to the host").arg(addr),
+                              tr("Take the bridge out of the list and pick the devices behind it instead."));
+        e.device = addr;
+        e.step = QStringLiteral("impact-check");
+        return e;
+    }
+
     ApplyResult result;
     result.target = plan.target;
     result.findings = plan.findings;
@@ -331,95 +358,6 @@ Result<ApplyResult> Binder::run(const QStringList &addresses, BindTarget target,
     if (!p)
         return p.error();
     return apply(p.value(), options);
-}
-
-Result<QStringList> Binder::virtualFunctions(const QString &pfAddress) const
-{
-    Result<PciAddress> pf = PciAddress::parse(pfAddress);
-    if (!pf)
-        return pf.error();
-    QStringList vfs;
-    Result<QString> num = m_node.readAttribute(bindpaths::sriovNumVfs(pf.value()));
-    const int count = num ? num.value().trimmed().toInt() : 0;
-    for (int i = 0; i < count; ++i) {
-        const QString vf = m_node.readLinkName(bindpaths::virtfn(pf.value(), i));
-        if (!PciAddress::isValid(vf)) {
-            Error e = Error::make(QStringLiteral("sriov-inconsistent"), tr("Listing the VFs of %1").arg(pfAddress),
-                                  tr("virtfn%1 is missing or does not name a PCI address").arg(i));
-            e.device = pfAddress;
-            e.step = bindpaths::virtfn(pf.value(), i);
-            return e;
-        }
-        vfs.append(vf);
-    }
-    return vfs;
-}
-
-Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool autoprobeToHost)
-{
-    Result<PciAddress> parsed = PciAddress::parse(pfAddress);
-    if (!parsed) {
-        Error e = parsed.error();
-        e.device = pfAddress.left(64);
-        return e;
-    }
-    const PciAddress pf = parsed.value();
-    const QString what = tr("Setting the VF count of %1 to %2").arg(pfAddress).arg(count);
-    auto fail = [&](const char *code, const QString &why, const QString &hint = {}) {
-        Error e = Error::make(QString::fromLatin1(code), what, why, hint);
-        e.device = pfAddress;
-        return e;
-    };
-    if (!m_node.exists(bindpaths::device(pf)))
-        return fail("unknown-device", tr("there is no PCI device %1 on this node").arg(pfAddress),
-                    tr("Check the address with `passdeck-cli devices`."));
-    Result<QString> totalText = m_node.readAttribute(bindpaths::sriovTotalVfs(pf));
-    if (!totalText)
-        return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
-                    tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
-    const int total = totalText.value().trimmed().toInt();
-    if (count < 0 || count > total)
-        return fail("bad-vf-count", tr("%1 supports 0 to %2 VFs").arg(pfAddress).arg(total),
-                    tr("Pick a count between 0 and %1.").arg(total));
-    Result<QString> currentText = m_node.readAttribute(bindpaths::sriovNumVfs(pf));
-    const int current = currentText ? currentText.value().trimmed().toInt() : 0;
-
-    auto write = [&](const QString &path, const QByteArray &value) -> Status {
-        const int e = writeOnce(path, value);
-        if (e != 0)
-            return RealSysfsWriter::writeError(path, value, e, pfAddress, what);
-        return {};
-    };
-    // Autoprobe decides what new VFs bind to: their host driver (1) or nothing (0), the latter
-    // so they can go straight to vfio-pci without first appearing as host interfaces.
-    const QString autoprobePath = bindpaths::sriovAutoprobe(pf);
-    const QByteArray wanted = autoprobeToHost ? QByteArray("1") : QByteArray("0");
-    if (Result<QString> ap = m_node.readAttribute(autoprobePath); ap && ap.value().trimmed().toLatin1() != wanted)
-        if (Status s = write(autoprobePath, wanted); !s)
-            return s.error();
-    if (current == count)
-        return virtualFunctions(pfAddress);
-
-    const QString numPath = bindpaths::sriovNumVfs(pf);
-    // The kernel refuses (EBUSY) to change a non-zero count to another non-zero one.
-    const bool throughZero = current != 0 && count != 0;
-    if (throughZero || count == 0)
-        if (Status s = write(numPath, QByteArray("0")); !s)
-            return s.error();
-    if (count != 0) {
-        if (Status s = write(numPath, QByteArray::number(count)); !s) {
-            Error e = s.error();
-            // Do not leave the PF without the VFs it had: try the old count again.
-            if (throughZero) {
-                const int back = writeOnce(numPath, QByteArray::number(current));
-                e.why += back == 0 ? tr("; the previous %1 VFs were restored").arg(current)
-                                   : tr("; restoring the previous %1 VFs failed too (%2): the PF has no VFs now")
-                                         .arg(current).arg(errnoName(back));
-            }
-            return e;
-        }
-    }
-    return virtualFunctions(pfAddress);
 }
 
 } // namespace passdeck

@@ -30,7 +30,14 @@ public:
     // SR-IOV: set a PF's VF count (through 0 when changing a non-zero count). With
     // autoprobeToHost false, sriov_drivers_autoprobe is turned off first so that new VFs stay
     // unbound and can go straight to vfio-pci. Returns the VF addresses.
-    Result<QStringList> setVfCount(const QString &pfAddress, int count, bool autoprobeToHost = true);
+    //
+    // Changing a non-zero count removes every current VF first: the impact check
+    // (vfCountImpact) runs before anything is written, and its blockers refuse the change
+    // (Error code "blocked", step "impact-check") unless force — all of them are forcible.
+    // sriov_drivers_autoprobe changes only after the check, and goes back if the count write fails.
+    Result<QStringList> setVfCount(const QString &pfAddress, int count, bool autoprobeToHost = true, bool force = false);
+    // What setting the VF count would take away: ImpactCheck::vfRemoval on the VFs that go.
+    Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) const;
     // A PF's VF addresses, in virtfn order (read from its virtfnN links).
     Result<QStringList> virtualFunctions(const QString &pfAddress) const;
 
@@ -42,7 +49,18 @@ private:
         bool present = true;
     };
 
+    struct VfCounts
+    {
+        int current = 0;
+        int total = 0;
+    };
+    // Validates the PF and the count: the Error names pfAddress and says what to do.
+    Result<VfCounts> readVfCounts(const QString &pfAddress, int count, const QString &what) const;
+    Result<QList<Finding>> vfRemovalFindings(const QString &pfAddress, int current, int count) const;
+
     DeviceState readState(const PciAddress &address) const;
+    // The device's class attribute says it is a bridge (base class 0x06).
+    bool isBridgeNow(const PciAddress &address) const;
     int writeOnce(const QString &path, const QByteArray &value);
     int writeRetryingBusy(const QString &path, const QByteArray &value);
     Status restoreDevice(const QString &address, const QString &originalDriver, const QString &originalOverride);

@@ -96,6 +96,50 @@ QStringList ImpactCheck::mountsOn(const QStringList &blockDevices, const QString
     return found;
 }
 
+QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const NodeHost &node,
+                                      const QString &pfAddress, const QStringList &removedVfs)
+{
+    QList<Finding> findings;
+    QString mounts, swaps;
+    bool mountsRead = false;
+    for (const QString &addr : removedVfs) {
+        const PciDevice *vf = snapshot.find(addr);
+        if (!vf)
+            continue;
+        if (vf->driver == kVfioPci)
+            findings.append(finding(Severity::Blocker, "vf-in-use", addr,
+                                    tr("%1, a VF of %2, is on vfio-pci: a VM may be using it, and changing the VF count removes "
+                                       "it from under the VM. Stop the VM (or move %1 back to the host) first, or force the "
+                                       "change.").arg(addr, pfAddress), true));
+        QStringList upInterfaces;
+        for (const NetInterface &n : vf->netInterfaces)
+            if (n.isUp())
+                upInterfaces.append(n.name);
+        if (!upInterfaces.isEmpty())
+            findings.append(finding(Severity::Blocker, "net-up", addr,
+                                    tr("%1, a VF of %2, carries the network interface %3, which is up: changing the VF count "
+                                       "removes it from the host at once. Bring it down (ip link set %4 down) or force the change.")
+                                        .arg(addr, pfAddress, upInterfaces.join(QLatin1String(", ")), upInterfaces.first()), true));
+        if (!vf->blockDevices.isEmpty()) {
+            if (!mountsRead) {
+                if (Result<QString> m = node.readAttribute(QStringLiteral("proc/mounts")))
+                    mounts = m.value();
+                if (Result<QString> sw = node.readAttribute(QStringLiteral("proc/swaps")))
+                    swaps = sw.value();
+                mountsRead = true;
+            }
+            const QStringList used = mountsOn(vf->blockDevices, mounts, swaps);
+            if (!used.isEmpty())
+                findings.append(finding(Severity::Blocker, "mounted", addr,
+                                        tr("%1, a VF of %2, holds %3, in use by the host (%4): changing the VF count pulls the "
+                                           "disk from under the file system. Unmount it first, or force the change.")
+                                            .arg(addr, pfAddress, vf->blockDevices.join(QLatin1String(", ")),
+                                                 used.join(QLatin1String("; "))), true));
+        }
+    }
+    return findings;
+}
+
 bool ImpactCheck::isVfioLoaded(const NodeHost &node)
 {
     return node.exists(QStringLiteral("sys/bus/pci/drivers/vfio-pci")) || node.exists(QStringLiteral("sys/module/vfio_pci"));

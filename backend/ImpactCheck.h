@@ -21,6 +21,12 @@ public:
     static QList<Finding> run(const InventorySnapshot &snapshot, const NodeHost &node,
                               const QStringList &requested, const QStringList &devices, BindTarget target);
 
+    // Changing a PF's VF count removes VFs (all of them when a non-zero count changes, since it
+    // goes through 0): what that takes away. A VF on vfio-pci (a VM may hold it), a VF carrying
+    // an interface that is up, a VF holding a mounted disk: forcible blockers.
+    static QList<Finding> vfRemoval(const InventorySnapshot &snapshot, const NodeHost &node,
+                                    const QString &pfAddress, const QStringList &removedVfs);
+
     // The mounts and swap areas of /proc/mounts / /proc/swaps content that live on one of the
     // given block devices (nvme0n1 matches /dev/nvme0n1 and /dev/nvme0n1p2, sda matches
     // /dev/sda1, not /dev/sdab). Each entry reads "/dev/nvme0n1p2 on /".

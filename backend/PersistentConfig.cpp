@@ -1,13 +1,21 @@
 #include "PersistentConfig.h"
 
 #include "PciAddress.h"
+#include "SysfsWriter.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QElapsedTimer>
 #include <QSaveFile>
+#include <QThread>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace passdeck {
 
@@ -37,6 +45,43 @@ Status saveFile(const QString &path, const QByteArray &content)
 } // namespace
 
 PersistentConfig::PersistentConfig(const HostRoot &root) : m_root(root) {}
+
+Result<int> PersistentConfig::takeLock() const
+{
+    const QString path = m_root.path(lockRelativePath());
+    if (m_root.isEmpty() || !QDir().mkpath(QFileInfo(path).absolutePath()))
+        return Error::make(QStringLiteral("persist-failed"), tr("Cannot lock the persistent bindings"),
+                           tr("cannot create the directory of %1").arg(path.isEmpty() ? tr("(empty host root)") : path),
+                           tr("Check permissions (root is needed on a real host)."));
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error::make(QStringLiteral("persist-failed"), tr("Cannot lock the persistent bindings"),
+                           tr("opening %1 failed: %2").arg(path, errnoDescription(errno)),
+                           tr("Check permissions (root is needed on a real host)."));
+    // flock: released by the kernel when the process dies, so a crash leaves no stale lock.
+    // Bounded wait: another Passdeck holds it for one small file rewrite at most.
+    QElapsedTimer waited;
+    waited.start();
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        if ((err != EWOULDBLOCK && err != EINTR) || waited.elapsed() > 10000) {
+            ::close(fd);
+            return Error::make(QStringLiteral("persist-locked"), tr("Cannot lock the persistent bindings"),
+                               err == EWOULDBLOCK ? tr("another Passdeck process has held %1 for over 10 s").arg(path)
+                                                  : tr("flock on %1 failed: %2").arg(path, errnoDescription(err)),
+                               tr("Wait for the other bind or unbind to finish, then try again."));
+        }
+        QThread::msleep(5);
+    }
+    return fd;
+}
+
+void PersistentConfig::LockGuard::release()
+{
+    if (fd >= 0)
+        ::close(fd); // closing the descriptor drops the flock
+    fd = -1;
+}
 
 Result<QMap<QString, QString>> PersistentConfig::overrides() const
 {
@@ -80,30 +125,12 @@ Result<QMap<QString, QString>> PersistentConfig::overrides() const
 
 Status PersistentConfig::setOverride(const QString &address, const QString &driver)
 {
-    if (!PciAddress::isValid(address))
-        return PciAddress::parse(address).error();
-    if (!isValidDriverName(driver))
-        return Error::make(QStringLiteral("bad-driver"), tr("Cannot make %1 bind to \"%2\" at boot").arg(address, driver.left(64)),
-                           tr("that is not a valid driver name"), tr("Use a kernel driver name such as vfio-pci."));
-    Result<QMap<QString, QString>> current = overrides();
-    if (!current)
-        return current.error();
-    QMap<QString, QString> map = *current;
-    map.insert(address, driver);
-    return write(map);
+    return update({{address, driver}});
 }
 
 Status PersistentConfig::clearOverride(const QString &address)
 {
-    if (!PciAddress::isValid(address))
-        return PciAddress::parse(address).error();
-    Result<QMap<QString, QString>> current = overrides();
-    if (!current)
-        return current.error();
-    QMap<QString, QString> map = *current;
-    if (!map.remove(address))
-        return {};
-    return write(map);
+    return update({}, {address});
 }
 
 Status PersistentConfig::update(const QMap<QString, QString> &set, const QStringList &clear)
@@ -118,6 +145,12 @@ Status PersistentConfig::update(const QMap<QString, QString> &set, const QString
     for (const QString &address : clear)
         if (!PciAddress::isValid(address))
             return PciAddress::parse(address).error();
+    // Read-modify-write under an exclusive lock: two binds at once (two CLI processes, the GUI
+    // and the CLI) must not each write their own copy and drop the other's boot binding.
+    Result<int> lock = takeLock();
+    if (!lock)
+        return lock.error();
+    const LockGuard guard{lock.value()};
     Result<QMap<QString, QString>> current = overrides();
     if (!current)
         return current.error();
@@ -135,8 +168,17 @@ Status PersistentConfig::write(const QMap<QString, QString> &map) const
     const QString rules = m_root.path(rulesRelativePath());
     const QString modules = m_root.path(modulesRelativePath());
     if (map.isEmpty()) {
-        QFile::remove(rules);
-        QFile::remove(modules);
+        // Removing the last binding must really remove it: a rules file left behind keeps
+        // binding the device to vfio-pci at every boot. A file already gone is fine.
+        for (const QString &path : {rules, modules}) {
+            QFile f(path);
+            if (!f.remove() && QFileInfo(path).exists())
+                return Error::make(QStringLiteral("persist-failed"), tr("Cannot remove %1").arg(path), f.errorString(),
+                                   path == rules ? tr("The device would still bind to vfio-pci at the next boot. Check "
+                                                      "permissions (root is needed on a real host) and remove the file by hand.")
+                                                 : tr("vfio-pci would still load at boot. Check permissions (root is needed "
+                                                      "on a real host) and remove the file by hand."));
+        }
         return {};
     }
     QByteArray content = kHeader;

@@ -23,16 +23,29 @@ public:
 
     static QString rulesRelativePath() { return QStringLiteral("etc/udev/rules.d/61-passdeck-vfio.rules"); }
     static QString modulesRelativePath() { return QStringLiteral("etc/modules-load.d/passdeck-vfio.conf"); }
+    // update() holds an flock on this file (next to the rules, not a *.rules name udev reads).
+    static QString lockRelativePath() { return QStringLiteral("etc/udev/rules.d/.passdeck-vfio.lock"); }
 
     // address -> driver; empty when the file does not exist.
     Result<QMap<QString, QString>> overrides() const;
+    // update() for one device.
     Status setOverride(const QString &address, const QString &driver);
     Status clearOverride(const QString &address);
     // Many devices at once, with one read and at most one rewrite of the file (an apply of
     // hundreds of devices must not rewrite it per device). `clear` is applied before `set`.
+    // The read-modify-write holds an exclusive lock (lockRelativePath()), so concurrent updates
+    // from several processes never drop each other's bindings. Removing the files when the last
+    // binding goes is checked: a failed delete is an Error, not a silent success.
     Status update(const QMap<QString, QString> &set, const QStringList &clear = {});
 
 private:
+    struct LockGuard
+    {
+        int fd = -1;
+        ~LockGuard() { release(); }
+        void release();
+    };
+    Result<int> takeLock() const; // the locked descriptor
     Status write(const QMap<QString, QString> &overrides) const;
 
     HostRoot m_root;

@@ -345,6 +345,7 @@ int runSriov(CliContext &ctx)
     bool missing = false;
     const bool given = ctx.takeOption(QStringLiteral("--vfs"), &vfsText, &missing);
     const bool noAutoprobe = ctx.takeFlag(QStringLiteral("--no-autoprobe"));
+    const bool force = ctx.takeFlag(QStringLiteral("--force"));
     if (!given || missing)
         return ctx.usage(tr("sriov needs --vfs N"));
     bool isNumber = false;
@@ -362,13 +363,21 @@ int runSriov(CliContext &ctx)
     if (!node)
         return ctx.fail(node.error());
     Binder binder(*node.value());
-    Result<QStringList> vfs = binder.setVfCount(pf, count, !noAutoprobe);
+    // The impact check of the VFs the change removes, shown; setVfCount checks again and refuses.
+    const Result<QList<Finding>> impact = binder.vfCountImpact(pf, count);
+    const QList<Finding> findings = impact ? impact.value() : QList<Finding>();
+    if (!ctx.json && !findings.isEmpty()) {
+        printFindings(ctx.err(), findings);
+        ctx.err().flush();
+    }
+    Result<QStringList> vfs = binder.setVfCount(pf, count, !noAutoprobe, force);
     const QStringList now = vfs ? vfs.value() : binder.virtualFunctions(pf).ok() ? binder.virtualFunctions(pf).value() : QStringList();
     if (ctx.json)
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), vfs.ok()},
                                   {QStringLiteral("address"), pf},
                                   {QStringLiteral("numvfs"), int(now.size())},
                                   {QStringLiteral("vfs"), stringsJson(now)},
+                                  {QStringLiteral("findings"), findingsJson(findings)},
                                   {QStringLiteral("error"), vfs ? QJsonValue() : errorJson(vfs.error())}});
     if (!vfs)
         return ctx.fail(vfs.error());
@@ -416,7 +425,7 @@ const bool registered = [] {
                       [](CliContext &ctx) { return runMove(ctx, BindTarget::VfioPci); }});
     CliRegistry::add({QStringLiteral("unbind"), QStringLiteral("unbind ADDR... [--force] [--next-boot] [--json]   move devices back to their host driver"),
                       [](CliContext &ctx) { return runMove(ctx, BindTarget::Host); }});
-    CliRegistry::add({QStringLiteral("sriov"), QStringLiteral("sriov ADDR --vfs N [--no-autoprobe] [--json]   set a PF's VF count"), runSriov});
+    CliRegistry::add({QStringLiteral("sriov"), QStringLiteral("sriov ADDR --vfs N [--no-autoprobe] [--force] [--json]   set a PF's VF count (impact check on the VFs it removes)"), runSriov});
     CliRegistry::add({QStringLiteral("sysfs-write"), QStringLiteral("sysfs-write PATH VALUE [--json]   one diagnostic write under sys/bus/pci, prints the errno"), runSysfsWrite});
     return true;
 }();

@@ -103,7 +103,8 @@ private Q_SLOTS:
         CliRun r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("2"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         QJsonObject o = jsonOf(r);
-        QCOMPARE(keysOf(o), keys({"ok", "address", "numvfs", "vfs", "error"}));
+        QCOMPARE(keysOf(o), keys({"ok", "address", "numvfs", "vfs", "findings", "error"}));
+        QVERIFY(o.value(QLatin1String("findings")).toArray().isEmpty()); // no VF in use
         QCOMPARE(o.value(QLatin1String("numvfs")).toInt(), 2);
         QCOMPARE(strings(o.value(QLatin1String("vfs"))), QStringList({QStringLiteral("0000:18:02.0"), QStringLiteral("0000:18:02.1")}));
         QVERIFY(QFileInfo(pfDir + QStringLiteral("/virtfn1")).isSymLink());
@@ -133,7 +134,25 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QCOMPARE(QDir(pfDir).entryList({QStringLiteral("virtfn*")}, QDir::System | QDir::AllEntries).size(), 3);
 
+        // Two VFs are on vfio-pci: removing them is refused (exit 1, reason on stderr) until forced.
         r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("0"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 1);
+        o = jsonOf(r);
+        QCOMPARE(keysOf(o), keys({"ok", "address", "numvfs", "vfs", "findings", "error"}));
+        QCOMPARE(o.value(QLatin1String("ok")).toBool(), false);
+        QCOMPARE(o.value(QLatin1String("numvfs")).toInt(), 3);
+        QCOMPARE(o.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(), QStringLiteral("blocked"));
+        QCOMPARE(o.value(QLatin1String("findings")).toArray().size(), 2);
+        QCOMPARE(o.value(QLatin1String("findings")).toArray().first().toObject().value(QLatin1String("code")).toString(),
+                 QStringLiteral("vf-in-use"));
+        QVERIFY2(r.err.contains("vfio-pci"), r.err.constData());
+        QCOMPARE(driverOf(root, QStringLiteral("0000:18:02.0")), QStringLiteral("vfio-pci"));
+        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("1")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("0000:18:02.0") && r.err.contains("--force"), r.err.constData());
+        QCOMPARE(QDir(pfDir).entryList({QStringLiteral("virtfn*")}, QDir::System | QDir::AllEntries).size(), 3);
+
+        r = cli(root, {QStringLiteral("sriov"), kPf, QStringLiteral("--vfs"), QStringLiteral("0"), QStringLiteral("--force"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(jsonOf(r).value(QLatin1String("numvfs")).toInt(), 0);
         QVERIFY(!QFileInfo::exists(root + QStringLiteral("/sys/bus/pci/devices/0000:18:02.0")));
