@@ -13,6 +13,8 @@
 #include <QStandardPaths>
 #include <QThread>
 
+#include <atomic>
+
 namespace passdeck {
 
 namespace {
@@ -23,6 +25,33 @@ QString tr(const char *text)
 }
 
 QAtomicInt storeCounter;
+
+// Connection names carry a serial number per thread, never reused: thread ids are reused by the
+// OS, and a new thread that found the name of a dead thread's connection would be refused by Qt
+// ("requested database does not belong to the calling thread") on every query.
+std::atomic<quint64> threadCounter{1};
+
+// The connections this thread opened; removed when the thread ends (pool threads that expire
+// never call closeThreadConnection()). Runs before Qt's own per-thread data goes away.
+struct ThreadConnections
+{
+    quint64 serial = threadCounter.fetch_add(1, std::memory_order_relaxed);
+    QStringList names;
+
+    ~ThreadConnections()
+    {
+        // No QSqlDatabase handle is alive here: removeDatabase closes the connection itself.
+        for (const QString &name : std::as_const(names))
+            if (QSqlDatabase::contains(name))
+                QSqlDatabase::removeDatabase(name);
+    }
+};
+
+ThreadConnections &threadConnections()
+{
+    thread_local ThreadConnections connections;
+    return connections;
+}
 
 bool isSqlite(const QSqlDatabase &db)
 {
@@ -39,16 +68,13 @@ Store::Store(QString path)
 
 Store::~Store()
 {
-    // Every thread's connection; a connection must not outlive its Store.
+    // Every thread's connection; a connection must not outlive its Store. Not through
+    // QSqlDatabase::database(): that refuses (with a warning) connections of other threads;
+    // removeDatabase closes them itself.
     const QStringList names = QSqlDatabase::connectionNames();
     for (const QString &name : names) {
-        if (!name.startsWith(m_connectionPrefix))
-            continue;
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(name);
+        if (name.startsWith(m_connectionPrefix))
+            QSqlDatabase::removeDatabase(name);
     }
 }
 
@@ -90,11 +116,19 @@ int Store::schemaVersion() const
     return v ? *v : -1;
 }
 
+QString Store::threadConnectionName() const
+{
+    return m_connectionPrefix + QString::number(threadConnections().serial);
+}
+
 QSqlDatabase Store::connection() const
 {
-    const QString name = m_connectionPrefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    const QString name = threadConnectionName();
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name, true);
+    ThreadConnections &mine = threadConnections();
+    if (!mine.names.contains(name))
+        mine.names.append(name);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
@@ -124,7 +158,8 @@ Result<QSqlDatabase> Store::checkedConnection() const
 
 void Store::closeThreadConnection() const
 {
-    const QString name = m_connectionPrefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    const QString name = threadConnectionName();
+    threadConnections().names.removeAll(name);
     if (!QSqlDatabase::contains(name))
         return;
     {

@@ -13,10 +13,10 @@ namespace passdeck {
 // by numbered steps (see Schema).
 //
 // Threading rule: a QSqlDatabase connection belongs to the thread that opened it. connection()
-// returns this thread's named connection ("passdeck-<n>-<thread>"), opening it on first use
-// with the same pragmas; connections of finished threads are closed by the destructor or
-// closeThreadConnection(). One Store may be used from several threads, one operation at a
-// time per thread.
+// returns this thread's named connection ("passdeck-<store>-<thread serial>", the serial never
+// reused, unlike OS thread ids), opening it on first use with the same pragmas. A thread's
+// connections are closed when the thread ends, by closeThreadConnection() or by the Store's
+// destructor. One Store may be used from several threads, one operation at a time per thread.
 class Store
 {
 public:
@@ -50,6 +50,7 @@ public:
 private:
     explicit Store(QString path);
     Status configure(QSqlDatabase &db) const;
+    QString threadConnectionName() const;
 
     QString m_path;
     QString m_connectionPrefix;
