@@ -45,14 +45,16 @@ Result<QList<AuditEntry>> AuditLog::list(const QSqlDatabase &db, int limit)
 
 QString AuditLog::osUser()
 {
-    for (const char *var : {"USER", "LOGNAME"}) {
-        const QString v = qEnvironmentVariable(var);
-        if (!v.isEmpty())
-            return v;
-    }
-    if (const passwd *pw = getpwuid(getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return QStringLiteral("uid %1").arg(getuid());
+    // Who ran it, from the account database: $USER is whatever the caller's environment says.
+    const uid_t uid = getuid();
+    const passwd *pw = getpwuid(uid);
+    const QString account = pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("uid %1").arg(uid);
+    // Under sudo the administrator behind root is what the audit is for; SUDO_USER is only
+    // believed when we do run as root (sudo's own target).
+    const QString sudoUser = qEnvironmentVariable("SUDO_USER");
+    if (uid == 0 && !sudoUser.isEmpty() && sudoUser != account)
+        return QStringLiteral("%1 (sudo %2)").arg(account, sudoUser);
+    return account;
 }
 
 } // namespace passdeck

@@ -78,7 +78,9 @@ void ServiceContext::record(const QString &action, const QString &subject, const
     const AuditResult result = error ? classify(*error) : AuditResult::Ok;
     // The audit row is written on its own (autocommit) so refusals are logged even though
     // their transaction rolled back.
-    (void)AuditLog::append(db(), user, action, subject, result, error ? error->message() : QString());
+    if (Status logged = AuditLog::append(db(), user, action, subject, result, error ? error->message() : QString()); !logged)
+        qWarning("Passdeck: the audit entry for %s (%s) could not be written: %s", qPrintable(action), qPrintable(subject),
+                 qPrintable(logged.error().message()));
     Q_EMIT q->auditAppended();
     if (error || !changes)
         return;

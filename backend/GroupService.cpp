@@ -3,7 +3,7 @@
 #include "Binder.h"
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
-#include "Journal.h"
+#include "JournaledApply.h"
 #include "NodeHost.h"
 #include "PciAddress.h"
 #include "Store.h"
@@ -133,101 +133,9 @@ Status GroupService::remove(qint64 groupId)
     return s;
 }
 
-Status GroupService::restoreDrivers(NodeHost &host, const QMap<QString, QString> &originalDrivers)
-{
-    QStringList toVfio, toHost;
-    for (auto it = originalDrivers.cbegin(); it != originalDrivers.cend(); ++it)
-        (it.value() == QLatin1String("vfio-pci") ? toVfio : toHost) << it.key();
-    Binder binder(host);
-    ApplyOptions force;
-    force.force = true; // putting things back as they were must not stop at a warning
-    if (!toHost.isEmpty()) {
-        auto r = binder.run(toHost, BindTarget::Host, force);
-        if (!r)
-            return r.error();
-    }
-    if (!toVfio.isEmpty()) {
-        auto r = binder.run(toVfio, BindTarget::VfioPci, force);
-        if (!r)
-            return r.error();
-    }
-    return {};
-}
-
 QString GroupService::inJournalCondition()
 {
-    // The journal keeps {"address": "driver", ...}; the quoted address is a unique substring.
-    return QStringLiteral("EXISTS (SELECT 1 FROM journal j WHERE j.node_id = d.node_id AND instr(j.devices, '\"' || d.address || '\"') > 0)");
-}
-
-Result<ApplyResult> GroupService::journaledApply(ServiceContext &ctx, const NodeInfo &node, NodeHost &host,
-                                                 const BindPlan &plan, const QString &operation, qint64 groupId,
-                                                 const ApplyOptions &options,
-                                                 const std::function<Status(const ApplyResult &)> &record,
-                                                 const std::function<Status()> &recheck)
-{
-    JournalEntry entry;
-    entry.nodeId = node.id;
-    entry.operation = operation;
-    entry.target = plan.target == BindTarget::VfioPci ? QStringLiteral("vfio") : QStringLiteral("host");
-    entry.groupId = groupId;
-    for (const QString &d : plan.devices)
-        entry.originalDrivers.insert(d, plan.originalDrivers.value(d));
-    qint64 journalId = 0;
-    {
-        StoreTransaction tx(*ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
-        auto pending = Journal::pending(ctx.db());
-        if (!pending)
-            return pending.error();
-        for (const JournalEntry &other : *pending) {
-            if (other.nodeId != node.id)
-                continue;
-            for (const QString &d : plan.devices) {
-                if (!other.originalDrivers.contains(d))
-                    continue;
-                Error e = ServiceContext::refusal(QStringLiteral("device-busy"),
-                                                  tr("Moving devices of node '%1'").arg(node.name),
-                                                  tr("%1 is being moved by another operation (%2, process %3 on %4)")
-                                                      .arg(d, other.operation).arg(other.pid).arg(other.host),
-                                                  tr("Wait for it to finish and try again; if that process died, reopen Passdeck to recover."));
-                e.device = d;
-                return e;
-            }
-        }
-        if (recheck) {
-            if (Status s = recheck(); !s)
-                return s.error();
-        }
-        auto id = Journal::add(ctx.db(), entry);
-        if (!id)
-            return id.error();
-        if (Status s = tx.commit(); !s)
-            return s.error();
-        journalId = *id;
-    }
-    auto applied = Binder(host).apply(plan, options);
-    if (!applied) {
-        // The binder already put the devices back; nothing is half-moved.
-        (void)Journal::remove(ctx.db(), journalId);
-        return applied.error();
-    }
-    StoreTransaction tx(*ctx.store);
-    Status recorded = tx.begun();
-    if (recorded)
-        recorded = record(*applied);
-    if (recorded)
-        recorded = Journal::remove(ctx.db(), journalId);
-    if (recorded)
-        recorded = tx.commit();
-    if (!recorded) {
-        if (!options.nextBoot)
-            (void)restoreDrivers(host, entry.originalDrivers);
-        (void)Journal::remove(ctx.db(), journalId);
-        return recorded.error();
-    }
-    return applied;
+    return QStringLiteral("EXISTS (SELECT 1 FROM journal_devices jd WHERE jd.node_id = d.node_id AND jd.address = d.address)");
 }
 
 Result<ResourceChange> GroupService::makeResource(qint64 groupId, qint64 nodeId, const QStringList &addresses, const ApplyOptions &options)
@@ -399,7 +307,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         }
         return {};
     };
-    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("make-resource"), groupId, options, record, recheck);
+    auto applied = JournaledApply::run(m_ctx, *n, **host, *plan, QStringLiteral("make-resource"), groupId, options, record, recheck);
     if (!applied)
         return applied.error();
     return change;
@@ -503,7 +411,7 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
         }
         return {};
     };
-    auto applied = journaledApply(m_ctx, *n, **host, *plan, QStringLiteral("remove-resource"), groupId, options, record, checkHolds);
+    auto applied = JournaledApply::run(m_ctx, *n, **host, *plan, QStringLiteral("remove-resource"), groupId, options, record, checkHolds);
     if (!applied)
         return applied.error();
     return change;

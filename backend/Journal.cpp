@@ -32,16 +32,27 @@ Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
     QJsonObject devices;
     for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it)
         devices.insert(it.key(), it.value());
+    QJsonObject overrides;
+    for (auto it = entry.originalOverrides.cbegin(); it != entry.originalOverrides.cend(); ++it)
+        overrides.insert(it.key(), it.value());
     StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid,"
-                                    " owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                    " owner_start, overrides, vm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.bind(entry.nodeId).bind(entry.operation).bind(entry.target)
         .bind(QString::fromUtf8(QJsonDocument(devices).toJson(QJsonDocument::Compact)))
         .bind(entry.groupId > 0 ? QVariant(entry.groupId) : QVariant(QMetaType(QMetaType::LongLong)))
         .bind(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-        .bind(thisHost()).bind(qint64(getpid())).bind(processStart(getpid()));
+        .bind(thisHost()).bind(qint64(getpid())).bind(processStart(getpid()))
+        .bind(QString::fromUtf8(QJsonDocument(overrides).toJson(QJsonDocument::Compact)))
+        .bind(entry.vmId > 0 ? QVariant(entry.vmId) : QVariant(QMetaType(QMetaType::LongLong)));
     if (Status s = q.exec(tr("Journaling the sysfs changes")); !s)
         return s.error();
-    return q.lastInsertId();
+    const qint64 id = q.lastInsertId();
+    for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it) {
+        if (Status s = StoreQuery::run(db, QStringLiteral("INSERT INTO journal_devices (journal_id, node_id, address) VALUES (?, ?, ?)"),
+                                       {id, entry.nodeId, it.key()}, tr("Journaling the sysfs changes")); !s)
+            return s.error();
+    }
+    return id;
 }
 
 Status Journal::remove(const QSqlDatabase &db, qint64 id)
@@ -52,7 +63,8 @@ Status Journal::remove(const QSqlDatabase &db, qint64 id)
 
 Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
 {
-    StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid, owner_start FROM journal ORDER BY id"));
+    StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid, owner_start,"
+                                    " overrides, vm_id FROM journal ORDER BY id"));
     if (Status s = q.exec(tr("Reading the journal")); !s)
         return s.error();
     QList<JournalEntry> out;
@@ -69,6 +81,10 @@ Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
         e.host = q.value(6).toString();
         e.pid = q.value(7).toLongLong();
         e.ownerStart = q.value(8).toLongLong();
+        const QJsonObject overrides = QJsonDocument::fromJson(q.value(9).toString().toUtf8()).object();
+        for (auto it = overrides.begin(); it != overrides.end(); ++it)
+            e.originalOverrides.insert(it.key(), it.value().toString());
+        e.vmId = q.value(10).toLongLong();
         out << e;
     }
     return out;

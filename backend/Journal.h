@@ -18,6 +18,8 @@ struct JournalEntry
     QString operation;                  // "make-resource", "remove-resource", "vm-restart"
     QString target;                     // "vfio" or "host"
     QMap<QString, QString> originalDrivers; // address -> driver before ("" = none)
+    QMap<QString, QString> originalOverrides; // address -> driver_override before ("" = none)
+    qint64 vmId = 0;                    // vm-restart: the VM being started (0 = none)
     qint64 groupId = 0;
     QString host;                       // machine that ran it
     qint64 pid = 0;                     // process that ran it

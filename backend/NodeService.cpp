@@ -5,6 +5,7 @@
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "Journal.h"
+#include "JournaledApply.h"
 #include "NodeHost.h"
 #include "Store.h"
 #include "StoreQuery.h"
@@ -295,18 +296,33 @@ Result<int> NodeService::recoverInterrupted()
                 return host.error();
             // Back to where every device was before the interrupted operation: the store never
             // recorded its outcome, so the original drivers are what the store still describes.
-            if (Status s = GroupService::restoreDrivers(**host, e.originalDrivers); !s)
+            // Exactly the journaled devices, each to its own driver: a new bind plan would pull
+            // in the rest of the IOMMU group and bounce devices a running VM holds.
+            if (Status s = JournaledApply::restore(**host, e); !s)
                 return s;
             StoreTransaction tx(*m_ctx.store);
             if (!tx.begun())
                 return tx.begun();
+            if (e.vmId > 0) {
+                // A VM start died while binding: its devices are back on host drivers, so it is
+                // not running on them. Free them and ask for a restart.
+                const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+                        "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
+                                               {e.vmId}, what); !s)
+                    return s;
+            }
             if (Status s = Journal::remove(m_ctx.db(), e.id); !s)
                 return s;
             return tx.commit();
         };
         Status s = run();
         m_ctx.record(QStringLiteral("journal.recover"), tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))),
-                     s ? nullptr : &s.error(), ServiceContext::Nodes);
+                     s ? nullptr : &s.error(), ServiceContext::Nodes | (e.vmId > 0 ? ServiceContext::Vms : 0));
         // A node that cannot be reached now (host root gone, store busy) must not lock the
         // administrator out of every other node: the entry stays and is retried next time.
         if (!s)

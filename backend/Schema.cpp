@@ -225,6 +225,21 @@ const char *const step3[] = {
     "ALTER TABLE journal ADD COLUMN owner_start BIGINT NOT NULL DEFAULT 0",
 };
 
+// Version 4: recovery puts each journaled device back exactly (its driver_override too), and a
+// vm-restart row names its VM so that recovery can turn the VM off and free its allocations.
+// journal_devices lists a row's devices for "is this device being moved?" in plain SQL (EXISTS
+// on an index) instead of a substring search in the JSON.
+const char *const step4[] = {
+    "ALTER TABLE journal ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE journal ADD COLUMN vm_id BIGINT",
+    "CREATE TABLE journal_devices ("
+    " journal_id BIGINT NOT NULL REFERENCES journal(id) ON DELETE CASCADE,"
+    " node_id BIGINT NOT NULL,"
+    " address VARCHAR(16) NOT NULL,"
+    " PRIMARY KEY (journal_id, address))",
+    "CREATE INDEX journal_devices_device ON journal_devices(node_id, address)",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -237,7 +252,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 3;
+    return 4;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -250,6 +265,11 @@ QStringList Schema::step(int version, const QString &driverName)
     }
     if (version == 3) {
         for (const char *s : step3)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 4) {
+        for (const char *s : step4)
             out << QString::fromLatin1(s);
         return out;
     }

@@ -189,7 +189,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
                                        tr("Pick a host resource group."));
     StoreQuery free(db, QStringLiteral(
         "SELECT d.id FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-        " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
+        " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
         " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
         " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address"));
     free.bind(g->id).bind(tn->nodeId);

@@ -1,10 +1,13 @@
 #include "VmService.h"
 
+#include "BindPlanner.h"
 #include "Binder.h"
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "GroupService.h"
+#include "JournaledApply.h"
 #include "NodeHost.h"
+#include "PciAddress.h"
 #include "Store.h"
 #include "StoreQuery.h"
 #include "StoreTransaction.h"
@@ -382,8 +385,12 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
             return nodeHost.error();
         QStringList toBind;
         for (const QString &a : allocated)
-            if ((*nodeHost)->readLinkName(QStringLiteral("sys/bus/pci/devices/%1/driver").arg(a)) != QLatin1String("vfio-pci"))
-                toBind << a;
+        {
+            // Store contents are data: the address becomes a path only once validated.
+            const Result<PciAddress> parsed = PciAddress::parse(a);
+            if (!parsed || (*nodeHost)->readLinkName(bindpaths::driverLink(*parsed)) != kVfioPci)
+                toBind << a; // an invalid one is refused by the plan, with the reason
+        }
         if (!toBind.isEmpty()) {
             Status bound = [&]() -> Status {
                 auto plan = Binder(**nodeHost).plan(toBind, BindTarget::VfioPci);
@@ -392,24 +399,36 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
                 ApplyOptions options;
                 options.progress = progress;
                 const QString what = tr("Binding the devices of VM '%1'").arg(v->name);
-                auto applied = GroupService::journaledApply(m_ctx, *n, **nodeHost, *plan, QStringLiteral("vm-restart"), 0, options,
+                auto applied = JournaledApply::run(m_ctx, *n, **nodeHost, *plan, QStringLiteral("vm-restart"), 0, options,
                     [&](const ApplyResult &r) -> Status {
                         for (const DeviceOutcome &o : r.devices)
                             if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET driver = ? WHERE node_id = ? AND address = ?"),
                                                            {o.driver, n->id, o.address}, what); !s)
                                 return s;
                         return {};
-                    });
+                    }, {}, vmId);
                 if (!applied)
                     return applied.error();
                 return {};
             }();
             if (!bound) {
-                StoreTransaction tx(*m_ctx.store);
-                if (tx.begun() && release(vmId, bound.error().what))
-                    (void)StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"), {vmId}, bound.error().what);
-                (void)tx.commit();
-                return bound.error();
+                // The VM does not run on devices that could not be bound: off, restart needed.
+                Error error = bound.error();
+                Status turnedOff = [&]() -> Status {
+                    StoreTransaction tx(*m_ctx.store);
+                    if (!tx.begun())
+                        return tx.begun();
+                    if (Status s = release(vmId, error.what); !s)
+                        return s;
+                    if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
+                                                   {vmId}, error.what); !s)
+                        return s;
+                    return tx.commit();
+                }();
+                if (!turnedOff)
+                    error.hint = QString(error.hint + QLatin1Char(' ') + tr("VM '%1' could not be marked off either (%2): power it off before "
+                                                                    "starting it again.").arg(v->name, turnedOff.error().message())).trimmed();
+                return error;
             }
             result.bound = toBind;
         }

@@ -196,6 +196,8 @@ int runGroup(CliContext &ctx)
         return ctx.usage(tr("--new-name needs a value"));
     QString tenantName;
     const bool hasTenant = ctx.takeOption(QStringLiteral("--tenant"), &tenantName, &missing);
+    if (missing)
+        return ctx.usage(tr("--tenant needs a value"));
     GroupClass groupClass = GroupClass::Other;
     if (hasClass && !groupClassFromString(cls, &groupClass))
         return ctx.usage(tr("unknown class '%1' (GPU, Network, Storage, USB, Audio, Accelerator, Other)").arg(cls));
@@ -209,8 +211,6 @@ int runGroup(CliContext &ctx)
     static const QStringList known = {QStringLiteral("create"), QStringLiteral("edit"), QStringLiteral("delete"), QStringLiteral("devices")};
     if (!known.contains(sub))
         return ctx.usage(tr("unknown group subcommand '%1'").arg(sub));
-    if (missing)
-        return ctx.usage(tr("--new-name needs a value"));
     int rc = ExitOk;
     auto service = openService(ctx, &rc);
     if (!service)

@@ -5,3 +5,6 @@ passdeck_add_test(tst_store_input SOURCES store/tst_store_input.cpp store/StoreF
 passdeck_add_test(tst_store_schema SOURCES store/tst_store_schema.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
 passdeck_add_test(tst_store_demo SOURCES store/tst_store_demo.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
 passdeck_add_test(tst_store_threads SOURCES store/tst_store_threads.cpp LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_recovery SOURCES store/tst_store_recovery.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_cli_usage SOURCES store/tst_store_cli_usage.cpp LABELS cli store)
+add_dependencies(tst_store_cli_usage passdeck-cli)

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void tenantVmOnWrongTenantNode();
     void deleteRefusedWhileInUse();
     void refusalsAreAudited();
+    void passSkipsRebootPending();
 
 private:
     StoreFixture m_f; // one store for the whole case: these tests only add rows
@@ -273,6 +274,23 @@ void TstStoreInput::refusalsAreAudited()
     QVERIFY(a->at(1).detail.contains(QStringLiteral("Count")));
     QCOMPARE(a->at(2).action, QStringLiteral("group.create"));
     QVERIFY(a->at(2).detail.contains(QStringLiteral("empty")));
+}
+
+void TstStoreInput::passSkipsRebootPending()
+{
+    // A device waiting for a reboot is not free for a tenant either (as for a host VM).
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    const qint64 g = f.groupWith(QStringLiteral("VFs"), {vf0});
+    QVERIFY(g);
+    QVERIFY(f.sql(QStringLiteral("UPDATE devices SET reboot_pending = 1 WHERE address = ?"), {vf0}));
+    auto t = f.service->createTenant(QStringLiteral("t"));
+    QVERIFY(t);
+    auto tn = f.service->addTenantNode(t->id, QStringLiteral("n"), f.nodeA);
+    QVERIFY(tn);
+    auto tg = f.service->passToTenant(PassSpec{tn->id, g, 1, {}, {}});
+    QVERIFY(!tg);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM tenant_pool")), 0);
 }
 
 QTEST_GUILESS_MAIN(TstStoreInput)
