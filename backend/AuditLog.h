@@ -14,7 +14,8 @@ public:
     static Status append(const QSqlDatabase &db, const QString &user, const QString &action,
                          const QString &subject, AuditResult result, const QString &detail);
     static Result<QList<AuditEntry>> list(const QSqlDatabase &db, int limit);
-    // The OS user running Passdeck ($USER, $LOGNAME, or the uid's name).
+    // The OS user running Passdeck: the real uid's account name ($USER is not trusted); as root
+    // under sudo, "root (sudo NAME)" from SUDO_USER.
     static QString osUser();
 };
 

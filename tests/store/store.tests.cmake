@@ -8,3 +8,4 @@ passdeck_add_test(tst_store_threads SOURCES store/tst_store_threads.cpp LIBS pas
 passdeck_add_test(tst_store_recovery SOURCES store/tst_store_recovery.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
 passdeck_add_test(tst_store_cli_usage SOURCES store/tst_store_cli_usage.cpp LABELS cli store)
 add_dependencies(tst_store_cli_usage passdeck-cli)
+passdeck_add_test(tst_store_audit SOURCES store/tst_store_audit.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
