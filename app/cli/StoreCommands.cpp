@@ -15,6 +15,17 @@ QString tr(const char *text)
     return QCoreApplication::translate("StoreCommands", text);
 }
 
+// "--NAME VALUE" or "--NAME=VALUE"; *given says whether it was there. A --NAME without a value is
+// a usage error naming that option: its exit code is returned (0 otherwise).
+int takeRequiredOption(CliContext &ctx, const QString &name, QString *value, bool *given = nullptr)
+{
+    bool missing = false;
+    const bool has = ctx.takeOption(name, value, &missing);
+    if (given)
+        *given = has;
+    return missing ? ctx.usage(tr("%1 needs a value").arg(name)) : 0;
+}
+
 int runNodes(CliContext &ctx)
 {
     if (int rc = rejectLeftovers(ctx, 0))
@@ -142,7 +153,9 @@ int runNode(CliContext &ctx)
 int runGroups(CliContext &ctx)
 {
     QString tenantName;
-    const bool tenantGiven = ctx.takeOption(QStringLiteral("--tenant"), &tenantName);
+    bool tenantGiven = false;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--tenant"), &tenantName, &tenantGiven))
+        return rc;
     const bool all = ctx.takeFlag(QStringLiteral("--all"));
     if (int rc = rejectLeftovers(ctx, 0))
         return rc;
@@ -180,24 +193,18 @@ int runGroup(CliContext &ctx)
     if (ctx.args.isEmpty())
         return ctx.usage(tr("group needs a subcommand: create, edit, delete, devices"));
     const QString sub = ctx.args.takeFirst();
-    QString name, description, cls, newName;
-    bool missing = false;
-    const bool hasName = ctx.takeOption(QStringLiteral("--name"), &name, &missing);
-    if (missing)
-        return ctx.usage(tr("--name needs a value"));
-    const bool hasDescription = ctx.takeOption(QStringLiteral("--description"), &description, &missing);
-    if (missing)
-        return ctx.usage(tr("--description needs a value"));
-    const bool hasClass = ctx.takeOption(QStringLiteral("--class"), &cls, &missing);
-    if (missing)
-        return ctx.usage(tr("--class needs a value"));
-    const bool hasNewName = ctx.takeOption(QStringLiteral("--new-name"), &newName, &missing);
-    if (missing)
-        return ctx.usage(tr("--new-name needs a value"));
-    QString tenantName;
-    const bool hasTenant = ctx.takeOption(QStringLiteral("--tenant"), &tenantName, &missing);
-    if (missing)
-        return ctx.usage(tr("--tenant needs a value"));
+    QString name, description, cls, newName, tenantName;
+    bool hasName = false, hasDescription = false, hasClass = false, hasNewName = false, hasTenant = false;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--name"), &name, &hasName))
+        return rc;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--description"), &description, &hasDescription))
+        return rc;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--class"), &cls, &hasClass))
+        return rc;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--new-name"), &newName, &hasNewName))
+        return rc;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--tenant"), &tenantName, &hasTenant))
+        return rc;
     GroupClass groupClass = GroupClass::Other;
     if (hasClass && !groupClassFromString(cls, &groupClass))
         return ctx.usage(tr("unknown class '%1' (GPU, Network, Storage, USB, Audio, Accelerator, Other)").arg(cls));
@@ -275,13 +282,11 @@ int runGroup(CliContext &ctx)
 int runResource(CliContext &ctx, bool make)
 {
     QString groupName, nodeName;
-    bool missing = false;
-    const bool hasGroup = ctx.takeOption(QStringLiteral("--group"), &groupName, &missing);
-    if (missing)
-        return ctx.usage(tr("--group needs a value"));
-    const bool hasNode = ctx.takeOption(QStringLiteral("--node"), &nodeName, &missing);
-    if (missing)
-        return ctx.usage(tr("--node needs a value"));
+    bool hasGroup = false, hasNode = false;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--group"), &groupName, &hasGroup))
+        return rc;
+    if (int rc = takeRequiredOption(ctx, QStringLiteral("--node"), &nodeName, &hasNode))
+        return rc;
     ApplyOptions options;
     options.force = ctx.takeFlag(QStringLiteral("--force"));
     options.nextBoot = ctx.takeFlag(QStringLiteral("--next-boot"));

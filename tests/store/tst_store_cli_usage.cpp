@@ -29,6 +29,17 @@ private Q_SLOTS:
         const QString err = QString::fromUtf8(r.err);
         QVERIFY2(err.contains(option + QStringLiteral(" needs a value")), qPrintable(err));
     }
+
+    void groupsTenantWithoutValue()
+    {
+        // Used to list the host groups as if --tenant had not been given.
+        QTemporaryDir dir;
+        const CliRun r = runCli({QStringLiteral("--db"), dir.filePath(QStringLiteral("s.db")), QStringLiteral("groups"),
+                                 QStringLiteral("--tenant")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--tenant needs a value"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstStoreCliUsage)
