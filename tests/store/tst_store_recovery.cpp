@@ -18,6 +18,7 @@ class TstStoreRecovery : public QObject
 private Q_SLOTS:
     void recoveryLeavesDevicesAlreadyOnVfioAlone();
     void failedRollbackKeepsJournalRow();
+    void failedRecordPutsDevicesBack();
     void interruptedVmStartTurnsVmOff();
     void journaledDeviceNotHandedOut();
 };
@@ -101,6 +102,23 @@ void TstStoreRecovery::failedRollbackKeepsJournalRow()
     QVERIFY(f.reopen().isEmpty());
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
     QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));
+}
+
+void TstStoreRecovery::failedRecordPutsDevicesBack()
+{
+    // The move worked but the store could not record it: the VF goes back to its host driver
+    // (the store still says it is there) and, being back, the journal row goes.
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    auto g = f.service->createGroup(GroupSpec{QStringLiteral("VFs"), {}, GroupClass::Other});
+    QVERIFY(g);
+    QVERIFY(f.sql(QStringLiteral("CREATE TRIGGER no_rules BEFORE INSERT ON resource_rules BEGIN SELECT RAISE(ABORT, 'disk full'); END")));
+    auto r = f.service->makeResource(g->id, f.nodeA, {vf0});
+    QVERIFY(!r);
+    QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));
+    QCOMPARE(f.overrideA(vf0), QByteArray("(null)"));
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM resource_rules")), 0);
 }
 
 void TstStoreRecovery::interruptedVmStartTurnsVmOff()
