@@ -134,10 +134,9 @@ if [ -n "$ifc" ]; then
         ip link set dev "$ifc" up
         i=0; while [ $i -lt 30 ] && [ "$(rd "$S/devices/$NETDEV/net/$ifc/operstate")" != up ]; do sleep 0.1; i=$((i+1)); done
     else
-        # TODO(simulator): the simulated node's way to bring an interface up; until it has one,
-        # the scenario sets what the kernel would show
-        printf 'up\n' > "$S/devices/$NETDEV/net/$ifc/operstate"
-        printf '0x1003\n' > "$S/devices/$NETDEV/net/$ifc/flags"
+        # the simulated node's `ip link set` (operstate and flags as the kernel shows them)
+        # shellcheck disable=SC2086
+        "$CLI_BIN" $CLI_ARGS sim link "$ifc" up > /dev/null 2> "$TMP/err" || cat "$TMP/err" >&2
     fi
 fi
 emit net-up "{\"interface\":$(jnull_or_str "$ifc"),\"net\":$(net_facts "$NETDEV")}"
