@@ -36,7 +36,6 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("passdeck"));
-    QCoreApplication::setOrganizationName(QStringLiteral("passdeck"));
 
     CliContext ctx;
     QStringList words = app.arguments().mid(1);

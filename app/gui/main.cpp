@@ -14,7 +14,6 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("passdeck"));
-    QApplication::setOrganizationName(QStringLiteral("passdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Passdeck"));
     QApplication::setApplicationVersion(QStringLiteral(PASSDECK_VERSION));
 
@@ -41,7 +40,10 @@ int main(int argc, char *argv[])
     ServiceOptions options;
     options.pciIdsPath = parser.value(pciIds);
     Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
-        if (parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)) {
+        // Without a store or a host root to open there is nothing real to show: the demo then.
+        const bool wantsDemo = parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)
+            || (!parser.isSet(db) && !parser.isSet(hostRoot));
+        if (wantsDemo) {
             const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
             return DemoEnvironment::open(dir, parser.isSet(reset), options, DemoContent::Seeded);
         }
