@@ -25,6 +25,15 @@ struct Finding
     bool forcible = false; // a blocker that --force may override (never a bridge)
 };
 
+// The findings' sentences as one paragraph (an Error's "why").
+inline QString joinFindingMessages(const QList<Finding> &findings)
+{
+    QStringList lines;
+    for (const Finding &f : findings)
+        lines.append(f.message);
+    return lines.join(u' ');
+}
+
 // One sysfs write of a plan, in order.
 struct PlannedWrite
 {

@@ -18,14 +18,6 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("Binder", text);
 }
-
-QString joinMessages(const QList<Finding> &findings)
-{
-    QStringList lines;
-    for (const Finding &f : findings)
-        lines.append(f.message);
-    return lines.join(u' ');
-}
 } // namespace
 
 Binder::Binder(NodeHost &node)
@@ -213,7 +205,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         bool allForcible = true;
         for (const Finding &f : blockers)
             allForcible = allForcible && f.forcible;
-        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinMessages(blockers),
+        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               allForcible ? tr("Resolve the findings above, or force the change (--force) if you are sure.")
                                           : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
                                                                  : tr("Resolve the findings above; not all of them can be forced."));

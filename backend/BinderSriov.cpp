@@ -19,14 +19,6 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("Binder", text);
 }
-
-QString joinMessages(const QList<Finding> &findings)
-{
-    QStringList lines;
-    for (const Finding &f : findings)
-        lines.append(f.message);
-    return lines.join(u' ');
-}
 } // namespace
 
 Result<QStringList> Binder::virtualFunctions(const QString &pfAddress) const
@@ -129,7 +121,7 @@ Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool
         if (f.severity == Severity::Blocker && (!force || !f.forcible))
             blockers.append(f);
     if (!blockers.isEmpty()) {
-        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinMessages(blockers),
+        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               tr("Changing a non-zero VF count removes every current VF (the count goes through 0). "
                                  "Resolve the findings above, or force the change (--force) if you are sure."));
         e.device = blockers.first().device;
