@@ -102,12 +102,29 @@ void TstCliStoreCrash::killedMidMakeResource()
         default: return driver(gpu) == QLatin1String("vfio-pci") && driver(audio) == QLatin1String("vfio-pci");
         }
     };
+    // "Moved, not recorded" must not depend on polling speed: once the first device has moved,
+    // hold the store's write lock so the process cannot record its outcome before the kill.
+    QSqlDatabase lock;
+    if (point == 2) {
+        while (driver(gpu) != QLatin1String("vfio-pci") && p.state() == QProcess::Running && !deadline.hasExpired())
+            QThread::msleep(5);
+        lock = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("lock"));
+        lock.setDatabaseName(m_db);
+        QVERIFY(lock.open());
+        QVERIFY(QSqlQuery(lock).exec(QStringLiteral("BEGIN IMMEDIATE")));
+    }
     while (!reached() && p.state() == QProcess::Running && !deadline.hasExpired())
         QThread::msleep(5);
     QVERIFY2(p.state() == QProcess::Running, "make-resource finished before the kill point; raise the delay");
     ::kill(pid_t(p.processId()), SIGKILL);
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    if (lock.isOpen()) {
+        QVERIFY(QSqlQuery(lock).exec(QStringLiteral("ROLLBACK")));
+        lock.close();
+        lock = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("lock"));
+    }
     QCOMPARE(storeCount(QStringLiteral("SELECT COUNT(*) FROM journal")), 1);
     QCOMPARE(storeCount(QStringLiteral("SELECT COUNT(*) FROM resource_rules")), 0);
 
