@@ -353,7 +353,7 @@ int runSriov(CliContext &ctx)
     // kernel takes at most 65535 (kstrtou16); the PF's own limit is checked by the binder.
     bool isNumber = false;
     const int count = vfsText.toInt(&isNumber);
-    static const QRegularExpression decimal(QStringLiteral("^[0-9]{1,5}$"));
+    static const QRegularExpression decimal(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,5}")));
     if (!isNumber || count < 0 || count > 65535 || !decimal.match(vfsText).hasMatch())
         return ctx.usage(tr("--vfs needs a plain number of VFs from 0 to 65535, not '%1'").arg(vfsText.left(32)));
     if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())

@@ -111,7 +111,7 @@ int simFault(CliContext &ctx)
     bool ok = false;
     if (ctx.takeOption(QStringLiteral("--count"), &countText, &missing)) {
         count = countText.toInt(&ok);
-        if (!ok || count < 1 || !QRegularExpression(QStringLiteral("^[0-9]{1,9}$")).match(countText).hasMatch())
+        if (!ok || count < 1 || !QRegularExpression(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,9}"))).match(countText).hasMatch())
             return ctx.usage(tr("--count needs a positive number"));
     }
     if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
@@ -120,7 +120,7 @@ int simFault(CliContext &ctx)
         return ctx.usage(tr("usage: sim fault PATTERN --errno N|NAME [--count C]   (e.g. sys/bus/pci/drivers_probe --errno EBUSY)"));
     // A plain decimal number (16) or a name (EBUSY); within the errnos Linux has.
     int err = 0;
-    static const QRegularExpression decimal(QStringLiteral("^[0-9]{1,6}$"));
+    static const QRegularExpression decimal(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,6}")));
     if (decimal.match(errnoText).hasMatch()) {
         err = errnoText.toInt();
     } else {

@@ -46,10 +46,11 @@ class FailClosedPaths : public QObject
         (void)PersistentConfig(HostRoot(n.root)).clearOverride(kDevice);
         m_attempts += 5;
         RealSysfsWriter real{HostRoot(n.root)};
-        for (const QString &rel : {devicePath(kDevice) + QStringLiteral("/driver_override"),
-                                   devicePath(kDevice) + QStringLiteral("/driver/unbind"),
-                                   QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"),
-                                   QStringLiteral("sys/class/net/eth1/operstate")}) {
+        const QStringList targets{devicePath(kDevice) + QStringLiteral("/driver_override"),
+                                  devicePath(kDevice) + QStringLiteral("/driver/unbind"),
+                                  QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"),
+                                  QStringLiteral("sys/class/net/eth1/operstate")};
+        for (const QString &rel : targets) {
             (void)n.node->writer().write(rel, "vfio-pci\n");
             (void)real.write(rel, "vfio-pci\n");
             m_attempts += 2;
@@ -70,7 +71,7 @@ class FailClosedPaths : public QObject
         QVERIFY(after == before);
     }
 
-private slots:
+private Q_SLOTS:
     void cleanupTestCase()
     {
         qInfo("fail-closed paths: %d hostile roots, %d operations tried on them, nothing outside any root changed",

@@ -21,7 +21,7 @@ class TestRootedFile : public QObject
     QTemporaryDir m_outside;
     int m_cases = 0;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_root.isValid() && m_outside.isValid());
