@@ -107,9 +107,9 @@ bool isLibPciAttribute(const QByteArray &name)
 }
 
 // A device directory whose entries the kernel would never make: a FIFO, socket or device node
-// anywhere in it, or a link (or directory) in place of an attribute libpci reads. libpci opens
-// those files blocking, so such a device never reaches it: "" when the directory is plausible,
-// else the offending entry.
+// anywhere in it, or a link in place of an attribute libpci reads. libpci opens those files
+// blocking, so such a device never reaches it: "" when the directory is plausible, else the
+// offending entry.
 QString implausibleEntry(const SysfsReader::Dir &dir, const std::vector<SysfsReader::Entry> &entries)
 {
     for (const SysfsReader::Entry &e : entries) {
@@ -122,7 +122,8 @@ QString implausibleEntry(const SysfsReader::Dir &dir, const std::vector<SysfsRea
         }
         if (type == DT_FIFO || type == DT_SOCK || type == DT_CHR || type == DT_BLK)
             return QString::fromUtf8(e.name);
-        if (type != DT_REG && isLibPciAttribute(e.name))
+        // A directory there only costs libpci a failed read (a warning); a link could lead to a FIFO.
+        if (type == DT_LNK && isLibPciAttribute(e.name))
             return QString::fromUtf8(e.name);
     }
     return {};

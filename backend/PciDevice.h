@@ -11,7 +11,10 @@ struct NetInterface
 {
     QString name;
     QString operstate; // "up", "down", "unknown", ... as sysfs says
-    bool isUp() const { return operstate == QLatin1String("up"); }
+    // "unknown" is what an administratively up interface shows when its driver does not report
+    // an operational state; the kernel says to consider it up for user data
+    // (Documentation/networking/operstates.rst), so the guards do.
+    bool isUp() const { return operstate == QLatin1String("up") || operstate == QLatin1String("unknown"); }
 };
 
 // One PCI function as observed on a node. Plain data: the inventory fills it, the store keeps it,

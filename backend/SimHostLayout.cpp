@@ -228,9 +228,12 @@ QByteArray SimHostLayout::readFile(const QString &relative, qint64 cap) const
     return readFileChecked(relative, cap, &out) == 0 ? out : QByteArray();
 }
 
-QStringList SimHostLayout::list(const QString &relative) const
+QStringList SimHostLayout::list(const QString &directory) const
 {
     QStringList names;
+    QString relative = directory; // "sys/bus/pci/devices/" names the directory too
+    while (relative.endsWith(u'/'))
+        relative.chop(1);
     const int rootFd = RootedFile::openRoot(m_root);
     if (rootFd < 0)
         return names;

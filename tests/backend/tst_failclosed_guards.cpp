@@ -175,6 +175,23 @@ private Q_SLOTS:
             QVERIFY(x.severity == Severity::Blocker && x.forcible);
     }
 
+    // operstate "unknown": an interface that is administratively up but whose driver reports no
+    // operational state carries traffic as far as anyone can tell, so it blocks like "up".
+    void unknownOperstateCountsAsUp()
+    {
+        SimNode n;
+        QVERIFY(writeText(QFileInfo(n.path(QStringLiteral("sys/class/net/eth1/operstate"))).canonicalFilePath(), "unknown\n"));
+        ++m_cases;
+        Result<BindPlan> plan = Binder(*n.node).plan({kNic}, BindTarget::VfioPci);
+        QVERIFY(plan);
+        bool found = false;
+        for (const Finding &f : plan->blockers(false))
+            found = found || (f.code == QLatin1String("net-up") && f.device == kNic && f.forcible);
+        QVERIFY2(found, qPrintable(joinFindingMessages(plan->findings)));
+        QVERIFY(!Binder(*n.node).run({kNic}, BindTarget::VfioPci));
+        QCOMPARE(n.driver(kNic), QStringLiteral("igb"));
+    }
+
     // Forcing stays possible (the administrator checked by hand), and an intact root has none
     // of these blockers.
     void forceOverridesAndIntactRootsPass()
