@@ -7,6 +7,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <utility>
 
 namespace passdeck {
 
@@ -66,6 +67,50 @@ bool isOnBlockDevice(const QString &source, const QStringList &blockDevices)
     return false;
 }
 
+// /proc/mounts and /proc/swaps, read once per check. A file that cannot be read (missing, a
+// directory, a FIFO, over the cap) is never taken as "nothing mounted": *problem says which,
+// and the caller blocks.
+struct HostMounts
+{
+    bool read = false;
+    QString mounts, swaps;
+    QString problem;
+
+    void load(const NodeHost &node)
+    {
+        if (read)
+            return;
+        read = true;
+        QStringList problems;
+        for (const auto &[file, target] : {std::pair{"proc/mounts", &mounts}, std::pair{"proc/swaps", &swaps}}) {
+            Result<QString> r = node.readAttribute(QLatin1String(file));
+            if (r)
+                *target = r.value();
+            else
+                problems.append(tr("%1 (%2)").arg(QLatin1String(file), r.error().why));
+        }
+        problem = problems.join(QLatin1String("; "));
+    }
+};
+
+Finding mountsUnknown(const QString &addr, const QStringList &blockDevices, const QString &problem, const QString &context)
+{
+    return finding(Severity::Blocker, "mounts-unknown", addr,
+                   tr("%1%2 holds %3, but Passdeck cannot read %4, so it cannot tell whether the host has it mounted or "
+                      "uses it as swap. Fix the file (on a real host /proc must be mounted) and plan again, or force the "
+                      "change after checking by hand (findmnt, swapon --show).")
+                       .arg(addr, context, blockDevices.join(QLatin1String(", ")), problem), true);
+}
+
+Finding hostUseUnknown(const QString &addr, const QStringList &unreadable, const QString &context)
+{
+    return finding(Severity::Blocker, "host-use-unknown", addr,
+                   tr("%1%2: Passdeck cannot read %3, so it cannot tell whether the host uses the device (a network "
+                      "interface that is up, a mounted disk, the boot display, its IOMMU group). Fix the files under the "
+                      "device's sysfs directory and plan again, or force the change after checking by hand.")
+                       .arg(addr, context, unreadable.join(QLatin1String("; "))), true);
+}
+
 QString driverShown(const QString &driver)
 {
     return driver.isEmpty() ? tr("no driver") : tr("driver %1").arg(driver);
@@ -100,8 +145,8 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
                                       const QString &pfAddress, const QStringList &removedVfs)
 {
     QList<Finding> findings;
-    QString mounts, swaps;
-    bool mountsRead = false;
+    HostMounts host;
+    const QString context = tr(", a VF of %1,").arg(pfAddress);
     for (const QString &addr : removedVfs) {
         const PciDevice *vf = snapshot.find(addr);
         if (!vf)
@@ -121,21 +166,19 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
                                        "removes it from the host at once. Bring it down (ip link set %4 down) or force the change.")
                                         .arg(addr, pfAddress, upInterfaces.join(QLatin1String(", ")), upInterfaces.first()), true));
         if (!vf->blockDevices.isEmpty()) {
-            if (!mountsRead) {
-                if (Result<QString> m = node.readAttribute(QStringLiteral("proc/mounts")))
-                    mounts = m.value();
-                if (Result<QString> sw = node.readAttribute(QStringLiteral("proc/swaps")))
-                    swaps = sw.value();
-                mountsRead = true;
-            }
-            const QStringList used = mountsOn(vf->blockDevices, mounts, swaps);
+            host.load(node);
+            const QStringList used = mountsOn(vf->blockDevices, host.mounts, host.swaps);
             if (!used.isEmpty())
                 findings.append(finding(Severity::Blocker, "mounted", addr,
                                         tr("%1, a VF of %2, holds %3, in use by the host (%4): changing the VF count pulls the "
                                            "disk from under the file system. Unmount it first, or force the change.")
                                             .arg(addr, pfAddress, vf->blockDevices.join(QLatin1String(", ")),
                                                  used.join(QLatin1String("; "))), true));
+            else if (!host.problem.isEmpty())
+                findings.append(mountsUnknown(addr, vf->blockDevices, host.problem, context));
         }
+        if (!vf->unreadable.isEmpty())
+            findings.append(hostUseUnknown(addr, vf->unreadable, context));
     }
     return findings;
 }
@@ -161,10 +204,15 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
         findings.append(finding(Severity::Blocker, "vfio-not-loaded", QString(),
                                 tr("The vfio-pci driver is not loaded on this node, so no device can be bound to it. "
                                    "Load it with `modprobe vfio-pci` (and list vfio-pci in /etc/modules-load.d/ to load it at every boot).")));
+    if (toVfio && anyMove && !snapshot.unreadable.isEmpty())
+        findings.append(finding(Severity::Blocker, "host-use-unknown", QString(),
+                                tr("Passdeck cannot read %1 on this node, so it cannot tell which network interfaces and disks "
+                                   "below other controllers the host uses. Fix sysfs (on a real host it is mounted at /sys) "
+                                   "and plan again, or force the change after checking by hand.")
+                                    .arg(snapshot.unreadable.join(QLatin1String("; "))), true));
 
     // Read once for the whole plan, and only when some device has block devices.
-    QString mounts, swaps;
-    bool mountsRead = false;
+    HostMounts host;
 
     for (const QString &addr : devices) {
         const PciDevice *dev = snapshot.find(addr);
@@ -251,27 +299,24 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
                                         .arg(addr, upInterfaces.join(QLatin1String(", ")), upInterfaces.first()), true));
 
         if (!dev->blockDevices.isEmpty()) {
-            if (!mountsRead) {
-                // Unreadable means nothing mounted we could know of (e.g. a bare simulated root).
-                if (Result<QString> m = node.readAttribute(QStringLiteral("proc/mounts")))
-                    mounts = m.value();
-                if (Result<QString> s = node.readAttribute(QStringLiteral("proc/swaps")))
-                    swaps = s.value();
-                mountsRead = true;
-            }
-            const QStringList used = mountsOn(dev->blockDevices, mounts, swaps);
+            host.load(node);
+            const QStringList used = mountsOn(dev->blockDevices, host.mounts, host.swaps);
             if (!used.isEmpty())
                 findings.append(finding(Severity::Blocker, "mounted", addr,
                                         tr("%1 holds %2, in use by the host (%3): binding it to vfio-pci pulls the disk from "
                                            "under the file system. Unmount it (and remove it from /etc/fstab) first.")
                                             .arg(addr, dev->blockDevices.join(QLatin1String(", ")), used.join(QLatin1String("; "))),
                                         true));
+            else if (!host.problem.isEmpty())
+                findings.append(mountsUnknown(addr, dev->blockDevices, host.problem, QString()));
         }
         if (dev->bootVga)
             findings.append(finding(Severity::Blocker, "boot-vga", addr,
                                     tr("%1 is the boot VGA device, the host's console display: passing it through leaves the "
                                        "host without a local console. Prefer another GPU, and keep out-of-band access (IPMI, "
                                        "serial) to this node.").arg(addr), true));
+        if (!dev->unreadable.isEmpty())
+            findings.append(hostUseUnknown(addr, dev->unreadable, QString()));
     }
     return findings;
 }

@@ -13,7 +13,10 @@ class NodeHost;
 // The impact check of a plan (DESIGN.md §4): what the change would take away from the host, in
 // sentences an administrator understands. Deterministic order: node-wide findings first, then
 // per device in address order, each device's checks in a fixed order (bridge, no-iommu,
-// already-on-target, group-member, vf-pf, net-up, mounted, boot-vga).
+// already-on-target, group-member, vf-pf, net-up, mounted or mounts-unknown, boot-vga,
+// host-use-unknown). Fail closed: what a guard cannot read (proc/mounts, proc/swaps, an
+// interface's operstate, boot_vga, an IOMMU group's members: PciDevice::unreadable,
+// InventorySnapshot::unreadable) gives a forcible blocker, never a pass.
 class ImpactCheck
 {
 public:

@@ -7,10 +7,13 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QSet>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 namespace passdeck {
@@ -91,6 +94,41 @@ int readGroupLink(const SysfsReader::Dir &dir, const QString &path, const QStrin
     return -1;
 }
 
+// The attributes libpci reads (blocking, unbounded) as files. On sysfs each is a regular file.
+// SysfsDeviceExtras reads the others itself, safely (SysfsReader::readAt).
+bool isLibPciAttribute(const QByteArray &name)
+{
+    static const char *const names[] = {"vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision",
+                                        "numa_node", "config", "irq", "resource", "label"};
+    for (const char *n : names)
+        if (name == n)
+            return true;
+    return false;
+}
+
+// A device directory whose entries the kernel would never make: a FIFO, socket or device node
+// anywhere in it, or a link in place of an attribute libpci reads. libpci opens those files
+// blocking, so such a device never reaches it: "" when the directory is plausible, else the
+// offending entry.
+QString implausibleEntry(const SysfsReader::Dir &dir, const std::vector<SysfsReader::Entry> &entries)
+{
+    for (const SysfsReader::Entry &e : entries) {
+        unsigned char type = e.type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            if (::fstatat(dir.fd(), e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+        }
+        if (type == DT_FIFO || type == DT_SOCK || type == DT_CHR || type == DT_BLK)
+            return QString::fromUtf8(e.name);
+        // A directory there only costs libpci a failed read (a warning); a link could lead to a FIFO.
+        if (type == DT_LNK && isLibPciAttribute(e.name))
+            return QString::fromUtf8(e.name);
+    }
+    return {};
+}
+
 // One device: libpci's fields, then the sysfs extras. False (with a warning) when the device
 // cannot be identified; an unreadable optional attribute only costs a warning.
 bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &address, PciDevice &device,
@@ -111,6 +149,12 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
         return false;
     }
     const std::vector<SysfsReader::Entry> entries = dir.entries();
+    if (const QString bad = implausibleEntry(dir, entries); !bad.isEmpty()) {
+        warnings.append(tr("%1: %2/%3 is not a regular file (a FIFO, socket, device node or link where the kernel has a "
+                           "plain attribute); the device is left out of the inventory, so nothing is planned for it.")
+                            .arg(address, path, bad));
+        return false;
+    }
 
     const PciAddress a = PciAddress::parse(address).value();
     Result<LibPciDeviceInfo> info = pci.readDevice(address, a.domain(), a.bus(), a.slot(), a.function());
@@ -157,9 +201,26 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
 void readIommuGroups(const HostRoot &root, InventorySnapshot &snapshot)
 {
     const QString groupsPath = root.path(QStringLiteral("sys/kernel/iommu_groups"));
+    // Devices whose group's membership could not be read: the planner cannot know what must
+    // come along, so the impact check blocks them (recorded in PciDevice::unreadable).
+    QSet<int> unlisted;
+    const auto markGroup = [&snapshot, &unlisted](int group, const QString &why) {
+        unlisted.insert(group);
+        for (PciDevice &d : snapshot.devices)
+            if (d.iommuGroup == group)
+                d.unreadable.append(why);
+    };
     SysfsReader::Dir groupsDir;
-    if (!groupsDir.open(QFile::encodeName(groupsPath).constData()))
-        return; // no IOMMU (or it is off): no groups, which the devices' iommuGroup -1 says already
+    if (!groupsDir.open(QFile::encodeName(groupsPath).constData())) {
+        const int errnum = errno;
+        // No directory: no IOMMU (or it is off), which every device's iommuGroup -1 says already.
+        // Any other failure with devices in groups hides every group's members.
+        if (errnum != ENOENT)
+            for (PciDevice &d : snapshot.devices)
+                if (d.iommuGroup >= 0)
+                    d.unreadable.append(tr("sys/kernel/iommu_groups (%1)").arg(SysfsReader::errorText(errnum)));
+        return;
+    }
     for (const SysfsReader::Entry &e : groupsDir.entries()) {
         bool ok = false;
         const int group = e.name.toInt(&ok);
@@ -169,9 +230,11 @@ void readIommuGroups(const HostRoot &root, InventorySnapshot &snapshot)
         }
         SysfsReader::Dir members;
         if (!members.openAt(groupsDir.fd(), QByteArray(e.name + "/devices").constData())) {
+            const int errnum = errno;
             snapshot.warnings.append(tr("Cannot list %1/%2/devices (%3); IOMMU group %2 is shown without members.")
-                                         .arg(groupsPath, QString::fromUtf8(e.name), SysfsReader::errorText(errno)));
+                                         .arg(groupsPath, QString::fromUtf8(e.name), SysfsReader::errorText(errnum)));
             snapshot.iommuGroups.insert(group, {});
+            markGroup(group, tr("sys/kernel/iommu_groups/%1/devices (%2)").arg(group).arg(SysfsReader::errorText(errnum)));
             continue;
         }
         QStringList addresses;
@@ -183,6 +246,15 @@ void readIommuGroups(const HostRoot &root, InventorySnapshot &snapshot)
         }
         addresses.sort();
         snapshot.iommuGroups.insert(group, addresses);
+    }
+    // A device that names a group whose listing does not hold it: the membership is not what
+    // the kernel would show, so it is not trusted.
+    for (PciDevice &d : snapshot.devices) {
+        if (d.iommuGroup < 0 || unlisted.contains(d.iommuGroup))
+            continue;
+        const auto it = snapshot.iommuGroups.constFind(d.iommuGroup);
+        if (it == snapshot.iommuGroups.constEnd() || !it->contains(d.address))
+            d.unreadable.append(tr("sys/kernel/iommu_groups/%1/devices (does not list %2)").arg(d.iommuGroup).arg(d.address));
     }
 }
 
@@ -227,7 +299,8 @@ Result<InventorySnapshot> Inventory::scan(const HostRoot &root, const InventoryO
         if (readDevice(pci, devicesPath, address, device, snapshot.warnings))
             snapshot.devices.append(std::move(device));
     }
-    SysfsDeviceExtras::readNestedHostUse(root.path(QStringLiteral("sys")), snapshot.devices, snapshot.warnings);
+    SysfsDeviceExtras::readNestedHostUse(root.path(QStringLiteral("sys")), snapshot.devices, snapshot.warnings,
+                                         &snapshot.unreadable);
     readIommuGroups(root, snapshot);
     return snapshot;
 }

@@ -1,6 +1,7 @@
 #include "LocalNode.h"
 
 #include "RealSysfsWriter.h"
+#include "RootedFile.h"
 #include "SimKernel.h"
 
 #include <QCoreApplication>
@@ -8,6 +9,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,11 +87,21 @@ Result<InventorySnapshot> LocalNode::inventory()
     return Inventory::scan(m_root, m_options);
 }
 
+// Reads go through RootedFile like writes: inside the root (a link never leads out of a root
+// other than "/"), without blocking, regular files only, capped (docs/binding.md, "Fail closed").
 QString LocalNode::readLinkName(const QString &relativePath) const
 {
-    const QByteArray path = QFile::encodeName(m_root.path(relativePath));
+    const int rootFd = RootedFile::openRoot(m_root.root());
+    if (rootFd < 0)
+        return {};
+    QByteArray leaf;
+    const int dir = RootedFile::openParentAt(rootFd, QFile::encodeName(relativePath), &leaf);
+    ::close(rootFd);
+    if (dir < 0)
+        return {};
     char target[PATH_MAX];
-    const ssize_t n = ::readlink(path.constData(), target, sizeof target - 1);
+    const ssize_t n = ::readlinkat(dir, leaf.constData(), target, sizeof target - 1);
+    ::close(dir);
     if (n <= 0)
         return {};
     QByteArray t(target, n);
@@ -101,13 +113,16 @@ QString LocalNode::readLinkName(const QString &relativePath) const
 
 Result<QString> LocalNode::readAttribute(const QString &relativePath) const
 {
-    QFile file(m_root.path(relativePath));
-    if (!file.open(QIODevice::ReadOnly)) {
-        Error e = Error::make(QStringLiteral("read-failed"), tr("Cannot read %1").arg(relativePath), file.errorString());
+    // /proc files (mounts, swaps) of a busy host are larger than any sysfs attribute.
+    const qint64 cap = relativePath.startsWith(QLatin1String("proc/")) ? RootedFile::kProcFileCap : RootedFile::kAttributeCap;
+    QByteArray data;
+    if (const int err = RootedFile::read(m_root.root(), relativePath, cap, &data); err != 0) {
+        Error e = Error::make(QStringLiteral("read-failed"), tr("Cannot read %1").arg(relativePath),
+                              RootedFile::describe(err, cap));
         e.step = relativePath;
+        e.errnum = err;
         return e;
     }
-    QByteArray data = file.readAll();
     if (data.endsWith('\n'))
         data.chop(1);
     return QString::fromUtf8(data);
@@ -115,8 +130,11 @@ Result<QString> LocalNode::readAttribute(const QString &relativePath) const
 
 bool LocalNode::exists(const QString &relativePath) const
 {
-    struct stat st;
-    return ::stat(QFile::encodeName(m_root.path(relativePath)).constData(), &st) == 0;
+    const int fd = RootedFile::open(m_root.root(), relativePath, O_PATH);
+    if (fd < 0)
+        return false;
+    ::close(fd);
+    return true;
 }
 
 Status LocalNode::reboot()

@@ -11,7 +11,10 @@ struct NetInterface
 {
     QString name;
     QString operstate; // "up", "down", "unknown", ... as sysfs says
-    bool isUp() const { return operstate == QLatin1String("up"); }
+    // "unknown" is what an administratively up interface shows when its driver does not report
+    // an operational state; the kernel says to consider it up for user data
+    // (Documentation/networking/operstates.rst), so the guards do.
+    bool isUp() const { return operstate == QLatin1String("up") || operstate == QLatin1String("unknown"); }
 };
 
 // One PCI function as observed on a node. Plain data: the inventory fills it, the store keeps it,
@@ -49,6 +52,10 @@ struct PciDevice
     QStringList blockDevices; // e.g. {"nvme0n1"} (block devices, incl. NVMe namespaces)
     QStringList nvmeControllers; // e.g. {"nvme0"}
     QStringList drmCards;     // e.g. {"card0", "renderD128"}
+    // What the host-use guards need but the inventory could not read (root-relative paths with
+    // the reason, e.g. "net/eno1/operstate: not a regular file"): the impact check then blocks
+    // instead of assuming the host does not use the device (docs/binding.md, "Fail closed").
+    QStringList unreadable;
 
     int baseClass() const { return classId < 0 ? -1 : (classId >> 16) & 0xff; }
     int subClass() const { return classId < 0 ? -1 : (classId >> 8) & 0xff; }
@@ -62,6 +69,9 @@ struct InventorySnapshot
     QList<PciDevice> devices;             // sorted by address
     QMap<int, QStringList> iommuGroups;   // group number -> member addresses, sorted
     QStringList warnings;                 // one clear sentence each; the rest still came back
+    // Node-wide reads the guards need that failed (sys/class/net, sys/class/block,
+    // sys/kernel/iommu_groups): every change towards vfio-pci is then blocked until forced.
+    QStringList unreadable;
 
     const PciDevice *find(const QString &address) const;
 };

@@ -1,5 +1,7 @@
 #include "RealSysfsWriter.h"
 
+#include "RootedFile.h"
+
 #include <QCoreApplication>
 #include <QFile>
 
@@ -7,8 +9,7 @@
 #include <climits>
 #include <cstdlib>
 #include <fcntl.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace passdeck {
@@ -37,42 +38,6 @@ QString shownValue(const QByteArray &value)
     return u'"' + text + u'"';
 }
 
-// One open(O_WRONLY) of `relative` strictly inside `root`: symbolic links (absolute ones too)
-// resolve as if root were "/", so no link leads out of it. openat2(RESOLVE_IN_ROOT) where the
-// kernel has it (5.6+); otherwise the resolved path must stay under the resolved root (EXDEV).
-// Returns the fd or -errno.
-int openInsideRoot(const QByteArray &root, const QByteArray &relative, int flags)
-{
-    const int rootFd = ::open(root.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootFd < 0)
-        return -errno;
-#ifdef SYS_openat2
-    struct open_how how = {};
-    how.flags = quint64(flags);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    const long fd = ::syscall(SYS_openat2, rootFd, relative.constData(), &how, sizeof how);
-    const int openErr = errno;
-    if (fd >= 0 || (openErr != ENOSYS && openErr != EPERM)) { // EPERM: a seccomp filter without openat2
-        ::close(rootFd);
-        return fd >= 0 ? int(fd) : -openErr;
-    }
-#endif
-    ::close(rootFd);
-    char resolvedRoot[PATH_MAX];
-    char resolved[PATH_MAX];
-    if (!::realpath(root.constData(), resolvedRoot))
-        return -errno;
-    const QByteArray full = root + '/' + relative;
-    if (!::realpath(full.constData(), resolved))
-        return -errno;
-    QByteArray under(resolvedRoot);
-    if (!under.endsWith('/'))
-        under += '/';
-    if (!QByteArray(resolved).startsWith(under))
-        return -EXDEV;
-    const int fd2 = ::open(resolved, flags | O_NOFOLLOW);
-    return fd2 >= 0 ? fd2 : -errno;
-}
 } // namespace
 
 bool RealSysfsWriter::realSysfsForbidden()
@@ -116,22 +81,23 @@ int RealSysfsWriter::write(const QString &relativePath, const QByteArray &value)
     }
     // No O_CREAT: sysfs attributes exist or the write is meaningless; O_TRUNC is what the
     // shell's "echo > file" does and keeps plain-file roots (tests, dry runs) readable.
-    const int flags = O_WRONLY | O_CLOEXEC | O_TRUNC;
-    int fd;
-    if (m_root.isSystemRoot()) {
-        // This machine: sysfs' own links (devices/X -> ../../../devices/...) are followed as usual.
-        fd = ::open(QFile::encodeName(m_root.path(relativePath)).constData(), flags);
-        if (fd < 0)
-            return errno;
-    } else {
-        // Any other root: a link must never lead out of it (e.g. an absolute link to the real /sys).
-        fd = openInsideRoot(QFile::encodeName(m_root.root()), QFile::encodeName(relativePath), flags);
-        if (fd < 0) {
-            if (fd == -EXDEV)
-                qWarning("passdeck: refused to write %s under %s: a symbolic link leads out of the host root",
-                         qPrintable(relativePath), qPrintable(m_root.root()));
-            return -fd;
-        }
+    // O_NONBLOCK: a FIFO in place of an attribute fails (ENXIO) instead of hanging the apply.
+    const int flags = O_WRONLY | O_CLOEXEC | O_TRUNC | O_NONBLOCK;
+    // This machine ("/"): sysfs' own links (devices/X -> ../../../devices/...) are followed as
+    // usual. Any other root: a link never leads out of it (e.g. an absolute link to the real /sys).
+    const int fd = RootedFile::open(m_root.root(), relativePath, flags);
+    if (fd < 0) {
+        if (fd == -EXDEV)
+            qWarning("passdeck: refused to write %s under %s: a symbolic link leads out of the host root",
+                     qPrintable(relativePath), qPrintable(m_root.root()));
+        return -fd;
+    }
+    // On sysfs every attribute is a regular file; anything else (a FIFO, a device node) is not
+    // the kernel's and is never written.
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return RootedFile::notRegularErrno();
     }
     int result = 0;
     // One write() for the whole value: sysfs takes a store() per write call, so splitting a
@@ -158,6 +124,10 @@ QString RealSysfsWriter::errnoMeaning(const QString &relativePath, int errnum)
     if (errnum == EXDEV)
         return tr("a symbolic link on the way leads out of the host root; refused so that a host root never writes "
                   "into another tree (such as this machine's /sys)");
+    if (errnum == RootedFile::notRegularErrno() || errnum == ELOOP || errnum == EFBIG)
+        return RootedFile::describe(errnum);
+    if (errnum == ENXIO)
+        return tr("it is a FIFO or device node without a reader, not a kernel attribute; refused");
     if (errnum == EROFS)
         return tr("the file system is read-only (is sysfs mounted read-only, e.g. inside a container?)");
     if (file == QLatin1String("driver_override")) {

@@ -14,8 +14,10 @@ namespace passdeck {
 // It refuses (EINVAL, before any open) a relative path that could leave the host root: absolute,
 // with "." or ".." components, empty components or characters a sysfs path never has.
 // Safety: an empty root refuses every write (EINVAL); for a root other than "/" symbolic links
-// never lead out of it (openat2 RESOLVE_IN_ROOT, else EXDEV); with PASSDECK_FORBID_REAL_SYSFS
-// set (every ctest test) writes to the root "/" fail with EPERM.
+// never lead out of it (RootedFile: openat2 RESOLVE_IN_ROOT, else EXDEV); anything but a regular
+// file (a FIFO, a device node) is refused without blocking (RootedFile::notRegularErrno(), or
+// ENXIO from the non-blocking open); with PASSDECK_FORBID_REAL_SYSFS set (every ctest test)
+// writes to the root "/" fail with EPERM.
 class RealSysfsWriter : public SysfsWriter
 {
 public:

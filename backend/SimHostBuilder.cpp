@@ -1,5 +1,6 @@
 #include "SimHostBuilder.h"
 
+#include "RootedFile.h"
 #include "SimHostLayout.h"
 
 #include <QCoreApplication>
@@ -10,6 +11,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace passdeck {
@@ -29,7 +32,18 @@ Error writeError(const QString &dir, const QString &why)
 
 bool SimHostBuilder::isSimulatedRoot(const QString &dir)
 {
-    return QFileInfo::exists(descriptionFile(dir));
+    // .passdeck-sim/description.json itself, not through a link (a link could make any tree,
+    // or this machine's, look simulated); its type is checked when it is read.
+    if (dir.isEmpty())
+        return false;
+    const int fd = RootedFile::open(dir, QStringLiteral(".passdeck-sim/description.json"), O_PATH | O_NOFOLLOW, 0,
+                                    RootedFile::NoSymlinks);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    const bool ok = ::fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode);
+    ::close(fd);
+    return ok;
 }
 
 Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJsonObject &json, const QString &dir,
@@ -114,6 +128,8 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
     for (int g : std::as_const(vfioGroups))
         ok = l.writeFile(QStringLiteral("dev/vfio/") + QString::number(g), {}) && ok;
 
+    // Always there on Linux; the impact check refuses to guess when either is missing.
+    ok = l.writeFile(QStringLiteral("proc/swaps"), "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n") && ok;
     QByteArray mounts = "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
                         "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n";
     for (const QString &m : desc.mounts)

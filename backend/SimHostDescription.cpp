@@ -1,6 +1,7 @@
 #include "SimHostDescription.h"
 
 #include "PciAddress.h"
+#include "RootedFile.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -400,12 +401,26 @@ Result<SimHostDescription> SimHostDescription::fromJson(const QJsonObject &json)
 
 Result<QJsonObject> SimHostDescription::readJsonFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    QByteArray bytes;
+    if (path.startsWith(u':')) { // a Qt resource: compiled in, never a FIFO
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return Error::make(QStringLiteral("description-unreadable"), tr("Cannot read the node description %1").arg(path),
+                               f.errorString(), tr("Check the path (Qt resources start with \":/\")."));
+        bytes = f.readAll();
+    } else if (const int err = RootedFile::readPath(path, RootedFile::kDescriptionCap, &bytes); err != 0) {
+        // Non-blocking, regular files only, capped: a FIFO here must not hang every command.
         return Error::make(QStringLiteral("description-unreadable"), tr("Cannot read the node description %1").arg(path),
-                           f.errorString(), tr("Check the path (Qt resources start with \":/\")."));
+                           RootedFile::describe(err, RootedFile::kDescriptionCap),
+                           tr("Check the path (Qt resources start with \":/\")."));
+    }
+    return parseJson(bytes, path);
+}
+
+Result<QJsonObject> SimHostDescription::parseJson(const QByteArray &bytes, const QString &path)
+{
     QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
         return Error::make(QStringLiteral("bad-description"), tr("Cannot parse the node description %1").arg(path),
                            pe.error != QJsonParseError::NoError ? tr("%1 at offset %2").arg(pe.errorString()).arg(pe.offset)

@@ -86,7 +86,11 @@ public:
     static Result<SimHostDescription> fromJson(const QJsonObject &json);
     // A file path or a Qt resource (":/demo/node-a.json").
     static Result<SimHostDescription> fromFile(const QString &path);
+    // A file (regular files only, read without blocking, at most RootedFile::kDescriptionCap) or
+    // a Qt resource.
     static Result<QJsonObject> readJsonFile(const QString &path);
+    // The JSON object in bytes; path names the file in the error.
+    static Result<QJsonObject> parseJson(const QByteArray &bytes, const QString &path);
 
     int indexOf(const QString &address) const { return m_index.value(address, -1); }
     const SimDeviceSpec *find(const QString &address) const;

@@ -1,8 +1,12 @@
 #include "SimHostLayout.h"
 
-#include <QDir>
+#include "RootedFile.h"
+
+#include <QFile>
 
 #include <cerrno>
+#include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,52 +44,159 @@ QByteArray SimHostLayout::hex(int value, int digits)
     return "0x" + QByteArray::number(value, 16).rightJustified(digits, '0') + '\n';
 }
 
-bool SimHostLayout::writeFile(const QString &relative, const QByteArray &content) const
+unsigned SimHostLayout::resolveFor(const QString &relative) const
 {
-    const int fd = ::open(abs(relative).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // sysfs is made of links (bus/pci/devices/X -> ../../../devices/...); nothing else in a
+    // simulated root is.
+    return relative.startsWith(QLatin1String("sys/")) ? RootedFile::InRoot : RootedFile::NoSymlinks;
+}
+
+int SimHostLayout::openParent(const QString &relative, QByteArray *leaf) const
+{
+    const int rootFd = RootedFile::openRoot(m_root);
+    if (rootFd < 0)
+        return rootFd;
+    const int fd = RootedFile::openParentAt(rootFd, QFile::encodeName(relative), leaf, resolveFor(relative));
+    ::close(rootFd);
+    return fd;
+}
+
+namespace {
+// Runs fn(parentFd, leaf) on the directory holding relative; false (errno set) when it cannot be opened.
+template<typename Fn>
+bool atParent(int parent, const QByteArray &leaf, Fn fn)
+{
+    if (parent < 0) {
+        errno = -parent;
+        return false;
+    }
+    const bool ok = fn(parent, leaf.constData());
+    const int saved = errno;
+    ::close(parent);
+    errno = saved;
+    return ok;
+}
+
+bool removeTreeAt(int parent, const char *name)
+{
+    struct stat st;
+    if (::fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode))
+        return ::unlinkat(parent, name, 0) == 0 || errno == ENOENT;
+    const int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return false;
+    DIR *dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        return false;
+    }
+    QList<QByteArray> names;
+    while (const dirent *e = ::readdir(dir))
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+            names.append(QByteArray(e->d_name));
+    bool ok = true;
+    for (const QByteArray &n : std::as_const(names))
+        ok = removeTreeAt(::dirfd(dir), n.constData()) && ok;
+    ::closedir(dir);
+    return ::unlinkat(parent, name, AT_REMOVEDIR) == 0 && ok;
+}
+} // namespace
+
+bool SimHostLayout::writeFile(const QString &relative, const QByteArray &content) const
+{
+    const int rootFd = RootedFile::openRoot(m_root);
+    if (rootFd < 0) {
+        errno = -rootFd;
+        return false;
+    }
+    const int fd = RootedFile::openAt(rootFd, QFile::encodeName(relative),
+                                      O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0644, resolveFor(relative));
+    ::close(rootFd);
+    if (fd < 0) {
+        errno = -fd;
+        return false;
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        errno = RootedFile::notRegularErrno();
+        return false;
+    }
     const bool ok = ::write(fd, content.constData(), size_t(content.size())) == content.size();
-    return ::close(fd) == 0 && ok;
+    const int saved = errno;
+    const bool closed = ::close(fd) == 0;
+    if (!ok)
+        errno = saved;
+    return closed && ok;
 }
 
 bool SimHostLayout::makeDir(const QString &relative) const
 {
-    const QByteArray p = abs(relative);
-    if (::mkdir(p.constData(), 0755) == 0 || errno == EEXIST)
-        return true;
-    return QDir().mkpath(QString::fromLocal8Bit(p));
+    QByteArray leaf;
+    int parent = openParent(relative, &leaf);
+    if (parent == -ENOENT) {
+        const qsizetype slash = relative.lastIndexOf(u'/');
+        if (slash <= 0 || !makeDir(relative.left(slash)))
+            return false;
+        parent = openParent(relative, &leaf);
+    }
+    return atParent(parent, leaf, [](int dir, const char *name) {
+        if (::mkdirat(dir, name, 0755) == 0)
+            return true;
+        struct stat st;
+        return errno == EEXIST && ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    });
 }
 
 bool SimHostLayout::symlink(const QString &link, const QString &target) const
 {
     const QString dir = link.left(link.lastIndexOf(u'/'));
-    const QByteArray l = abs(link);
-    ::unlink(l.constData());
-    return ::symlink(relativeTo(dir, target).toLocal8Bit().constData(), l.constData()) == 0;
+    const QByteArray text = relativeTo(dir, target).toLocal8Bit();
+    QByteArray leaf;
+    return atParent(openParent(link, &leaf), leaf, [&text](int d, const char *name) {
+        ::unlinkat(d, name, 0);
+        return ::symlinkat(text.constData(), d, name) == 0;
+    });
 }
 
 bool SimHostLayout::remove(const QString &relative) const
 {
-    return ::unlink(abs(relative).constData()) == 0 || errno == ENOENT;
+    QByteArray leaf;
+    const int parent = openParent(relative, &leaf);
+    if (parent == -ENOENT)
+        return true;
+    return atParent(parent, leaf, [](int d, const char *name) { return ::unlinkat(d, name, 0) == 0 || errno == ENOENT; });
 }
 
 bool SimHostLayout::removeTree(const QString &relative) const
 {
-    QDir d(QString::fromLocal8Bit(abs(relative)));
-    return !d.exists() || d.removeRecursively();
+    QByteArray leaf;
+    const int parent = openParent(relative, &leaf);
+    if (parent == -ENOENT)
+        return true;
+    return atParent(parent, leaf, [](int d, const char *name) { return removeTreeAt(d, name); });
 }
 
 bool SimHostLayout::exists(const QString &relative) const
 {
-    struct stat st;
-    return ::lstat(abs(relative).constData(), &st) == 0;
+    QByteArray leaf;
+    return atParent(openParent(relative, &leaf), leaf, [](int d, const char *name) {
+        struct stat st;
+        return ::fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    });
 }
 
 QString SimHostLayout::readLink(const QString &relative) const
 {
+    QByteArray leaf;
     char buf[4096];
-    const ssize_t n = ::readlink(abs(relative).constData(), buf, sizeof buf);
+    ssize_t n = -1;
+    atParent(openParent(relative, &leaf), leaf, [&](int d, const char *name) {
+        n = ::readlinkat(d, name, buf, sizeof buf);
+        return n > 0;
+    });
     return n <= 0 ? QString() : QString::fromLocal8Bit(buf, n);
 }
 
@@ -95,18 +206,83 @@ QString SimHostLayout::linkName(const QString &relative) const
     return l.mid(l.lastIndexOf(u'/') + 1);
 }
 
-QByteArray SimHostLayout::readFile(const QString &relative) const
+int SimHostLayout::readFileChecked(const QString &relative, qint64 cap, QByteArray *out) const
 {
-    const int fd = ::open(abs(relative).constData(), O_RDONLY | O_CLOEXEC);
+    out->clear();
+    const int rootFd = RootedFile::openRoot(m_root);
+    if (rootFd < 0)
+        return -rootFd;
+    const int fd = RootedFile::openAt(rootFd, QFile::encodeName(relative), O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0,
+                                      resolveFor(relative));
+    ::close(rootFd);
     if (fd < 0)
-        return {};
-    QByteArray out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0)
-        out.append(buf, n);
+        return -fd;
+    const int err = RootedFile::readFd(fd, cap, out);
     ::close(fd);
-    return out;
+    return err;
+}
+
+QByteArray SimHostLayout::readFile(const QString &relative, qint64 cap) const
+{
+    QByteArray out;
+    return readFileChecked(relative, cap, &out) == 0 ? out : QByteArray();
+}
+
+QStringList SimHostLayout::list(const QString &directory) const
+{
+    QStringList names;
+    QString relative = directory; // "sys/bus/pci/devices/" names the directory too
+    while (relative.endsWith(u'/'))
+        relative.chop(1);
+    const int rootFd = RootedFile::openRoot(m_root);
+    if (rootFd < 0)
+        return names;
+    const int fd = RootedFile::openAt(rootFd, QFile::encodeName(relative), O_RDONLY | O_DIRECTORY, 0, resolveFor(relative));
+    ::close(rootFd);
+    if (fd < 0)
+        return names;
+    DIR *dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        return names;
+    }
+    while (const dirent *e = ::readdir(dir))
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+            names.append(QFile::decodeName(e->d_name));
+    ::closedir(dir);
+    names.sort();
+    return names;
+}
+
+bool SimHostLayout::isDir(const QString &relative) const
+{
+    const int rootFd = RootedFile::openRoot(m_root);
+    if (rootFd < 0)
+        return false;
+    const int fd = RootedFile::openAt(rootFd, QFile::encodeName(relative), O_PATH, 0, resolveFor(relative));
+    ::close(rootFd);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    const bool dir = ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    ::close(fd);
+    return dir;
+}
+
+bool SimHostLayout::rename(const QString &from, const QString &to) const
+{
+    QByteArray fromLeaf, toLeaf;
+    const int fromDir = openParent(from, &fromLeaf);
+    const int toDir = openParent(to, &toLeaf);
+    const bool ok = fromDir >= 0 && toDir >= 0
+                    && ::renameat(fromDir, fromLeaf.constData(), toDir, toLeaf.constData()) == 0;
+    const int saved = errno;
+    if (fromDir >= 0)
+        ::close(fromDir);
+    if (toDir >= 0)
+        ::close(toDir);
+    errno = saved;
+    return ok;
 }
 
 QByteArray SimHostLayout::configSpace(const SimDeviceSpec &s)
@@ -314,10 +490,12 @@ bool SimHostLayout::detachDriverChildren(const QString &sysPath) const
 {
     // Class links first: they are found through the device's own entries.
     bool ok = true;
-    const QString base = QString::fromLocal8Bit(abs(sysPath));
     auto dropClassLinks = [&](const QString &sub, const QStringList &classDirs) {
-        const QStringList names = QDir(base + u'/' + sub).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &n : names)
+        QStringList names;
+        for (const QString &n : list(sysPath + u'/' + sub))
+            if (isDir(sysPath + u'/' + sub + u'/' + n))
+                names.append(n);
+        for (const QString &n : std::as_const(names))
             for (const QString &c : classDirs)
                 ok = remove(c + u'/' + n) && ok;
         return names;
@@ -327,12 +505,15 @@ bool SimHostLayout::detachDriverChildren(const QString &sysPath) const
     dropClassLinks(QStringLiteral("block"), {QStringLiteral("sys/block"), QStringLiteral("sys/class/block")});
     const QStringList ctrls = dropClassLinks(QStringLiteral("nvme"), {QStringLiteral("sys/class/nvme")});
     for (const QString &c : ctrls) {
-        const QDir cd(base + QLatin1String("/nvme/") + c);
-        for (const QString &ns : cd.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QString cd = sysPath + QLatin1String("/nvme/") + c;
+        for (const QString &ns : list(cd)) {
+            if (!isDir(cd + u'/' + ns))
+                continue;
             ok = remove(QStringLiteral("sys/block/") + ns) && ok;
             ok = remove(QStringLiteral("sys/class/block/") + ns) && ok;
-            for (const QString &part : QDir(cd.filePath(ns)).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-                ok = remove(QStringLiteral("sys/class/block/") + part) && ok;
+            for (const QString &part : list(cd + u'/' + ns))
+                if (isDir(cd + u'/' + ns + u'/' + part))
+                    ok = remove(QStringLiteral("sys/class/block/") + part) && ok;
         }
     }
     for (const char *sub : {"net", "drm", "nvme", "block"})

@@ -1,6 +1,7 @@
 #include "SimKernel.h"
 
 #include "PciAddress.h"
+#include "RootedFile.h"
 #include "SimHostBuilder.h"
 #include "SimHostLayout.h"
 
@@ -50,7 +51,11 @@ bool SimKernel::loadDescription()
 {
     if (m_description)
         return true;
-    Result<QJsonObject> json = SimHostDescription::readJsonFile(SimHostBuilder::descriptionFile(m_root.root()));
+    // Through the layout: inside the root, never through a link, never a FIFO, capped.
+    QByteArray bytes;
+    if (m_layout->readFileChecked(QStringLiteral(".passdeck-sim/description.json"), RootedFile::kDescriptionCap, &bytes) != 0)
+        return false;
+    Result<QJsonObject> json = SimHostDescription::parseJson(bytes, SimHostBuilder::descriptionFile(m_root.root()));
     if (!json)
         return false;
     Result<SimHostDescription> d = SimHostDescription::fromJson(*json);
@@ -89,7 +94,7 @@ bool SimKernel::saveState()
     const QByteArray bytes = QJsonDocument(o).toJson(QJsonDocument::Compact);
     if (!m_layout->writeFile(tmp, bytes))
         return false;
-    const bool ok = ::rename(m_layout->abs(tmp).constData(), m_layout->abs(QStringLiteral(".passdeck-sim/state.json")).constData()) == 0;
+    const bool ok = m_layout->rename(tmp, QStringLiteral(".passdeck-sim/state.json"));
     m_stateBytes = ok ? bytes : QByteArray();
     return ok;
 }
@@ -99,7 +104,12 @@ QString SimKernel::sysPathOf(const QString &address) const
     const QString link = m_layout->readLink(kDevices + address);
     if (link.isEmpty())
         return {};
-    return QDir::cleanPath(kDevices + link);
+    // A device lives under sys/devices of this root; a link leading anywhere else (above the
+    // root with "../../..", or absolute) is not a device the simulator acts on.
+    const QString path = QDir::cleanPath(kDevices + link);
+    if (!path.startsWith(QLatin1String("sys/devices/")) || !RootedFile::isCleanRelative(path))
+        return {};
+    return path;
 }
 
 QString SimKernel::currentDriver(const QString &address) const
@@ -154,7 +164,7 @@ int SimKernel::write(const QString &relativePath, const QByteArray &value)
     QString path = relativePath;
     while (path.startsWith(u'/'))
         path.remove(0, 1);
-    if (path.isEmpty() || path.split(u'/').contains(QStringLiteral("..")))
+    if (!RootedFile::isCleanRelative(path))
         return ENOENT;
     if (const int injected = takeFault(path))
         return injected;
@@ -197,10 +207,9 @@ int SimKernel::dispatch(const QString &path, const QByteArray &value)
             return d.isEmpty() ? ENOENT : writeDriverFile(d, parts.last(), value);
         }
     }
-    const QFileInfo info(QString::fromLocal8Bit(m_layout->abs(path)));
-    if (!info.exists())
+    if (!m_layout->exists(path))
         return ENOENT;
-    return info.isDir() ? EISDIR : EACCES;
+    return m_layout->isDir(path) ? EISDIR : EACCES;
 }
 
 int SimKernel::writeDeviceAttribute(const QString &address, const QString &attribute, const QByteArray &value)
@@ -214,8 +223,8 @@ int SimKernel::writeDeviceAttribute(const QString &address, const QString &attri
         QByteArray v = value;
         if (const qsizetype nl = v.indexOf('\n'); nl >= 0)
             v.truncate(nl);
-        m_layout->writeFile(file, v.isEmpty() ? QByteArray("(null)\n") : v + '\n');
-        return 0;
+        // A file that is not the simulator's own (a link, a FIFO) is never written through.
+        return m_layout->writeFile(file, v.isEmpty() ? QByteArray("(null)\n") : v + '\n') ? 0 : (errno ? errno : EIO);
     }
     if (attribute == QLatin1String("sriov_numvfs"))
         return setNumVfs(address, value);
@@ -234,12 +243,11 @@ int SimKernel::writeDeviceAttribute(const QString &address, const QString &attri
             on = false;
         else
             return EINVAL;
-        m_layout->writeFile(file, on ? "1\n" : "0\n");
-        return 0;
+        return m_layout->writeFile(file, on ? "1\n" : "0\n") ? 0 : (errno ? errno : EIO);
     }
     if (attribute == QLatin1String("reset") || attribute == QLatin1String("remove") || attribute == QLatin1String("rescan"))
         return trimmedValue(value) == QLatin1String("1") ? 0 : EINVAL; // accepted, no effect here
-    return QFileInfo(QString::fromLocal8Bit(m_layout->abs(file))).isDir() ? EISDIR : EACCES;
+    return m_layout->isDir(file) ? EISDIR : EACCES;
 }
 
 int SimKernel::writeDriverFile(const QString &driver, const QString &file, const QByteArray &value)
@@ -375,7 +383,7 @@ int SimKernel::addNewId(const QString &driver, const QByteArray &value, bool rem
     ids.append(key);
     saveState();
     // driver_attach(): every unbound device the new id matches is probed now.
-    const QStringList all = QDir(QString::fromLocal8Bit(m_layout->abs(kDevices))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    const QStringList all = m_layout->list(kDevices);
     for (const QString &a : all) {
         if (!PciAddress::isValid(a) || !currentDriver(a).isEmpty())
             continue;
@@ -424,7 +432,7 @@ int SimKernel::setNumVfs(const QString &address, const QByteArray &value)
             if (group >= 0) {
                 const QString g = QStringLiteral("sys/kernel/iommu_groups/") + QString::number(group);
                 m_layout->remove(g + QLatin1String("/devices/") + vf.address);
-                if (QDir(QString::fromLocal8Bit(m_layout->abs(g + QLatin1String("/devices")))).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
+                if (m_layout->list(g + QLatin1String("/devices")).isEmpty())
                     m_layout->removeTree(g);
             }
             m_layout->remove(kDevices + vf.address);

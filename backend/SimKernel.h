@@ -50,6 +50,10 @@ public:
     // Every write sleeps this long first (0: off); lets crash tests kill a process mid-apply.
     Status setWriteDelay(int milliseconds);
     Status clearFaults();
+    // What injectFault() accepts: errnum 1..kMaxErrno, count >= 1, a pattern that is a path
+    // below the root (no ".", ".." or empty components, no control characters).
+    static constexpr int kMaxErrno = 133; // EHWPOISON, the highest errno Linux defines
+    static Status validateFault(const QString &pattern, int errnum, int count = 1);
 
     // `ip link set IFACE up|down` on the simulated node: the interface's operstate and flags
     // (IFF_UP) change as the kernel shows them. Error when the node has no such interface (its

@@ -3,6 +3,7 @@
 
 #include "PciAddress.h"
 #include "PersistentConfig.h"
+#include "RootedFile.h"
 #include "SimHostBuilder.h"
 #include "SimHostLayout.h"
 
@@ -76,15 +77,42 @@ Status SimKernel::saveFaultFile(const QList<Fault> &faults, int delay) const
     const QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("faults"), arr}, {QStringLiteral("delay_ms"), delay}})
                                  .toJson(QJsonDocument::Indented);
     const QString tmp = kFaultFile + QLatin1String(".tmp");
-    if (!m_layout->writeFile(tmp, bytes)
-        || ::rename(m_layout->abs(tmp).constData(), m_layout->abs(kFaultFile).constData()) != 0)
+    if (!m_layout->writeFile(tmp, bytes) || !m_layout->rename(tmp, kFaultFile))
         return Error::make(QStringLiteral("sim-fault-file"), tr("Cannot write %1").arg(m_root.path(kFaultFile)),
                            QString::fromLocal8Bit(strerror(errno)), tr("Check that the simulated root is writable."));
     return {};
 }
 
+Status SimKernel::validateFault(const QString &pattern, int errnum, int count)
+{
+    const QString what = tr("Injecting a fault for \"%1\"").arg(pattern.left(64));
+    if (errnum < 1 || errnum > kMaxErrno)
+        return Error::make(QStringLiteral("bad-fault"), what,
+                           tr("%1 is not an errno a write can fail with (1 to %2)").arg(errnum).arg(kMaxErrno),
+                           tr("Use a number such as 16 or a name such as EBUSY."));
+    if (count < 1)
+        return Error::make(QStringLiteral("bad-fault"), what, tr("the count must be 1 or more"), {});
+    // The same shape as the paths it matches: relative to the host root, no "." or "..".
+    QString p = pattern;
+    while (p.startsWith(u'/'))
+        p.remove(0, 1);
+    bool clean = !p.isEmpty() && p.size() <= 4096;
+    for (const QString &part : p.split(u'/'))
+        clean = clean && !part.isEmpty() && part != QLatin1String(".") && part != QLatin1String("..");
+    for (QChar c : std::as_const(p))
+        clean = clean && c.unicode() >= 0x20 && c.unicode() != 0x7f;
+    if (!clean)
+        return Error::make(QStringLiteral("bad-fault"), what,
+                           tr("a pattern is a path below the host root, such as sys/bus/pci/drivers/*/bind: no \".\" or "
+                              "\"..\" components, no empty ones, no control characters"),
+                           tr("Write the path relative to the host root, with * for any part."));
+    return {};
+}
+
 Status SimKernel::injectFault(const QString &pattern, int errnum, int count)
 {
+    if (Status st = validateFault(pattern, errnum, count); !st)
+        return st;
     QList<Fault> faults;
     int delay = 0;
     loadFaultFile(&faults, &delay);
@@ -142,8 +170,7 @@ Status SimKernel::setLinkState(const QString &interface, bool up)
         return Error::make(QStringLiteral("bad-interface"), what, tr("that is not an interface name"),
                            tr("Use a name from sys/class/net, such as eth0."));
     const QString link = QStringLiteral("sys/class/net/") + interface;
-    const QString target = QFileInfo(m_root.path(link)).canonicalFilePath();
-    if (target.isEmpty() || !m_layout->exists(link + QLatin1String("/operstate")))
+    if (!m_layout->isDir(link) || !m_layout->exists(link + QLatin1String("/operstate")))
         return Error::make(QStringLiteral("no-interface"), what, tr("the node has no network interface %1").arg(interface),
                            tr("Is the device's host driver bound? An interface exists only while it is."));
     if (!m_layout->writeFile(link + QLatin1String("/operstate"), up ? "up\n" : "down\n")
@@ -165,40 +192,43 @@ Status SimKernel::reboot()
     SimBootOptions boot;
     boot.overrides = *overrides;
     // modules-load.d: any *.conf naming vfio-pci loads it at boot.
-    const QDir modules(m_root.path(QStringLiteral("etc/modules-load.d")));
-    for (const QString &conf : modules.entryList({QStringLiteral("*.conf")}, QDir::Files)) {
-        QFile f(modules.filePath(conf));
-        if (!f.open(QIODevice::ReadOnly))
+    const QString modules = QStringLiteral("etc/modules-load.d");
+    for (const QString &conf : m_layout->list(modules)) {
+        if (!conf.endsWith(QLatin1String(".conf")))
             continue;
-        for (const QByteArray &line : f.readAll().split('\n'))
+        QByteArray content;
+        if (m_layout->readFileChecked(modules + u'/' + conf, RootedFile::kAttributeCap, &content) != 0)
+            continue;
+        for (const QByteArray &line : content.split('\n'))
             if (line.trimmed() == "vfio-pci" || line.trimmed() == "vfio_pci")
                 boot.loadVfioPci = true;
     }
-    const QString tmp = m_root.path(QStringLiteral(".passdeck-sim/boot-") + QString::number(::getpid()));
-    QDir(tmp).removeRecursively();
-    if (!QDir().mkpath(tmp))
-        return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
-                           tr("cannot create %1").arg(tmp), tr("Check that the simulated root is writable."));
+    // The new boot is written next to the old one inside the root (never through a link: the
+    // layout refuses one below .passdeck-sim/), then swapped in.
+    const QString tmpRel = QStringLiteral(".passdeck-sim/boot-") + QString::number(::getpid());
+    const QString tmp = m_root.path(tmpRel);
+    const auto failed = [this](const QString &why) {
+        return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()), why,
+                           tr("Check that the simulated root is writable."));
+    };
+    m_layout->removeTree(tmpRel);
+    if (!m_layout->makeDir(tmpRel) || !m_layout->isDir(tmpRel))
+        return failed(tr("cannot create %1: %2").arg(tmp, RootedFile::describe(errno)));
     Result<int> next = SimHostBuilder::writeTree(*m_description, m_descriptionJson, tmp, boot);
     if (!next) {
-        QDir(tmp).removeRecursively();
+        m_layout->removeTree(tmpRel);
         return next.error();
     }
     // Swap the boot's sys/, dev/ and proc/ in; etc/ and anything else under the root stay.
     for (const char *dir : {"sys", "dev", "proc"}) {
         const QString name = QLatin1String(dir);
-        const QString old = tmp + QLatin1String("/old-") + name;
-        const QByteArray live = QFile::encodeName(m_root.path(name));
-        if (QFileInfo::exists(m_root.path(name)) && std::rename(live.constData(), QFile::encodeName(old).constData()) != 0)
-            return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
-                               tr("cannot move %1 aside: %2").arg(name, QString::fromLocal8Bit(strerror(errno))), {});
-        if (std::rename(QFile::encodeName(tmp + u'/' + name).constData(), live.constData()) != 0)
-            return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()),
-                               tr("cannot move the new %1 in place: %2").arg(name, QString::fromLocal8Bit(strerror(errno))), {});
+        if (m_layout->exists(name) && !m_layout->rename(name, tmpRel + QLatin1String("/old-") + name))
+            return failed(tr("cannot move %1 aside: %2").arg(name, QString::fromLocal8Bit(strerror(errno))));
+        if (!m_layout->rename(tmpRel + u'/' + name, name))
+            return failed(tr("cannot move the new %1 in place: %2").arg(name, QString::fromLocal8Bit(strerror(errno))));
     }
-    std::rename(QFile::encodeName(tmp + QLatin1String("/.passdeck-sim/state.json")).constData(),
-                QFile::encodeName(SimHostBuilder::stateFile(m_root.root())).constData());
-    QDir(tmp).removeRecursively();
+    m_layout->rename(tmpRel + QLatin1String("/.passdeck-sim/state.json"), QStringLiteral(".passdeck-sim/state.json"));
+    m_layout->removeTree(tmpRel);
     m_newIds.clear();
     m_nextGroup = *next;
     m_stateBytes.clear();

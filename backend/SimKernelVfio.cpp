@@ -19,7 +19,7 @@ bool SimKernel::isGroupViable(int group) const
     const QString g = QStringLiteral("sys/kernel/iommu_groups/%1/devices").arg(group);
     if (!m_layout->exists(g))
         return false;
-    const QStringList members = QDir(QString::fromLocal8Bit(m_layout->abs(g))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    const QStringList members = m_layout->list(g);
     for (const QString &m : members) {
         const QString driver = currentDriver(m);
         if (driver.isEmpty() || driver == kVfio)
@@ -39,7 +39,7 @@ void SimKernel::updateVfioNode(int group)
         return;
     const QString g = QStringLiteral("sys/kernel/iommu_groups/%1/devices").arg(group);
     bool any = false;
-    const QStringList members = QDir(QString::fromLocal8Bit(m_layout->abs(g))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+    const QStringList members = m_layout->list(g);
     for (const QString &m : members)
         if (currentDriver(m) == kVfio) {
             any = true;

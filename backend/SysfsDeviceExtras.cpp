@@ -30,10 +30,21 @@ public:
     {
     }
 
+    // Everything read here feeds a guard of the impact check or the plan (driver_override, the
+    // VF links, net/, nvme/, block/, boot_vga, sriov_numvfs), except the few named in
+    // isInformational(): what cannot be read is recorded in PciDevice::unreadable so that the
+    // check blocks instead of assuming "not in use".
+    static bool isInformational(const char *name)
+    {
+        return std::strcmp(name, "reset_method") == 0 || std::strcmp(name, "sriov_totalvfs") == 0;
+    }
+
     void warnUnreadable(const char *name, int errnum)
     {
         m_warnings.append(tr("%1: cannot read %2/%3 (%4); that value is ignored.")
                               .arg(m_device.address, m_path, QString::fromUtf8(name), SysfsReader::errorText(errnum)));
+        if (!isInformational(name))
+            m_device.unreadable.append(tr("%1 (%2)").arg(QString::fromUtf8(name), SysfsReader::errorText(errnum)));
     }
 
     void warnMalformed(const char *name, const char *value)
@@ -41,6 +52,8 @@ public:
         m_warnings.append(tr("%1: %2/%3 holds \"%4\", which is not what the kernel writes there; that value is ignored.")
                               .arg(m_device.address, m_path, QString::fromUtf8(name),
                                    QString::fromUtf8(value).left(64)));
+        if (!isInformational(name))
+            m_device.unreadable.append(tr("%1 (holds \"%2\")").arg(QString::fromUtf8(name), QString::fromUtf8(value).left(64)));
     }
 
     // Reads an attribute; false (after a warning) when it cannot be read.
@@ -241,6 +254,11 @@ void SysfsDeviceExtras::read(const QString &path, const SysfsReader::Dir &dir,
             break;
         }
     }
+    // The kernel shows boot_vga on every VGA-class function: without it, whether this is the
+    // host's console cannot be told.
+    if ((device.classId >> 8) == 0x0300
+        && std::none_of(entries.cbegin(), entries.cend(), [](const SysfsReader::Entry &e) { return e.name == "boot_vga"; }))
+        device.unreadable.append(tr("boot_vga (missing on a VGA device)"));
     std::sort(virtfns.begin(), virtfns.end());
     for (const auto &vf : virtfns)
         device.virtfns.append(vf.second);
@@ -280,7 +298,8 @@ QByteArray readLink(int dirFd, const QByteArray &name)
 
 } // namespace
 
-void SysfsDeviceExtras::readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings)
+void SysfsDeviceExtras::readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings,
+                                          QStringList *unreadable)
 {
     QHash<QString, qsizetype> byAddress;
     QSet<QString> knownNet, knownBlock;
@@ -292,8 +311,23 @@ void SysfsDeviceExtras::readNestedHostUse(const QString &sysPath, QList<PciDevic
             knownBlock.insert(b);
     }
 
+    // Every Linux host has both directories: one that cannot be listed hides the interfaces and
+    // disks below virtio, AHCI or USB controllers, so it is recorded for the impact check.
+    // A missing one (only a hand-made tree lacks them) is not worth a warning in `devices`; the
+    // impact check still names it when it blocks.
+    const auto listFailed = [&](const char *dir) {
+        const int errnum = errno;
+        if (errnum != ENOENT)
+            warnings.append(QCoreApplication::translate("Inventory", "Cannot list %1/%2 (%3); network interfaces and disks below other "
+                                                                 "controllers are not known, so changes towards vfio-pci are blocked.")
+                            .arg(sysPath, QLatin1String(dir), SysfsReader::errorText(errnum)));
+        if (unreadable)
+            unreadable->append(QStringLiteral("sys/%1 (%2)").arg(QLatin1String(dir), SysfsReader::errorText(errnum)));
+    };
     SysfsReader::Dir netDir;
-    if (netDir.open(QFile::encodeName(sysPath + QLatin1String("/class/net")).constData())) {
+    if (!netDir.open(QFile::encodeName(sysPath + QLatin1String("/class/net")).constData()))
+        listFailed("class/net");
+    else {
         for (const SysfsReader::Entry &e : netDir.entries()) {
             const QString name = QString::fromUtf8(e.name);
             if (knownNet.contains(name))
@@ -309,15 +343,19 @@ void SysfsDeviceExtras::readNestedHostUse(const QString &sysPath, QList<PciDevic
             if (SysfsReader::readAt(netDir.fd(), QByteArray(e.name + "/operstate").constData(), buffer, sizeof buffer,
                                     &errnum) >= 0)
                 iface.operstate = QString::fromUtf8(buffer);
-            else
+            else {
                 warnings.append(QCoreApplication::translate("Inventory", "%1: cannot read %2/class/net/%3/operstate (%4); the interface is shown without its state.")
                                     .arg(t.pciAddress, sysPath, name, SysfsReader::errorText(errnum)));
+                devices[*it].unreadable.append(QStringLiteral("sys/class/net/%1/operstate (%2)").arg(name, SysfsReader::errorText(errnum)));
+            }
             devices[*it].netInterfaces.append(iface);
         }
     }
 
     SysfsReader::Dir blockDir;
-    if (blockDir.open(QFile::encodeName(sysPath + QLatin1String("/class/block")).constData())) {
+    if (!blockDir.open(QFile::encodeName(sysPath + QLatin1String("/class/block")).constData()))
+        listFailed("class/block");
+    else {
         const std::vector<SysfsReader::Entry> entries = blockDir.entries();
         QSet<QString> allBlock;
         for (const SysfsReader::Entry &e : entries)

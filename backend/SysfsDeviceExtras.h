@@ -19,7 +19,8 @@ class SysfsDeviceExtras
 public:
     // dir: the device's open sysfs directory; entries: its listing; path: for messages.
     // An attribute that exists but cannot be read or parsed gives one warning in warnings and
-    // leaves its field at the default; everything else is still read.
+    // leaves its field at the default; everything else is still read. When a guard of the
+    // impact check needs it, it is also listed in device.unreadable.
     static void read(const QString &path, const SysfsReader::Dir &dir, const std::vector<SysfsReader::Entry> &entries,
                      PciDevice &device, QStringList &warnings);
 
@@ -28,7 +29,9 @@ public:
     // USB storage behind an xHCI controller. Found from <sys>/class/net and <sys>/class/block, one
     // readlink per entry not already known, and added to the device the link passes through
     // (the deepest PCI address in its target). Whole disks only; partitions stay with their disk.
-    static void readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings);
+    // A directory that cannot be listed is added to *unreadable (InventorySnapshot::unreadable).
+    static void readNestedHostUse(const QString &sysPath, QList<PciDevice> &devices, QStringList &warnings,
+                                  QStringList *unreadable = nullptr);
 };
 
 } // namespace passdeck

@@ -1,5 +1,7 @@
 #include "SysfsReader.h"
 
+#include "RootedFile.h"
+
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -77,13 +79,31 @@ std::vector<SysfsReader::Entry> SysfsReader::Dir::entries()
 
 int SysfsReader::readAt(int dirFd, const char *name, char *buffer, int size, int *errnum)
 {
-    const int fd = ::openat(dirFd, name, O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK and regular files only: a FIFO in place of an attribute must cost one warning,
+    // never a hang (the kernel's attributes are regular files).
+    const int fd = ::openat(dirFd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         *errnum = errno;
         return -1;
     }
-    const ssize_t n = ::read(fd, buffer, size_t(size - 1));
-    const int readErrno = errno;
+    struct stat st;
+    const bool statted = ::fstat(fd, &st) == 0;
+    if (!statted || !S_ISREG(st.st_mode)) {
+        *errnum = statted ? RootedFile::notRegularErrno() : errno;
+        ::close(fd);
+        return -1;
+    }
+    ssize_t n = ::read(fd, buffer, size_t(size - 1));
+    int readErrno = errno;
+    if (n == size - 1) {
+        // Full buffer: more than the value can hold is an error, not a silently cut value.
+        char extra;
+        const ssize_t more = ::read(fd, &extra, 1);
+        if (more > 0) {
+            n = -1;
+            readErrno = EFBIG;
+        }
+    }
     ::close(fd);
     if (n < 0) {
         *errnum = readErrno;
@@ -119,6 +139,8 @@ bool SysfsReader::existsAt(int dirFd, const char *name)
 
 QString SysfsReader::errorText(int errnum)
 {
+    if (errnum == RootedFile::notRegularErrno() || errnum == EFBIG)
+        return RootedFile::describe(errnum);
     return QString::fromLocal8Bit(std::strerror(errnum));
 }
 

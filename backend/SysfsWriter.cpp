@@ -28,6 +28,10 @@ QString errnoName(int errnum)
     case ENOSYS: return QStringLiteral("ENOSYS");
     case ETIMEDOUT: return QStringLiteral("ETIMEDOUT");
     case EOPNOTSUPP: return QStringLiteral("EOPNOTSUPP");
+    case EXDEV: return QStringLiteral("EXDEV");
+    case ELOOP: return QStringLiteral("ELOOP");
+    case EFBIG: return QStringLiteral("EFBIG");
+    case EBADFD: return QStringLiteral("EBADFD");
     default: return QStringLiteral("E%1").arg(errnum);
     }
 }

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
+#include <QRegularExpression>
 
 namespace passdeck::cli {
 
@@ -348,10 +349,13 @@ int runSriov(CliContext &ctx)
     const bool force = ctx.takeFlag(QStringLiteral("--force"));
     if (!given || missing)
         return ctx.usage(tr("sriov needs --vfs N"));
+    // A plain decimal number only: " 2", "+2", "0x2" and "2 " are refused, not read as 2. The
+    // kernel takes at most 65535 (kstrtou16); the PF's own limit is checked by the binder.
     bool isNumber = false;
     const int count = vfsText.toInt(&isNumber);
-    if (!isNumber || count < 0)
-        return ctx.usage(tr("--vfs needs a number of VFs (0 or more), not '%1'").arg(vfsText.left(32)));
+    static const QRegularExpression decimal(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,5}")));
+    if (!isNumber || count < 0 || count > 65535 || !decimal.match(vfsText).hasMatch())
+        return ctx.usage(tr("--vfs needs a plain number of VFs from 0 to 65535, not '%1'").arg(vfsText.left(32)));
     if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
         return ctx.usage(tr("unknown option '%1' for sriov").arg(unknown));
     if (ctx.args.size() != 1)

@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QRegularExpression>
 
 namespace passdeck::cli {
 
@@ -110,23 +111,28 @@ int simFault(CliContext &ctx)
     bool ok = false;
     if (ctx.takeOption(QStringLiteral("--count"), &countText, &missing)) {
         count = countText.toInt(&ok);
-        if (!ok || count < 1)
+        if (!ok || count < 1 || !QRegularExpression(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,9}"))).match(countText).hasMatch())
             return ctx.usage(tr("--count needs a positive number"));
     }
     if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
         return ctx.usage(tr("unknown option %1 for sim fault").arg(unknown));
     if (!hasErrno || ctx.args.size() != 2)
         return ctx.usage(tr("usage: sim fault PATTERN --errno N|NAME [--count C]   (e.g. sys/bus/pci/drivers_probe --errno EBUSY)"));
-    // A number (16) or a name (EBUSY).
-    int err = errnoText.toInt(&ok);
-    if (!ok) {
-        err = 0;
-        for (int e = 1; e < 134 && err == 0; ++e)
+    // A plain decimal number (16) or a name (EBUSY); within the errnos Linux has.
+    int err = 0;
+    static const QRegularExpression decimal(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{1,6}")));
+    if (decimal.match(errnoText).hasMatch()) {
+        err = errnoText.toInt();
+    } else {
+        for (int e = 1; e <= SimKernel::kMaxErrno && err == 0; ++e)
             if (errnoName(e).compare(errnoText, Qt::CaseInsensitive) == 0)
                 err = e;
     }
-    if (err <= 0)
-        return ctx.usage(tr("--errno needs a positive number or a name such as EBUSY, not \"%1\"").arg(errnoText.left(32)));
+    if (err <= 0 || err > SimKernel::kMaxErrno)
+        return ctx.usage(tr("--errno needs a number from 1 to %1 or a name such as EBUSY, not \"%2\"")
+                             .arg(SimKernel::kMaxErrno).arg(errnoText.left(32)));
+    if (Status valid = SimKernel::validateFault(ctx.args.at(1), err, count); !valid)
+        return ctx.usage(tr("%1: %2").arg(valid.error().what, valid.error().why));
     Status st = kernel.injectFault(ctx.args.at(1), err, count);
     if (!st)
         return ctx.fail(st.error());
