@@ -95,6 +95,14 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
                            tr("the directory %1 cannot be created").arg(info.absolutePath()),
                            tr("Choose a writable location with --db FILE."));
     }
+    // SQLite would silently make an empty file a new store; an existing empty file is not a
+    // store (a truncated copy, a failed restore), and its owner should decide what it is.
+    if (info.exists() && info.isFile() && info.size() == 0) {
+        return Error::make(QStringLiteral("store-empty"), tr("Opening the state store %1").arg(file),
+                           tr("the file exists but is empty (0 bytes): it is not a Passdeck store"),
+                           tr("If it should hold your store, restore it from a backup. To start a new store, delete the "
+                              "empty file or give --db the name of a file that does not exist yet."));
+    }
     std::shared_ptr<Store> store(new Store(info.absoluteFilePath()));
     auto db = store->checkedConnection();
     if (!db)
