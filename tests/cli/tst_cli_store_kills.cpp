@@ -47,6 +47,7 @@ private Q_SLOTS:
     void nodeReboot();
     void tenantPass();
     void killedRecovery();
+    void sameHostRace();
 
 private:
     QStringList base() const { return {QStringLiteral("--db"), m_db, QStringLiteral("--pci-ids"), pinnedPciIds()}; }
@@ -215,6 +216,7 @@ int TstCliStoreKills::everyStep(const QString &action, const QStringList &args, 
                 qWarning("%s", k.err.constData());
             [&] { QCOMPARE(k.exitCode, 0); }();
             after(false, n);
+            qInfo("%s: killed at %d of its steps, then completed", qPrintable(action), only.isEmpty() ? n - 1 : int(only.size()) - 1);
             return n;
         }
         ++m_kills;
@@ -390,6 +392,33 @@ void TstCliStoreKills::killedRecovery()
             break;
         }
     }
+}
+
+void TstCliStoreKills::sameHostRace()
+{
+    // Two processes register one host at once under two names (R and R/): exactly one wins,
+    // every round, and the other is refused naming it.
+    const QString root = m_dir.filePath(QStringLiteral("race-root"));
+    QCOMPARE(buildTree(root, QStringLiteral("node-a")), QString());
+    const int rounds = 10;
+    for (int round = 0; round < rounds; ++round) {
+        const QString db = m_dir.filePath(QStringLiteral("race-%1.db").arg(round));
+        QProcess a, b;
+        const QStringList common = {QStringLiteral("--db"), db, QStringLiteral("--pci-ids"), pinnedPciIds(), QStringLiteral("node"),
+                                    QStringLiteral("add")};
+        a.start(cliPath(), common + QStringList{QStringLiteral("a"), QStringLiteral("--host-root"), root, QStringLiteral("--simulate")});
+        b.start(cliPath(), common + QStringList{QStringLiteral("b"), QStringLiteral("--host-root"), root + u'/', QStringLiteral("--simulate")});
+        QVERIFY(a.waitForFinished(60000) && b.waitForFinished(60000));
+        const int wins = (a.exitCode() == 0 ? 1 : 0) + (b.exitCode() == 0 ? 1 : 0);
+        QCOMPARE(wins, 1);
+        QProcess &loser = a.exitCode() == 0 ? b : a;
+        const QByteArray err = loser.readAllStandardError();
+        QCOMPARE(loser.exitCode(), 1);
+        QVERIFY2(err.contains(a.exitCode() == 0 ? "node 'a'" : "node 'b'"), err.constData());
+        m_db = db;
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM nodes")), 1);
+    }
+    qInfo("same host registered twice at once: %d races, one winner each", rounds);
 }
 
 QTEST_GUILESS_MAIN(TstCliStoreKills)
