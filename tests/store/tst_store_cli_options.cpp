@@ -27,6 +27,7 @@ private Q_SLOTS:
     void optionValueIsNotAnOption();
     void valueStartingWithDashesByEquals();
     void zeroLengthStoreRefused();
+    void newStoreCreatedConcurrently();
 
 private:
     // Runs the CLI with a private home, so that "the default store" would land in it.
@@ -140,6 +141,32 @@ void TstStoreCliOptions::zeroLengthStoreRefused()
     QCOMPARE(QFileInfo(db).size(), 0);
     // A name that does not exist yet is a new store, as before.
     QCOMPARE(runCli({QStringLiteral("--db"), dir.filePath(QStringLiteral("new.db")), QStringLiteral("nodes")}).exitCode, 0);
+}
+
+void TstStoreCliOptions::newStoreCreatedConcurrently()
+{
+    // Several processes open one new store at once: none may see it half-created (an empty
+    // file, which is refused), so a new store appears complete.
+    QTemporaryDir dir;
+    const int rounds = 5;
+    const int processes = 6;
+    for (int round = 0; round < rounds; ++round) {
+        const QString db = dir.filePath(QStringLiteral("new-%1.db").arg(round));
+        QList<QProcess *> running;
+        for (int i = 0; i < processes; ++i) {
+            auto *p = new QProcess(this);
+            p->start(cliPath(), {QStringLiteral("--db"), db, QStringLiteral("nodes")});
+            running << p;
+        }
+        for (QProcess *p : std::as_const(running)) {
+            QVERIFY(p->waitForFinished(60000));
+            QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0, p->readAllStandardError().constData());
+            delete p;
+        }
+        QVERIFY(QFileInfo(db).size() > 0);
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.new-*")}, QDir::Files | QDir::Hidden).size(), 0);
+    }
+    qInfo("a new store opened by %d processes at once: %d races, none refused", processes, rounds);
 }
 
 QTEST_GUILESS_MAIN(TstStoreCliOptions)
