@@ -20,6 +20,13 @@ Result<std::unique_ptr<DomainService>> DomainService::open(const QString &dbPath
     auto recovered = service->recoverInterrupted();
     if (!recovered)
         return recovered.error();
+    // A store with one host as two nodes still opens (its administrator must be able to fix
+    // it), but says so every time.
+    auto duplicates = service->m_nodes->checkIdentities();
+    if (!duplicates)
+        return duplicates.error();
+    for (const QString &w : std::as_const(*duplicates))
+        qWarning("Passdeck: warning: %s", qPrintable(w));
     return service;
 }
 

@@ -3,8 +3,13 @@
 #include "AuditLog.h"
 #include "LocalNode.h"
 #include "Store.h"
+#include "StoreTransaction.h"
 
 #include <QCoreApplication>
+#include <QHash>
+
+#include <csignal>
+#include <cstdio>
 
 namespace passdeck {
 
@@ -13,6 +18,9 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("DomainService", text);
 }
+
+// The operation this thread is running; one at a time per thread (DomainService's rule).
+thread_local AuditScope *t_audit = nullptr;
 } // namespace
 
 QSqlDatabase ServiceContext::db() const
@@ -73,14 +81,67 @@ AuditResult ServiceContext::classify(const Error &error)
     return AuditResult::Refused;
 }
 
-void ServiceContext::record(const QString &action, const QString &subject, const Error *error, int changes) const
+void ServiceContext::enterAudit(AuditScope &scope)
 {
-    const AuditResult result = error ? classify(*error) : AuditResult::Ok;
-    // The audit row is written on its own (autocommit) so refusals are logged even though
-    // their transaction rolled back.
-    if (Status logged = AuditLog::append(db(), user, action, subject, result, error ? error->message() : QString()); !logged)
-        qWarning("Passdeck: the audit entry for %s (%s) could not be written: %s", qPrintable(action), qPrintable(subject),
-                 qPrintable(logged.error().message()));
+    scope.outer = t_audit;
+    t_audit = &scope;
+}
+
+void ServiceContext::leaveAudit(AuditScope &scope)
+{
+    t_audit = scope.outer;
+}
+
+Status ServiceContext::commit(StoreTransaction &tx) const
+{
+    AuditScope *scope = t_audit;
+    if (scope && !scope->written) {
+        if (Status logged = AuditLog::append(db(), user, scope->action, scope->subject, AuditResult::Ok, QString()); !logged)
+            return logged; // the change rolls back with it: no change without its audit entry
+    }
+    step("commit");
+    Status s = tx.commit();
+    if (s && scope)
+        scope->written = true;
+    if (s)
+        step("committed");
+    return s;
+}
+
+void ServiceContext::step(const char *label)
+{
+    static const QByteArray spec = qgetenv("PASSDECK_TEST_KILL_AT");
+    if (spec.isEmpty())
+        return;
+    const qsizetype colon = spec.lastIndexOf(':');
+    if (colon <= 0)
+        return;
+    const QString action = t_audit ? t_audit->action : QStringLiteral("none");
+    if (action != QString::fromUtf8(spec.left(colon)))
+        return;
+    static QHash<QString, int> counts;
+    const int n = ++counts[action];
+    if (n != spec.mid(colon + 1).toInt())
+        return;
+    std::fprintf(stderr, "passdeck: test kill at %s:%d (%s)\n", qPrintable(action), n, label);
+    std::fflush(stderr);
+    ::raise(SIGKILL);
+}
+
+void ServiceContext::finished(const AuditScope &scope, const Error *error, int changes) const
+{
+    if (!scope.written) {
+        // A refusal or failure changed nothing (its transaction rolled back), or the operation
+        // committed nothing of its own: its entry is written on its own.
+        const AuditResult result = error ? classify(*error) : AuditResult::Ok;
+        if (Status logged = AuditLog::append(db(), user, scope.action, scope.subject, result, error ? error->message() : QString()); !logged)
+            qWarning("Passdeck: the audit entry for %s (%s) could not be written: %s", qPrintable(scope.action),
+                     qPrintable(scope.subject), qPrintable(logged.error().message()));
+    } else if (error) {
+        // The change committed with its entry; what failed afterwards (reading it back) is only reported.
+        qWarning("Passdeck: %s (%s) committed, then: %s", qPrintable(scope.action), qPrintable(scope.subject),
+                 qPrintable(error->message()));
+    }
     Q_EMIT q->auditAppended();
     if (error || !changes)
         return;

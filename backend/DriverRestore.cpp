@@ -3,6 +3,7 @@
 #include "BindPlanner.h"
 #include "NodeHost.h"
 #include "PciAddress.h"
+#include "PersistentConfig.h"
 #include "SysfsWriter.h"
 
 #include <QCoreApplication>
@@ -42,6 +43,28 @@ Status DriverRestore::restore(NodeHost &host, const QMap<QString, QString> &orig
     if (failures.size() > 1)
         first.why = failures.join(QLatin1String("; "));
     return first;
+}
+
+Status DriverRestore::restorePersistence(NodeHost &host, const QMap<QString, QString> &originalDrivers)
+{
+    PersistentConfig config(host.hostRoot());
+    auto now = config.overrides();
+    if (!now)
+        return now.error();
+    QMap<QString, QString> set;
+    QStringList clear;
+    for (auto it = originalDrivers.cbegin(); it != originalDrivers.cend(); ++it) {
+        if (!PciAddress::isValid(it.key()))
+            continue; // restore() names it
+        const bool wanted = it.value() == kVfioPci;
+        if (wanted && now->value(it.key()) != kVfioPci)
+            set.insert(it.key(), QString(kVfioPci));
+        else if (!wanted && now->contains(it.key()))
+            clear << it.key();
+    }
+    if (set.isEmpty() && clear.isEmpty())
+        return {};
+    return config.update(set, clear);
 }
 
 QStringList DriverRestore::notRestored(const NodeHost &host, const QMap<QString, QString> &originalDrivers)

@@ -22,6 +22,10 @@ public:
     // tried; the Error names the first that failed, and every failure is in its why.
     static Status restore(NodeHost &host, const QMap<QString, QString> &originalDrivers,
                           const QMap<QString, QString> &originalOverrides);
+    // Makes the persistent configuration (the udev rules, docs/binding.md) agree with the
+    // restored drivers: a device put back on vfio-pci keeps its rule, any other loses it, so
+    // the next boot does not finish a move the store never recorded. Written only if it differs.
+    static Status restorePersistence(NodeHost &host, const QMap<QString, QString> &originalDrivers);
     // The devices whose driver now differs from originalDrivers (or whose address is invalid).
     static QStringList notRestored(const NodeHost &host, const QMap<QString, QString> &originalDrivers);
 

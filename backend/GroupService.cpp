@@ -39,7 +39,8 @@ Error duplicateGroup(const QString &what, const QString &name)
 
 Result<ResourceGroup> GroupService::create(const GroupSpec &spec)
 {
-    return m_ctx.finish(QStringLiteral("group.create"), tr("group '%1'").arg(spec.name), createImpl(spec), ServiceContext::Groups);
+    return m_ctx.run(QStringLiteral("group.create"), tr("group '%1'").arg(spec.name), [&] { return createImpl(spec); },
+                     ServiceContext::Groups);
 }
 
 Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
@@ -61,7 +62,7 @@ Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
     if (Status s = q.exec(what); !s)
         return s.error().code == QLatin1String("constraint") ? duplicateGroup(what, spec.name) : s.error();
     const qint64 id = q.lastInsertId();
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::group(m_ctx.db(), id);
 }
@@ -82,11 +83,11 @@ Result<ResourceGroup> GroupService::edit(qint64 groupId, const GroupSpec &spec)
         q.bind(spec.name).bind(spec.description).bind(groupClassName(spec.groupClass)).bind(groupId);
         if (Status s = q.exec(what); !s)
             return s.error().code == QLatin1String("constraint") ? duplicateGroup(what, spec.name) : s.error();
-        if (Status s = tx.commit(); !s)
+        if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         return DomainServiceQueries::group(m_ctx.db(), groupId);
     };
-    return m_ctx.finish(QStringLiteral("group.edit"), groupSubject(m_ctx, groupId), run(), ServiceContext::Groups);
+    return m_ctx.run(QStringLiteral("group.edit"), groupSubject(m_ctx, groupId), run, ServiceContext::Groups);
 }
 
 Status GroupService::remove(qint64 groupId)
@@ -126,11 +127,9 @@ Status GroupService::remove(qint64 groupId)
         }
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM resource_groups WHERE id = ?"), {groupId}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("group.delete"), subject, s ? nullptr : &s.error(), ServiceContext::Groups | ServiceContext::Tenants);
-    return s;
+    return m_ctx.run(QStringLiteral("group.delete"), subject, run, ServiceContext::Groups | ServiceContext::Tenants);
 }
 
 QString GroupService::inJournalCondition()
@@ -144,8 +143,8 @@ Result<ResourceChange> GroupService::makeResource(qint64 groupId, qint64 nodeId,
     const QString subject = tr("%1 on %2 into %3").arg(addresses.join(QLatin1String(", ")),
                                                         n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId),
                                                         groupSubject(m_ctx, groupId));
-    return m_ctx.finish(QStringLiteral("resource.make"), subject, makeResourceImpl(groupId, nodeId, addresses, options),
-                        ServiceContext::Groups | ServiceContext::Nodes);
+    return m_ctx.run(QStringLiteral("resource.make"), subject, [&] { return makeResourceImpl(groupId, nodeId, addresses, options); },
+                     ServiceContext::Groups | ServiceContext::Nodes);
 }
 
 // Why a device cannot go into group groupId and what to do instead; empty when it can.
@@ -318,8 +317,8 @@ Result<ResourceChange> GroupService::removeResource(qint64 nodeId, const QString
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     const QString subject = tr("%1 on %2").arg(addresses.join(QLatin1String(", ")),
                                                n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId));
-    return m_ctx.finish(QStringLiteral("resource.remove"), subject, removeResourceImpl(nodeId, addresses, options),
-                        ServiceContext::Groups | ServiceContext::Nodes);
+    return m_ctx.run(QStringLiteral("resource.remove"), subject, [&] { return removeResourceImpl(nodeId, addresses, options); },
+                     ServiceContext::Groups | ServiceContext::Nodes);
 }
 
 Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QStringList &addresses, const ApplyOptions &options)

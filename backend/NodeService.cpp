@@ -13,8 +13,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QRegularExpression>
 
 namespace passdeck {
 
@@ -37,7 +39,77 @@ QString hostUseOf(const PciDevice &d)
     return use.join(u' ');
 }
 
+// The host behind a root: its canonical path ("R/", "R/." and a symlink to R are all R) and its
+// machine id, read from <root>/etc/machine-id (the real host's, or the one `sim build` wrote).
+struct HostIdentity
+{
+    QString canonicalRoot;
+    QString machineId;
+};
+
+HostIdentity identify(const QString &root)
+{
+    HostIdentity id;
+    id.canonicalRoot = QFileInfo(root).canonicalFilePath();
+    // Only a regular file, and only its first line: it is the host's data, not ours.
+    const QFileInfo file(root + QStringLiteral("/etc/machine-id"));
+    if (!file.isFile() || file.size() > 4096)
+        return id;
+    QFile f(file.filePath());
+    if (!f.open(QIODevice::ReadOnly))
+        return id;
+    const QString text = QString::fromLatin1(f.read(128)).section(u'\n', 0, 0).trimmed().toLower();
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    if (hex.match(text).hasMatch() && text != QString(32, u'0'))
+        id.machineId = text;
+    return id;
+}
+
 } // namespace
+
+Result<QStringList> NodeService::checkIdentities()
+{
+    const QSqlDatabase db = m_ctx.db();
+    const QString what = tr("Checking that every node is a different host");
+    // Nodes an older Passdeck added have no identity yet: taken from their roots now.
+    QList<std::pair<qint64, QString>> blank;
+    {
+        StoreQuery q(db, QStringLiteral("SELECT id, host_root FROM nodes WHERE canonical_root = ''"));
+        if (Status s = q.exec(what); !s)
+            return s.error();
+        while (q.next())
+            blank << std::pair{q.value(0).toLongLong(), q.value(1).toString()};
+    }
+    if (!blank.isEmpty()) {
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun().error();
+        for (const auto &[id, root] : std::as_const(blank)) {
+            const HostIdentity host = identify(root);
+            if (host.canonicalRoot.isEmpty())
+                continue; // the root is gone; refresh says so
+            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET canonical_root = ?, machine_id = ? WHERE id = ? AND canonical_root = ''"),
+                                           {host.canonicalRoot, host.machineId, id}, what); !s)
+                return s.error();
+        }
+        if (Status s = tx.commit(); !s)
+            return s.error();
+    }
+    QStringList warnings;
+    StoreQuery q(db, QStringLiteral(
+        "SELECT a.name, b.name, a.canonical_root, a.canonical_root = b.canonical_root FROM nodes a JOIN nodes b ON a.id < b.id"
+        " WHERE (a.canonical_root <> '' AND a.canonical_root = b.canonical_root) OR (a.machine_id <> '' AND a.machine_id = b.machine_id)"
+        " ORDER BY a.id, b.id"));
+    if (Status s = q.exec(what); !s)
+        return s.error();
+    while (q.next()) {
+        const QString same = q.value(3).toInt() ? tr("the same host root %1").arg(q.value(2).toString()) : tr("the same machine id");
+        warnings << tr("nodes '%1' and '%2' are one host (%3): a device of it can be given to two VMs at once. Keep one of "
+                       "them: move the other's resources and VMs to it, then remove the other with `passdeck-cli node remove %2`.")
+                        .arg(q.value(0).toString(), q.value(1).toString(), same);
+    }
+    return warnings;
+}
 
 Result<RefreshReport> NodeService::add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
 {
@@ -71,11 +143,28 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
         auto snapshot = (*host)->inventory();
         if (!snapshot)
             return snapshot.error();
+        const HostIdentity identity = identify(root);
         StoreTransaction tx(*m_ctx.store);
         if (!tx.begun())
             return tx.begun().error();
-        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated) VALUES (?, ?, ?)"));
-        q.bind(name).bind(root).bind(simulated ? 1 : 0);
+        // One host, one node (checked under the write lock, so two adds cannot both pass).
+        {
+            StoreQuery same(m_ctx.db(), QStringLiteral(
+                "SELECT name, canonical_root = ? FROM nodes WHERE canonical_root = ? OR (? <> '' AND machine_id = ?) ORDER BY id LIMIT 1"));
+            same.bind(identity.canonicalRoot).bind(identity.canonicalRoot).bind(identity.machineId).bind(identity.machineId);
+            if (Status s = same.exec(what); !s)
+                return s.error();
+            if (same.next()) {
+                const QString first = same.value(0).toString();
+                const QString why = same.value(1).toInt()
+                    ? tr("'%1' is the host root of node '%2' (both are %3)").arg(hostRoot, first, identity.canonicalRoot)
+                    : tr("the host at '%1' has the machine id of node '%2' (%3)").arg(hostRoot, first, identity.machineId);
+                return ServiceContext::refusal(QStringLiteral("same-host"), what, why,
+                                               tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
+            }
+        }
+        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?)"));
+        q.bind(name).bind(root).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
         if (Status s = q.exec(what); !s) {
             if (s.error().code == QLatin1String("constraint"))
                 return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a node named '%1' already exists").arg(name),
@@ -86,7 +175,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
         auto report = storeInventory(probe, *snapshot);
         if (!report)
             return report.error();
-        if (Status s = tx.commit(); !s)
+        if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         if (progress)
             progress(2, 2, tr("Stored %1 devices").arg(report->added));
@@ -95,14 +184,14 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
             report->node = *info;
         return report;
     };
-    return m_ctx.finish(QStringLiteral("node.add"), subject, run(), ServiceContext::Nodes);
+    return m_ctx.run(QStringLiteral("node.add"), subject, run, ServiceContext::Nodes);
 }
 
 Result<RefreshReport> NodeService::refresh(qint64 nodeId, const ProgressFn &progress)
 {
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
-    return m_ctx.finish(QStringLiteral("node.refresh"), subject, refreshImpl(nodeId, progress), ServiceContext::Nodes);
+    return m_ctx.run(QStringLiteral("node.refresh"), subject, [&] { return refreshImpl(nodeId, progress); }, ServiceContext::Nodes);
 }
 
 Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &progress)
@@ -124,7 +213,7 @@ Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &
     auto report = storeInventory(*n, *snapshot);
     if (!report)
         return report.error();
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     if (progress)
         progress(2, 2, tr("Stored the devices of %1").arg(n->name));
@@ -222,23 +311,68 @@ Status NodeService::remove(qint64 nodeId)
                                            tr("Remove its devices from their groups and delete its VMs and tenant nodes first."));
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM nodes WHERE id = ?"), {nodeId}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("node.remove"), subject, s ? nullptr : &s.error(), ServiceContext::Nodes);
-    return s;
+    return m_ctx.run(QStringLiteral("node.remove"), subject, run, ServiceContext::Nodes);
 }
 
 Status NodeService::setMaintenance(qint64 nodeId, bool on)
 {
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
-    Status s = n ? StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET maintenance = ? WHERE id = ?"),
-                                   {on ? 1 : 0, nodeId}, tr("Setting maintenance mode"))
-                 : Status(n.error());
-    m_ctx.record(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject,
-                 s ? nullptr : &s.error(), ServiceContext::Nodes);
-    return s;
+    auto run = [&]() -> Status {
+        if (!n)
+            return n.error();
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET maintenance = ? WHERE id = ?"),
+                                       {on ? 1 : 0, nodeId}, tr("Setting maintenance mode")); !s)
+            return s;
+        return m_ctx.commit(tx);
+    };
+    return m_ctx.run(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject, run,
+                     ServiceContext::Nodes);
+}
+
+Status NodeService::stopVms(qint64 nodeId, const QString &what)
+{
+    // A reboot stops every VM of the node: their devices are released.
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE node_id = ?"), {nodeId}, what); !s)
+        return s;
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+            "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id IN (SELECT id FROM devices WHERE node_id = ?)"), {nodeId}, what); !s)
+        return s;
+    return StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE node_id = ?"), {nodeId}, what);
+}
+
+Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, NodeHost &host, qint64 journalId)
+{
+    // Read before the write lock is taken; stored in the transaction that ends the reboot.
+    auto snapshot = host.inventory();
+    if (!snapshot)
+        return snapshot.error();
+    StoreTransaction tx(*m_ctx.store);
+    if (!tx.begun())
+        return tx.begun().error();
+    const QString what = tr("Recording the reboot of node '%1'").arg(node.name);
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET reboot_required = 0 WHERE id = ?"), {node.id}, what); !s)
+        return s.error();
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {node.id}, what); !s)
+        return s.error();
+    if (Status s = stopVms(node.id, what); !s)
+        return s.error();
+    auto report = storeInventory(node, *snapshot);
+    if (!report)
+        return report.error();
+    if (Status s = Journal::remove(m_ctx.db(), journalId); !s)
+        return s.error();
+    if (Status s = m_ctx.commit(tx); !s)
+        return s.error();
+    auto info = DomainServiceQueries::node(m_ctx.db(), node.id);
+    if (info)
+        report->node = *info;
+    return report;
 }
 
 Result<RefreshReport> NodeService::reboot(qint64 nodeId)
@@ -251,30 +385,50 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
         auto host = m_ctx.nodeHost(*n);
         if (!host)
             return host.error();
-        if (Status s = (*host)->reboot(); !s)
-            return s.error();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
-        const QString what = tr("Recording the reboot of node '%1'").arg(n->name);
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET reboot_required = 0 WHERE id = ?"), {nodeId}, what); !s)
-            return s.error();
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {nodeId}, what); !s)
-            return s.error();
-        // A reboot stops every VM of the node: their devices are released.
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE node_id = ?"), {nodeId}, what); !s)
-            return s.error();
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
-                "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id IN (SELECT id FROM devices WHERE node_id = ?)"), {nodeId}, what); !s)
-            return s.error();
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE node_id = ?"), {nodeId}, what); !s)
-            return s.error();
-        if (Status s = tx.commit(); !s)
-            return s.error();
-        return refreshImpl(nodeId, {});
+        if (!n->simulated) {
+            // Refused before anything is journaled or stopped: a refusal changes nothing.
+            return ServiceContext::refusal(QStringLiteral("reboot-refused"), tr("Rebooting node '%1'").arg(n->name),
+                                           tr("Passdeck never reboots a real machine"),
+                                           tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
+                                              "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));
+        }
+        // Journaled before the first effect: the VMs stop (store) in the transaction that writes
+        // the row, and the row goes in the one that records the reboot, so that a process killed
+        // in between is finished at the next open (the simulated reboot is repeated).
+        qint64 journalId = 0;
+        {
+            StoreTransaction tx(*m_ctx.store);
+            if (!tx.begun())
+                return tx.begun().error();
+            JournalEntry entry;
+            entry.nodeId = nodeId;
+            entry.operation = QStringLiteral("node-reboot");
+            entry.target = QStringLiteral("host");
+            auto id = Journal::add(m_ctx.db(), entry);
+            if (!id)
+                return id.error();
+            if (Status s = stopVms(nodeId, tr("Stopping the VMs of node '%1' for its reboot").arg(n->name)); !s)
+                return s.error();
+            if (Status s = tx.commit(); !s)
+                return s.error();
+            journalId = *id;
+        }
+        ServiceContext::step("journaled");
+        if (Status s = (*host)->reboot(); !s) {
+            // The reboot did not happen (or not all of it): the VMs are stopped, the node still
+            // needs its reboot; the row stays only if it cannot be cleared.
+            Error e = s.error();
+            if (Status removed = Journal::remove(m_ctx.db(), journalId); !removed)
+                e.hint = QString(e.hint + QLatin1Char(' ') + tr("The operation journal could not be cleared (%1); reopening Passdeck "
+                                                                "repeats the reboot.").arg(removed.error().message())).trimmed();
+            e.hint = QString(e.hint + QLatin1Char(' ') + tr("The VMs of node '%1' were stopped; reboot it again.").arg(n->name)).trimmed();
+            return e;
+        }
+        ServiceContext::step("rebooted");
+        return recordReboot(*n, **host, journalId);
     };
-    return m_ctx.finish(QStringLiteral("node.reboot"), subject, run(),
-                        ServiceContext::Nodes | ServiceContext::Vms | ServiceContext::Groups);
+    return m_ctx.run(QStringLiteral("node.reboot"), subject, run,
+                     ServiceContext::Nodes | ServiceContext::Vms | ServiceContext::Groups);
 }
 
 Result<int> NodeService::recoverInterrupted()
@@ -288,18 +442,29 @@ Result<int> NodeService::recoverInterrupted()
             continue; // another live process is still working on it
         auto n = DomainServiceQueries::node(m_ctx.db(), e.nodeId);
         const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(e.nodeId);
+        bool refreshed = false;
         auto run = [&]() -> Status {
             if (!n)
                 return n.error();
             auto host = m_ctx.nodeHost(*n);
             if (!host)
                 return host.error();
+            if (e.operation == QLatin1String("node-reboot")) {
+                // A reboot cannot be undone: it is finished (repeated, it is the same reboot) and recorded.
+                if (Status s = (*host)->reboot(); !s)
+                    return s;
+                ServiceContext::step("rebooted");
+                auto recorded = recordReboot(*n, **host, e.id);
+                refreshed = recorded.ok();
+                return recorded ? Status() : Status(recorded.error());
+            }
             // Back to where every device was before the interrupted operation: the store never
             // recorded its outcome, so the original drivers are what the store still describes.
             // Exactly the journaled devices, each to its own driver: a new bind plan would pull
             // in the rest of the IOMMU group and bounce devices a running VM holds.
             if (Status s = JournaledApply::restore(**host, e); !s)
                 return s;
+            ServiceContext::step("restored");
             StoreTransaction tx(*m_ctx.store);
             if (!tx.begun())
                 return tx.begun();
@@ -318,17 +483,18 @@ Result<int> NodeService::recoverInterrupted()
             }
             if (Status s = Journal::remove(m_ctx.db(), e.id); !s)
                 return s;
-            return tx.commit();
+            return m_ctx.commit(tx);
         };
-        Status s = run();
-        m_ctx.record(QStringLiteral("journal.recover"), tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))),
-                     s ? nullptr : &s.error(), ServiceContext::Nodes | (e.vmId > 0 ? ServiceContext::Vms : 0));
+        Status s = m_ctx.run(QStringLiteral("journal.recover"),
+                             tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))), run,
+                             ServiceContext::Nodes | (e.vmId > 0 || e.operation == QLatin1String("node-reboot") ? ServiceContext::Vms : 0));
         // A node that cannot be reached now (host root gone, store busy) must not lock the
         // administrator out of every other node: the entry stays and is retried next time.
         if (!s)
             continue;
         ++recovered;
-        (void)refreshImpl(e.nodeId, {});
+        if (!refreshed)
+            (void)refreshImpl(e.nodeId, {});
     }
     return recovered;
 }

@@ -240,6 +240,17 @@ const char *const step4[] = {
     "CREATE INDEX journal_devices_device ON journal_devices(node_id, address)",
 };
 
+// Version 5: a node is identified by its host, not only by its name: the canonical path of its
+// root (symlinks and "R/" resolved) and the host's machine id (<root>/etc/machine-id), so that
+// one host registered twice is refused (two VMs would get the same device). Rows of older
+// stores are filled in at the next open (NodeService::checkIdentities).
+const char *const step5[] = {
+    "ALTER TABLE nodes ADD COLUMN canonical_root TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN machine_id VARCHAR(64) NOT NULL DEFAULT ''",
+    "CREATE INDEX nodes_canonical_root ON nodes(canonical_root)",
+    "CREATE INDEX nodes_machine_id ON nodes(machine_id)",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -252,7 +263,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 4;
+    return 5;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -270,6 +281,11 @@ QStringList Schema::step(int version, const QString &driverName)
     }
     if (version == 4) {
         for (const char *s : step4)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 5) {
+        for (const char *s : step5)
             out << QString::fromLatin1(s);
         return out;
     }

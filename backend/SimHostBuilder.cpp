@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSet>
 
 #include <cerrno>
@@ -136,6 +137,13 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
         mounts += m.toLocal8Bit() + '\n';
     ok = l.writeFile(QStringLiteral("proc/mounts"), mounts) && ok;
     ok = l.writeFile(QStringLiteral("proc/cmdline"), desc.cmdline.toLocal8Bit() + '\n') && ok;
+    // The host's identity, as systemd writes it: a random 128-bit id in hex. Passdeck tells
+    // hosts apart by it (one host is never two nodes, docs/store.md).
+    {
+        QByteArray id(16, '\0');
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(id.data()), 4);
+        ok = l.makeDir(QStringLiteral("etc")) && l.writeFile(QStringLiteral("etc/machine-id"), id.toHex() + '\n') && ok;
+    }
     ok = l.writeFile(QStringLiteral(".passdeck-sim/description.json"), QJsonDocument(json).toJson(QJsonDocument::Compact)) && ok;
     ok = l.writeFile(QStringLiteral(".passdeck-sim/state.json"),
                      QJsonDocument(QJsonObject{{QStringLiteral("next_group"), nextGroup}}).toJson(QJsonDocument::Compact)) && ok;
@@ -190,6 +198,12 @@ Status SimHostBuilder::build(const QJsonObject &json, const QString &rootDir, co
     }
     const QString old = parent + QLatin1String("/.") + info.fileName() + QLatin1String(".old-") + QString::number(::getpid());
     if (replacing) {
+        // Rebuilt, it is still the same host: it keeps its machine id.
+        const QString id = root + QLatin1String("/etc/machine-id");
+        if (QFileInfo(id).isFile() && QFileInfo(id).size() <= 64) {
+            QFile::remove(tmp + QLatin1String("/etc/machine-id"));
+            QFile::copy(id, tmp + QLatin1String("/etc/machine-id"));
+        }
         if (std::rename(QFile::encodeName(root).constData(), QFile::encodeName(old).constData()) != 0) {
             QDir(tmp).removeRecursively();
             return writeError(root, tr("cannot move the old tree aside: %1").arg(QString::fromLocal8Bit(strerror(errno))));

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -14,6 +15,11 @@
 #include <QThread>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <unistd.h>
 
 namespace passdeck {
 
@@ -95,6 +101,20 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
                            tr("the directory %1 cannot be created").arg(info.absolutePath()),
                            tr("Choose a writable location with --db FILE."));
     }
+    // A new store is built under a temporary name and linked into place complete, so that a
+    // store file is never seen empty while another process creates it (below, empty = refused).
+    if (!info.exists()) {
+        if (Status s = create(info.absoluteFilePath()); !s)
+            return s.error();
+    }
+    // SQLite would silently make an empty file a new store; an existing empty file is not a
+    // store (a truncated copy, a failed restore), and its owner should decide what it is.
+    if (const QFileInfo now(file); now.isFile() && now.size() == 0) {
+        return Error::make(QStringLiteral("store-empty"), tr("Opening the state store %1").arg(file),
+                           tr("the file exists but is empty (0 bytes): it is not a Passdeck store"),
+                           tr("If it should hold your store, restore it from a backup. To start a new store, delete the "
+                              "empty file or give --db the name of a file that does not exist yet."));
+    }
     std::shared_ptr<Store> store(new Store(info.absoluteFilePath()));
     auto db = store->checkedConnection();
     if (!db)
@@ -108,6 +128,57 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
     if (Status s = store->commit(); !s)
         return s.error();
     return store;
+}
+
+Status Store::create(const QString &file)
+{
+    const QString what = tr("Creating the state store %1").arg(file);
+    const QString tmp = file + QStringLiteral(".new-%1").arg(::getpid());
+    auto removeTmp = [&] {
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
+            QFile::remove(tmp + suffix);
+    };
+    removeTmp();
+    {
+        std::shared_ptr<Store> store(new Store(tmp));
+        Status built = [&]() -> Status {
+            auto db = store->checkedConnection();
+            if (!db)
+                return db.error();
+            if (Status s = store->beginWrite(); !s)
+                return s;
+            if (Status s = Schema::migrate(*db); !s) {
+                store->rollback();
+                return s;
+            }
+            if (Status s = store->commit(); !s)
+                return s;
+            // Everything into the main file before it gets its name (the WAL stays behind).
+            QSqlQuery q(*db);
+            if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
+                return StoreQuery::sqlError(q.lastError(), what);
+            return {};
+        }();
+        if (!built) {
+            store.reset();
+            removeTmp();
+            return built;
+        }
+    } // connections closed
+    // link() never replaces: when another process created the store meanwhile, its file stays.
+    if (::link(QFile::encodeName(tmp).constData(), QFile::encodeName(file).constData()) != 0 && errno != EEXIST) {
+        const int err = errno;
+        // A file system without hard links: rename, unless the store appeared meanwhile.
+        if (QFileInfo::exists(file) || std::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(file).constData()) != 0) {
+            removeTmp();
+            if (QFileInfo::exists(file))
+                return {};
+            return Error::make(QStringLiteral("store-dir"), what, tr("the file cannot be created: %1").arg(QString::fromLocal8Bit(strerror(err))),
+                               tr("Choose a writable location with --db FILE."));
+        }
+    }
+    removeTmp();
+    return {};
 }
 
 int Store::schemaVersion() const

@@ -25,7 +25,8 @@ public:
     Store &operator=(const Store &) = delete;
 
     // Opens (creating the file and its directory when missing) and migrates to the current
-    // schema. A file from a newer Passdeck is refused with "schema-too-new".
+    // schema. A file from a newer Passdeck is refused with "schema-too-new", an existing empty
+    // file with "store-empty" (a new store is never seen empty: it is created complete).
     static Result<std::shared_ptr<Store>> open(const QString &path);
     // <AppDataLocation>/passdeck.db
     static QString defaultPath();
@@ -49,6 +50,8 @@ public:
 
 private:
     explicit Store(QString path);
+    // Builds a new store at a temporary name and links it to `file` complete.
+    static Status create(const QString &file);
     Status configure(QSqlDatabase &db) const;
     QString threadConnectionName() const;
 

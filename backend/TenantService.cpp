@@ -47,11 +47,11 @@ Result<Tenant> TenantService::create(const QString &name, const QString &descrip
         if (Status s = q.exec(what); !s)
             return s.error();
         const qint64 id = q.lastInsertId();
-        if (Status s = tx.commit(); !s)
+        if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         return DomainServiceQueries::tenant(m_ctx.db(), id);
     };
-    return m_ctx.finish(QStringLiteral("tenant.create"), tr("tenant '%1'").arg(name), run(), ServiceContext::Tenants);
+    return m_ctx.run(QStringLiteral("tenant.create"), tr("tenant '%1'").arg(name), run, ServiceContext::Tenants);
 }
 
 Status TenantService::remove(qint64 tenantId)
@@ -80,17 +80,15 @@ Status TenantService::remove(qint64 tenantId)
         for (const QString &sql : statements)
             if (Status s = StoreQuery::run(db, sql, {tenantId}, what); !s)
                 return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("tenant.delete"), subject, s ? nullptr : &s.error(), ServiceContext::Tenants | ServiceContext::Groups);
-    return s;
+    return m_ctx.run(QStringLiteral("tenant.delete"), subject, run, ServiceContext::Tenants | ServiceContext::Groups);
 }
 
 Result<TenantNode> TenantService::addNode(qint64 tenantId, const QString &name, qint64 nodeId)
 {
-    return m_ctx.finish(QStringLiteral("tenant.node-add"), tr("%1, tenant node '%2'").arg(tenantSubject(m_ctx, tenantId), name),
-                        addNodeImpl(tenantId, name, nodeId), ServiceContext::Tenants);
+    return m_ctx.run(QStringLiteral("tenant.node-add"), tr("%1, tenant node '%2'").arg(tenantSubject(m_ctx, tenantId), name),
+                     [&] { return addNodeImpl(tenantId, name, nodeId); }, ServiceContext::Tenants);
 }
 
 Result<TenantNode> TenantService::addNodeImpl(qint64 tenantId, const QString &name, qint64 nodeId)
@@ -119,7 +117,7 @@ Result<TenantNode> TenantService::addNodeImpl(qint64 tenantId, const QString &na
     if (Status s = q.exec(what); !s)
         return s.error();
     const qint64 id = q.lastInsertId();
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::tenantNode(db, id);
 }
@@ -145,11 +143,9 @@ Status TenantService::removeNode(qint64 tenantNodeId)
                                            tr("Delete its VMs and the tenant groups attached to it first."));
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM tenant_nodes WHERE id = ?"), {tenantNodeId}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("tenant.node-remove"), subject, s ? nullptr : &s.error(), ServiceContext::Tenants);
-    return s;
+    return m_ctx.run(QStringLiteral("tenant.node-remove"), subject, run, ServiceContext::Tenants);
 }
 
 Result<ResourceGroup> TenantService::pass(const PassSpec &spec)
@@ -160,7 +156,7 @@ Result<ResourceGroup> TenantService::pass(const PassSpec &spec)
                                 .arg(spec.count)
                                 .arg(g ? g->name : QStringLiteral("#%1").arg(spec.hostGroupId),
                                      tn ? tn->tenantName + u'/' + tn->name : QStringLiteral("#%1").arg(spec.tenantNodeId));
-    return m_ctx.finish(QStringLiteral("tenant.pass"), subject, passImpl(spec), ServiceContext::Tenants | ServiceContext::Groups);
+    return m_ctx.run(QStringLiteral("tenant.pass"), subject, [&] { return passImpl(spec); }, ServiceContext::Tenants | ServiceContext::Groups);
 }
 
 Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
@@ -238,7 +234,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
                                        {deviceId, tn->tenantId, groupId, tn->id, tn->nodeId}, what); !s)
             return s.error();
     }
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::group(db, groupId);
 }

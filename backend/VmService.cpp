@@ -5,6 +5,7 @@
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "GroupService.h"
+#include "Journal.h"
 #include "JournaledApply.h"
 #include "NodeHost.h"
 #include "PciAddress.h"
@@ -13,6 +14,8 @@
 #include "StoreTransaction.h"
 
 #include <QCoreApplication>
+
+#include <optional>
 
 namespace passdeck {
 
@@ -42,7 +45,7 @@ QString VmService::vmSubject(qint64 vmId) const
 
 Result<Vm> VmService::create(const VmSpec &spec)
 {
-    return m_ctx.finish(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), createImpl(spec), ServiceContext::Vms);
+    return m_ctx.run(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), [&] { return createImpl(spec); }, ServiceContext::Vms);
 }
 
 Result<Vm> VmService::createImpl(const VmSpec &spec)
@@ -93,7 +96,7 @@ Result<Vm> VmService::createImpl(const VmSpec &spec)
     if (Status s = q.exec(what); !s)
         return s.error();
     const qint64 id = q.lastInsertId();
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::vm(db, id);
 }
@@ -122,11 +125,9 @@ Status VmService::remove(qint64 vmId)
             return s;
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM vms WHERE id = ?"), {vmId}, tr("Deleting VM '%1'").arg(v->name)); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("vm.delete"), subject, s ? nullptr : &s.error(), allChanges);
-    return s;
+    return m_ctx.run(QStringLiteral("vm.delete"), subject, run, allChanges);
 }
 
 Result<MachineDevice> VmService::attach(const AttachSpec &spec)
@@ -134,7 +135,7 @@ Result<MachineDevice> VmService::attach(const AttachSpec &spec)
     auto g = DomainServiceQueries::group(m_ctx.db(), spec.groupId);
     const QString subject = tr("%1, %2 x group '%3'").arg(vmSubject(spec.vmId)).arg(spec.count)
                                 .arg(g ? g->name : QStringLiteral("#%1").arg(spec.groupId));
-    return m_ctx.finish(QStringLiteral("vm.attach"), subject, attachImpl(spec), allChanges);
+    return m_ctx.run(QStringLiteral("vm.attach"), subject, [&] { return attachImpl(spec); }, allChanges);
 }
 
 Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
@@ -235,7 +236,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     const qint64 id = q.lastInsertId();
     if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET restart_needed = 1 WHERE id = ?"), {v->id}, what); !s)
         return s.error();
-    if (Status s = tx.commit(); !s)
+    if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     auto list = DomainServiceQueries::machineDevices(db, v->id, 0);
     if (!list)
@@ -270,11 +271,9 @@ Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
         if (Status s = StoreQuery::run(db, QStringLiteral(
                 "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("vm.detach"), subject, s ? nullptr : &s.error(), allChanges);
-    return s;
+    return m_ctx.run(QStringLiteral("vm.detach"), subject, run, allChanges);
 }
 
 Status VmService::powerOff(qint64 vmId)
@@ -292,16 +291,14 @@ Status VmService::powerOff(qint64 vmId)
             return s;
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE id = ?"), {vmId}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("vm.power-off"), subject, s ? nullptr : &s.error(), allChanges);
-    return s;
+    return m_ctx.run(QStringLiteral("vm.power-off"), subject, run, allChanges);
 }
 
 Result<RestartResult> VmService::start(qint64 vmId, const ProgressFn &progress, const QString &action)
 {
-    return m_ctx.finish(action, vmSubject(vmId), startImpl(vmId, progress), allChanges);
+    return m_ctx.run(action, vmSubject(vmId), [&] { return startImpl(vmId, progress); }, allChanges);
 }
 
 Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progress)
@@ -309,6 +306,15 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
     const QSqlDatabase db = m_ctx.db();
     RestartResult result;
     QStringList allocated;
+    // Devices not on vfio-pci yet (e.g. their group was filled with --next-boot and the node
+    // rebooted without the configuration) are bound. Their journal row is written in the
+    // allocation's own transaction: the store never says "on" without either the devices on
+    // vfio-pci or a row from which recovery turns the VM off and puts them back.
+    std::optional<NodeInfo> node;
+    std::unique_ptr<NodeHost> nodeHost;
+    std::optional<BindPlan> plan;
+    JournalEntry entry;
+    QStringList toBind;
     {
         StoreTransaction tx(*m_ctx.store);
         if (!tx.begun())
@@ -368,70 +374,60 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
         }
         if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'on', restart_needed = 0 WHERE id = ?"), {vmId}, what); !s)
             return s.error();
-        if (Status s = tx.commit(); !s)
-            return s.error();
-    }
-    auto v = DomainServiceQueries::vm(db, vmId);
-    if (!v)
-        return v.error();
-    if (!allocated.isEmpty()) {
-        // Devices not on vfio-pci yet (e.g. their group was filled with --next-boot and the
-        // node rebooted without the configuration) are bound now, journaled like any apply.
-        auto n = DomainServiceQueries::node(db, v->nodeId);
-        if (!n)
-            return n.error();
-        auto nodeHost = m_ctx.nodeHost(*n);
-        if (!nodeHost)
-            return nodeHost.error();
-        QStringList toBind;
-        for (const QString &a : allocated)
-        {
-            // Store contents are data: the address becomes a path only once validated.
-            const Result<PciAddress> parsed = PciAddress::parse(a);
-            if (!parsed || (*nodeHost)->readLinkName(bindpaths::driverLink(*parsed)) != kVfioPci)
-                toBind << a; // an invalid one is refused by the plan, with the reason
+        if (!allocated.isEmpty()) {
+            auto n = DomainServiceQueries::node(db, v->nodeId);
+            if (!n)
+                return n.error();
+            auto opened = m_ctx.nodeHost(*n);
+            if (!opened)
+                return opened.error();
+            node = *n;
+            nodeHost = std::move(opened.value());
+            for (const QString &a : allocated) {
+                // Store contents are data: the address becomes a path only once validated.
+                const Result<PciAddress> parsed = PciAddress::parse(a);
+                if (!parsed || nodeHost->readLinkName(bindpaths::driverLink(*parsed)) != kVfioPci)
+                    toBind << a; // an invalid one is refused by the plan, with the reason
+            }
         }
         if (!toBind.isEmpty()) {
-            Status bound = [&]() -> Status {
-                auto plan = Binder(**nodeHost).plan(toBind, BindTarget::VfioPci);
-                if (!plan)
-                    return plan.error();
-                ApplyOptions options;
-                options.progress = progress;
-                const QString what = tr("Binding the devices of VM '%1'").arg(v->name);
-                auto applied = JournaledApply::run(m_ctx, *n, **nodeHost, *plan, QStringLiteral("vm-restart"), 0, options,
-                    [&](const ApplyResult &r) -> Status {
-                        for (const DeviceOutcome &o : r.devices)
-                            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET driver = ? WHERE node_id = ? AND address = ?"),
-                                                           {o.driver, n->id, o.address}, what); !s)
-                                return s;
-                        return {};
-                    }, {}, vmId);
-                if (!applied)
-                    return applied.error();
-                return {};
-            }();
-            if (!bound) {
-                // The VM does not run on devices that could not be bound: off, restart needed.
-                Error error = bound.error();
-                Status turnedOff = [&]() -> Status {
-                    StoreTransaction tx(*m_ctx.store);
-                    if (!tx.begun())
-                        return tx.begun();
-                    if (Status s = release(vmId, error.what); !s)
-                        return s;
-                    if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
-                                                   {vmId}, error.what); !s)
-                        return s;
-                    return tx.commit();
-                }();
-                if (!turnedOff)
-                    error.hint = QString(error.hint + QLatin1Char(' ') + tr("VM '%1' could not be marked off either (%2): power it off before "
-                                                                    "starting it again.").arg(v->name, turnedOff.error().message())).trimmed();
-                return error;
-            }
-            result.bound = toBind;
+            auto planned = Binder(*nodeHost).plan(toBind, BindTarget::VfioPci);
+            if (!planned)
+                return planned.error();
+            auto journaled = JournaledApply::journal(m_ctx, *node, *planned, QStringLiteral("vm-restart"), 0, vmId);
+            if (!journaled)
+                return journaled.error();
+            plan = *planned;
+            entry = *journaled;
+            // Not the operation's last commit: its audit entry goes with the recorded bind.
+            if (Status s = tx.commit(); !s)
+                return s.error();
+        } else if (Status s = m_ctx.commit(tx); !s) {
+            return s.error();
         }
+    }
+    if (plan) {
+        const QString what = tr("Binding the devices of %1").arg(vmSubject(vmId));
+        ApplyOptions options;
+        options.progress = progress;
+        auto record = [&](const ApplyResult &r) -> Status {
+            for (const DeviceOutcome &o : r.devices)
+                if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET driver = ? WHERE node_id = ? AND address = ?"),
+                                               {o.driver, node->id, o.address}, what); !s)
+                    return s;
+            return {};
+        };
+        // The VM does not run on devices that could not be bound: off, restart needed. Done
+        // while the journal row still claims the devices, before they are put back.
+        auto turnOff = [&]() -> Status {
+            if (Status s = release(vmId, what); !s)
+                return s;
+            return StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"), {vmId}, what);
+        };
+        auto applied = JournaledApply::complete(m_ctx, *nodeHost, entry, *plan, options, record, turnOff);
+        if (!applied)
+            return applied.error();
+        result.bound = toBind;
     }
     auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
     if (!mds)

@@ -58,7 +58,9 @@ bool CliContext::takeOption(const QString &name, QString *value, bool *missingVa
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args.at(i);
         if (a == name) {
-            if (i + 1 >= args.size()) {
+            // A value is never another option: "--name --description" lacks the name (a value
+            // that starts with "--" can be given as --name=VALUE).
+            if (i + 1 >= args.size() || args.at(i + 1).startsWith(QLatin1String("--"))) {
                 if (missingValue)
                     *missingValue = true;
                 args.removeAt(i);

@@ -37,7 +37,8 @@ struct CliContext
     void printJson(const QJsonValue &value);
 
     // Takes "--name VALUE" (or "--name=VALUE") out of args; false if absent.
-    // Sets *missingValue when the option is the last word.
+    // Sets *missingValue when the option is the last word or is followed by another option
+    // ("--name --description": a value starting with "--" must be written --name=VALUE).
     bool takeOption(const QString &name, QString *value, bool *missingValue = nullptr);
     bool takeFlag(const QString &name);
     // The first remaining word starting with "--", if any (for "unknown option" errors).

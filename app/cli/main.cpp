@@ -40,6 +40,7 @@ int main(int argc, char *argv[])
     CliContext ctx;
     QStringList words = app.arguments().mid(1);
     bool help = false;
+    bool dbGiven = false;
     for (qsizetype i = 0; i < words.size();) {
         const QString w = words.at(i);
         auto takeValue = [&](QString *target) -> bool {
@@ -48,7 +49,8 @@ int main(int argc, char *argv[])
                 words.removeAt(i);
                 return true;
             }
-            if (i + 1 >= words.size())
+            // An option's value is never another option: `--db --json` lacks its file.
+            if (i + 1 >= words.size() || words.at(i + 1).startsWith(QLatin1String("--")))
                 return false;
             *target = words.at(i + 1);
             words.remove(i, 2);
@@ -62,6 +64,7 @@ int main(int argc, char *argv[])
         } else if (key == QLatin1String("--db")) {
             if (!takeValue(&ctx.dbPath))
                 return ctx.usage(QStringLiteral("--db needs a file"));
+            dbGiven = true;
         } else if (key == QLatin1String("--pci-ids")) {
             if (!takeValue(&ctx.pciIds))
                 return ctx.usage(QStringLiteral("--pci-ids needs a file"));
@@ -80,6 +83,9 @@ int main(int argc, char *argv[])
     }
     if (ctx.hostRoot.isEmpty())
         return ctx.usage(QStringLiteral("--host-root needs a directory"));
+    // An empty name is not "the default store": leaving --db out is.
+    if (dbGiven && ctx.dbPath.isEmpty())
+        return ctx.usage(QStringLiteral("--db needs a file; leave --db out for the default store"));
     if (ctx.simulate && !ctx.hostRootGiven)
         return ctx.usage(QStringLiteral("--simulate needs --host-root DIR (a simulated node's root)"));
 

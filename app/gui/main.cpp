@@ -47,6 +47,11 @@ int main(int argc, char *argv[])
             const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
             return DemoEnvironment::open(dir, parser.isSet(reset), options, DemoContent::Seeded);
         }
+        // An empty name is not "the default store" (the CLI refuses it the same way).
+        if (parser.isSet(db) && parser.value(db).isEmpty())
+            return Error::make(QStringLiteral("bad-usage"), QApplication::translate("main", "Opening the state store"),
+                               QApplication::translate("main", "--db was given an empty file name"),
+                               QApplication::translate("main", "Name the store file, or leave --db out for the default store."));
         auto opened = DomainService::open(parser.value(db), options);
         if (!opened || !parser.isSet(hostRoot))
             return opened;
