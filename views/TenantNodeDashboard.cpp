@@ -60,8 +60,7 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("group"), i.data(ResourceGroupModel::GroupIdRole).toLongLong());
     };
-    connect(m_groups->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_returnItem->setEnabled(m_groups->selectionModel()->hasSelection()); });
+    enableWithSelection(m_groups, m_returnItem);
     connect(m_groups, &QTableView::doubleClicked, this, openGroup);
     connect(m_groups, &QTableView::activated, this, openGroup);
     contentLayout()->addWidget(m_groups);
