@@ -1,6 +1,8 @@
 #include "ColumnFitter.h"
 
+#include <QAbstractItemModel>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QScrollBar>
 #include <QTableView>
@@ -17,8 +19,18 @@ void ColumnFitter::capture()
 {
     m_natural.clear();
     const QHeaderView *header = m_table->horizontalHeader();
-    for (int c = 0; c < header->count(); ++c)
+    const int last = header->count() - 1;
+    for (int c = 0; c < last; ++c)
         m_natural.insert(c, header->sectionSize(c));
+    // The stretched last column's size is whatever was left over: its contents say what it needs.
+    if (last >= 0) {
+        const QAbstractItemModel *model = m_table->model();
+        const QFontMetrics fm = m_table->fontMetrics();
+        int wanted = header->sectionSizeHint(last);
+        for (int r = 0; r < qMin(model->rowCount(), 200); ++r)
+            wanted = qMax(wanted, fm.horizontalAdvance(model->index(r, last).data().toString()) + 12);
+        m_natural.insert(last, qMin(wanted, 200));
+    }
     apply();
 }
 

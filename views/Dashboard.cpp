@@ -48,9 +48,10 @@ protected:
 private:
     bool moveFocus(bool down)
     {
-        const QList<MenuButton *> items = parentWidget()->findChildren<MenuButton *>(Qt::FindDirectChildrenOnly);
-        QList<MenuButton *> usable;
-        for (MenuButton *b : items)
+        // The menu frame holds only menu items as buttons.
+        const QList<QToolButton *> items = parentWidget()->findChildren<QToolButton *>(Qt::FindDirectChildrenOnly);
+        QList<QToolButton *> usable;
+        for (QToolButton *b : items)
             if (b->isVisible() && b->isEnabled())
                 usable << b;
         const qsizetype i = usable.indexOf(this);
@@ -269,8 +270,9 @@ void Dashboard::focusContent()
         }
     };
     collect(m_content);
-    auto usable = [](QWidget *w) {
-        return w->isVisibleTo(w->window()) && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus);
+    // In this window only: a combo box's popup list is a view of its own window.
+    auto usable = [this](QWidget *w) {
+        return w->window() == window() && w->isVisibleTo(this) && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus);
     };
     for (QWidget *w : std::as_const(widgets)) {
         auto *view = qobject_cast<QAbstractItemView *>(w);

@@ -19,8 +19,10 @@ MachineDevicesDashboard::MachineDevicesDashboard(MainWindow &window, qint64 grou
     : Dashboard(window, QStringLiteral("groupmachines"), groupId)
 {
     m_group.id = groupId;
-    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Machine Device…"),
-                [this] { newDevice(); });
+    // "New Machine Device…" would be cut in the menu's width; the tooltip says it in full.
+    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
+                [this] { newDevice(); })
+        ->setToolTip(tr("New machine device: give a VM devices from this group"));
     addMenuItem(QStringLiteral("menuGroup"), Icons::resources(), tr("Resource Group"),
                 [this] { mainWindow().navigate(QStringLiteral("group"), argument()); });
     addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),

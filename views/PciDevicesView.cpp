@@ -80,8 +80,8 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     // A narrow window (1024x768) keeps Status, IOMMU Group and Resource Group on screen: the
     // long names give way first, elided, complete in their tooltips.
-    m_fitter = new ColumnFitter(m_table, {{PciDeviceModel::DeviceColumn, 130}, {PciDeviceModel::VendorColumn, 56},
-                                          {PciDeviceModel::ClassColumn, 44}});
+    m_fitter = new ColumnFitter(m_table, {{PciDeviceModel::DeviceColumn, 110}, {PciDeviceModel::VendorColumn, 50},
+                                          {PciDeviceModel::ClassColumn, 34}, {PciDeviceModel::DriverColumn, 64}});
 
     auto *legend = new QLabel(tr("Amber rows share an IOMMU group with the selection and move with it."), this);
     legend->setObjectName(QStringLiteral("pciLegend"));
@@ -166,7 +166,7 @@ void PciDevicesView::setDevices(QList<DeviceRecord> devices)
         // Long names (and the headers of short numbers) would push Status off screen; the full
         // text is in each cell's tooltip.
         const std::pair<int, int> caps[] = {{PciDeviceModel::VendorColumn, 160}, {PciDeviceModel::ClassColumn, 165},
-                                            {PciDeviceModel::IommuGroupColumn, 100}, {PciDeviceModel::NumaColumn, 60},
+                                            {PciDeviceModel::IommuGroupColumn, 92}, {PciDeviceModel::NumaColumn, 50},
                                             {PciDeviceModel::ResourceGroupColumn, 115}};
         for (const auto &[column, cap] : caps)
             m_table->setColumnWidth(column, qMin(m_table->columnWidth(column), cap));

@@ -6,3 +6,5 @@ passdeck_add_test(tst_gui_keyboard SOURCES gui/tst_gui_keyboard.cpp gui/tst_gui_
     LIBS passdeck_views LABELS gui TIMEOUT 180)
 passdeck_add_test(tst_gui_fit SOURCES gui/tst_gui_fit.cpp gui/tst_gui_vm_util.h gui/GuiTestUtil.h
     LIBS passdeck_views LABELS gui TIMEOUT 180)
+passdeck_add_test(tst_gui_fit_screenshots SOURCES gui/tst_gui_fit_screenshots.cpp gui/GuiTestUtil.h
+    LIBS passdeck_views LABELS gui TIMEOUT 180)

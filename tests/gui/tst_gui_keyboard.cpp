@@ -7,6 +7,8 @@
 #include "GroupDashboard.h"
 #include "GroupEditDialog.h"
 #include "MainDashboard.h"
+#include "PciDeviceFilterProxy.h"
+#include "PciDeviceModel.h"
 #include "PciDevicesDashboard.h"
 #include "PciDevicesView.h"
 #include "ResourceManagerDashboard.h"
@@ -67,14 +69,20 @@ private Q_SLOTS:
         auto *resources = window().current<ResourceManagerDashboard>();
         QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(resources->groupsTable()));
 
-        // Down moves between items; Enter on "Nodes" goes there.
+        // Down and Up move between items; keypad Enter on "Nodes" goes there.
         auto *pci = child<QToolButton>(resources, QStringLiteral("menuPciDevices"));
         pci->setFocus(Qt::TabFocusReason);
         QTest::keyClick(pci, Qt::Key_Down);
         QWidget *next = QApplication::focusWidget();
         QVERIFY(next && next != pci && qobject_cast<QToolButton *>(next));
-        QTest::keyClick(next, Qt::Key_Enter, Qt::KeypadModifier);
+        QTest::keyClick(next, Qt::Key_Up);
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(pci));
+        auto *nodes = child<QToolButton>(resources, QStringLiteral("menuNodes"));
+        nodes->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(nodes, Qt::Key_Enter, Qt::KeypadModifier);
         QTRY_VERIFY(window().currentDashboard() != resources);
+        QCOMPARE(window().currentDashboard()->dashboardId(), QStringLiteral("nodes"));
+        QTRY_VERIFY(qobject_cast<QTableView *>(QApplication::focusWidget()));
         QVERIFY(inside(QApplication::focusWidget(), window().currentDashboard()));
     }
 

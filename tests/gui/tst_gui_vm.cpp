@@ -273,6 +273,9 @@ private Q_SLOTS:
         auto *vmd = qobject_cast<VmDashboard *>(w.navigate(QStringLiteral("vm"), lateId));
         QVERIFY(selectRow(vmd->devicesTable(), MachineDeviceModel::NameColumn, QStringLiteral("Test VFs-1")));
         QVERIFY(clickButton(child<QPushButton>(vmd, QStringLiteral("deleteDeviceButton"))));
+        // late-1 runs (started above): asked first; stopping it now removes the device.
+        QVERIFY(vmd->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("is running")));
+        Q_EMIT vmd->banner()->linkActivated(QStringLiteral("stop-and-remove"));
         QVERIFY(machineDevices(lateId).isEmpty());
 
         // Delete from the list asks first; Cancel keeps it, Delete removes it.
