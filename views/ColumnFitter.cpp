@@ -23,15 +23,21 @@ void ColumnFitter::capture()
     for (int c = 0; c < last; ++c)
         m_natural.insert(c, header->sectionSize(c));
     // The stretched last column's size is whatever was left over: its contents say what it needs.
-    if (last >= 0) {
-        const QAbstractItemModel *model = m_table->model();
-        const QFontMetrics fm = m_table->fontMetrics();
-        int wanted = header->sectionSizeHint(last);
-        for (int r = 0; r < qMin(model->rowCount(), 200); ++r)
-            wanted = qMax(wanted, fm.horizontalAdvance(model->index(r, last).data().toString()) + 12);
-        m_natural.insert(last, qMin(wanted, 200));
-    }
+    if (last >= 0)
+        m_natural.insert(last, qMin(contentWidth(last), 200));
+    // Room to spare goes to the first elastic column (the long names), up to its full text.
+    m_firstWanted = m_elastic.isEmpty() ? 0 : contentWidth(m_elastic.first().first);
     apply();
+}
+
+int ColumnFitter::contentWidth(int column) const
+{
+    const QAbstractItemModel *model = m_table->model();
+    const QFontMetrics fm = m_table->fontMetrics();
+    int wanted = m_table->horizontalHeader()->sectionSizeHint(column);
+    for (int r = 0; r < qMin(model->rowCount(), 200); ++r)
+        wanted = qMax(wanted, fm.horizontalAdvance(model->index(r, column).data().toString()) + 12);
+    return wanted;
 }
 
 void ColumnFitter::apply()
@@ -59,6 +65,10 @@ void ColumnFitter::apply()
     if (budget >= elasticNatural) {
         for (const auto &[column, min] : m_elastic)
             header->resizeSection(column, m_natural.value(column));
+        const int first = m_elastic.isEmpty() ? -1 : m_elastic.first().first;
+        const int extra = qMin(budget - elasticNatural, m_firstWanted - m_natural.value(first));
+        if (first >= 0 && extra > 0 && !header->isSectionHidden(first))
+            header->resizeSection(first, m_natural.value(first) + extra);
     } else {
         // Shrink in proportion to the fitted widths, never under a column's minimum.
         int over = elasticNatural - qMax(budget, 0);

@@ -26,9 +26,12 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    int contentWidth(int column) const;   // the widest of its first 200 cells and its heading
+
     QTableView *m_table;
     QList<std::pair<int, int>> m_elastic;
     QHash<int, int> m_natural;
+    int m_firstWanted = 0;
     bool m_applying = false;
 };
 
