@@ -161,6 +161,8 @@ void TenantNodeDashboard::refresh()
     m_deviceModel->setDevices(devices);
     m_groups->resizeColumnsToContents();
     fitColumns(m_devices, 190);
+    m_devices->setColumnWidth(PciDeviceModel::IommuGroupColumn, qMin(m_devices->columnWidth(PciDeviceModel::IommuGroupColumn), 92));
+    m_devices->setColumnWidth(PciDeviceModel::NumaColumn, qMin(m_devices->columnWidth(PciDeviceModel::NumaColumn), 50));
     m_deviceFitter->capture();
 }
 
