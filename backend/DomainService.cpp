@@ -1,6 +1,7 @@
 #include "DomainService.h"
 
 #include "AuditLog.h"
+#include "ChangeImpact.h"
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "GroupService.h"
@@ -209,5 +210,15 @@ Result<TenantNode> DomainService::findTenantNode(qint64 tenantId, const QString 
 Result<ResourceGroup> DomainService::passToTenant(const PassSpec &spec) { return m_tenants->pass(spec); }
 
 Result<QList<AuditEntry>> DomainService::audit(int limit) const { return AuditLog::list(m_ctx->db(), limit); }
+
+Result<ChangeImpactReport> DomainService::maintenanceImpact(qint64 nodeId) const { return ChangeImpact::maintenance(m_ctx->db(), nodeId); }
+Result<ChangeImpactReport> DomainService::rebootImpact(qint64 nodeId) const { return ChangeImpact::reboot(m_ctx->db(), nodeId); }
+Result<ChangeImpactReport> DomainService::deleteVmImpact(qint64 vmId) const { return ChangeImpact::deleteVm(m_ctx->db(), vmId); }
+Result<ChangeImpactReport> DomainService::detachImpact(qint64 vmId, qint64 machineDeviceId) const
+{
+    return ChangeImpact::detach(m_ctx->db(), vmId, machineDeviceId);
+}
+Result<ChangeImpactReport> DomainService::deleteGroupImpact(qint64 groupId) const { return ChangeImpact::deleteGroup(m_ctx->db(), groupId); }
+Result<ChangeImpactReport> DomainService::deleteTenantImpact(qint64 tenantId) const { return ChangeImpact::deleteTenant(m_ctx->db(), tenantId); }
 
 } // namespace passdeck

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "BindTypes.h"
+#include "ChangeImpact.h"
 #include "DomainTypes.h"
 #include "Error.h"
 
@@ -126,6 +127,16 @@ public:
     // Flow 1.3: reserve count free devices of a host group on the tenant node's node and
     // create the tenant's group holding them (thick provisioning).
     Result<ResourceGroup> passToTenant(const PassSpec &spec);
+
+    // ---- change impact (read-only, see ChangeImpact.h) ----------------------------------
+    // What a change would do to running work, and whether it is refused as things stand: the
+    // GUI lists it in its confirmations and refuses before asking.
+    Result<ChangeImpactReport> maintenanceImpact(qint64 nodeId) const;
+    Result<ChangeImpactReport> rebootImpact(qint64 nodeId) const;
+    Result<ChangeImpactReport> deleteVmImpact(qint64 vmId) const;
+    Result<ChangeImpactReport> detachImpact(qint64 vmId, qint64 machineDeviceId) const;
+    Result<ChangeImpactReport> deleteGroupImpact(qint64 groupId) const;
+    Result<ChangeImpactReport> deleteTenantImpact(qint64 tenantId) const;
 
     // ---- audit ---------------------------------------------------------------------------
     Result<QList<AuditEntry>> audit(int limit = 500) const;        // newest first

@@ -213,15 +213,21 @@ Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db
     StoreQuery q(db, QStringLiteral(
         "SELECT g.id, g.name, g.description, g.class, g.owner_scope, g.tenant_id, t.name, g.tenant_node_id, tn.name,"
         " g.source_group_id, COALESCE(rc.total, 0), COALESCE(rc.used, 0), COALESCE(rc.reserved, 0),"
-        " COALESCE(pc.total, 0), COALESCE(pc.used, 0), COALESCE(mc.c, 0)"
+        " COALESCE(pc.total, 0), COALESCE(pc.used, 0), COALESCE(mc.c, 0), COALESCE(rc.waiting, 0), COALESCE(pc.waiting, 0)"
         " FROM resource_groups g"
         " LEFT JOIN tenants t ON t.id = g.tenant_id"
         " LEFT JOIN tenant_nodes tn ON tn.id = g.tenant_node_id"
-        " LEFT JOIN (SELECT r.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used, COUNT(p.device_id) AS reserved"
-        "   FROM resource_rules r LEFT JOIN allocations a ON a.device_id = r.device_id AND a.vm_scope = 0"
+        // "waiting": neither allocated nor reserved, but not free to take either: it waits for
+        // its node's reboot or vanished. Free counts what a restart gets, as the forms do.
+        " LEFT JOIN (SELECT r.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used, COUNT(p.device_id) AS reserved,"
+        "   SUM(CASE WHEN a.id IS NULL AND p.device_id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN 1 ELSE 0 END) AS waiting"
+        "   FROM resource_rules r JOIN devices d ON d.id = r.device_id"
+        "   LEFT JOIN allocations a ON a.device_id = r.device_id AND a.vm_scope = 0"
         "   LEFT JOIN tenant_pool p ON p.device_id = r.device_id GROUP BY r.group_id) rc ON rc.group_id = g.id"
-        " LEFT JOIN (SELECT p.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used"
-        "   FROM tenant_pool p LEFT JOIN allocations a ON a.device_id = p.device_id GROUP BY p.group_id) pc ON pc.group_id = g.id"
+        " LEFT JOIN (SELECT p.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used,"
+        "   SUM(CASE WHEN a.id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN 1 ELSE 0 END) AS waiting"
+        "   FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
+        "   LEFT JOIN allocations a ON a.device_id = p.device_id GROUP BY p.group_id) pc ON pc.group_id = g.id"
         " LEFT JOIN (SELECT group_id, COUNT(*) AS c FROM machine_devices GROUP BY group_id) mc ON mc.group_id = g.id")
         + f.sql() + QStringLiteral(" ORDER BY g.owner_scope, g.name"));
     auto r = run(q, f, tr("Listing resource groups"));
@@ -244,11 +250,11 @@ Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db
             g.total = q.value(10).toInt();
             g.inUse = q.value(11).toInt();
             g.tenantReserved = q.value(12).toInt();
-            g.free = g.total - g.inUse - g.tenantReserved;
+            g.free = g.total - g.inUse - g.tenantReserved - q.value(16).toInt();
         } else {
             g.total = q.value(13).toInt();
             g.inUse = q.value(14).toInt();
-            g.free = g.total - g.inUse;
+            g.free = g.total - g.inUse - q.value(17).toInt();
         }
         g.machineDevices = q.value(15).toInt();
         out << g;

@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QRegularExpression>
 
 namespace passdeck {
 
@@ -127,6 +128,14 @@ QString PciDeviceModel::statusText(const DeviceRecord &d)
     return tr("In use by host");
 }
 
+bool PciDeviceModel::isVirtualFunction(const DeviceRecord &d)
+{
+    // pci.ids names every SR-IOV virtual function so ("... Virtual Function", "... VF").
+    static const QRegularExpression vf(QStringLiteral("virtual function|\\bVF\\b"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return vf.match(d.deviceName).hasMatch();
+}
+
 QString PciDeviceModel::idText(const DeviceRecord &d)
 {
     QString s = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.deviceId);
@@ -141,7 +150,9 @@ QString PciDeviceModel::displayText(const DeviceRecord &d, int column) const
     case NodeColumn: return d.nodeName;
     case SlotColumn: return d.address;
     case VendorColumn: return orId(shortVendor(d.vendorName), d.vendorId);
-    case DeviceColumn: return orId(d.deviceName, d.deviceId);
+    // A VF first says so: cut short, a PF and its VFs would otherwise read the same.
+    case DeviceColumn: return isVirtualFunction(d) ? tr("VF · %1").arg(orId(d.deviceName, d.deviceId))
+                                                   : orId(d.deviceName, d.deviceId);
     case ClassColumn: return d.className.isEmpty() && d.classId >= 0
             ? QStringLiteral("%1").arg(d.classId, 6, 16, QLatin1Char('0')) : d.className;
     case DriverColumn: return d.driver.isEmpty() ? tr("(none)") : d.driver;
@@ -188,7 +199,8 @@ QVariant PciDeviceModel::data(const QModelIndex &index, int role) const
         if (index.column() == VendorColumn)
             return QString(d.vendorName + QStringLiteral(" [") + hex4(d.vendorId) + QLatin1Char(']'));
         if (index.column() == DeviceColumn)
-            return QString(d.deviceName + QStringLiteral(" [") + idText(d) + QLatin1Char(']'));
+            return QString((isVirtualFunction(d) ? tr("SR-IOV virtual function: ") : QString()) + d.deviceName
+                           + QStringLiteral(" [") + idText(d) + QLatin1Char(']'));
         return displayText(d, index.column());
     case Qt::DecorationRole:
         if (index.column() == ClassColumn)

@@ -58,6 +58,8 @@ public:
     bool isHighlighted(int row) const;
 
     static QString statusText(const DeviceRecord &device);
+    // An SR-IOV virtual function, as its pci.ids name says (the Device column marks it "VF ·").
+    static bool isVirtualFunction(const DeviceRecord &device);
     // "10de:2230 (subsystem 10de:1459)"
     static QString idText(const DeviceRecord &device);
 

@@ -4,7 +4,9 @@
 #include "MainWindow.h"
 #include "TableSetup.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QKeyEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -13,6 +15,54 @@
 #include <QVBoxLayout>
 
 namespace passdeck {
+
+namespace {
+// A left-menu item: Enter and Return activate it as Space does, Up and Down move between items.
+class MenuButton : public QToolButton
+{
+public:
+    using QToolButton::QToolButton;
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        switch (event->key()) {
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            if (event->modifiers() == Qt::NoModifier || event->modifiers() == Qt::KeypadModifier) {
+                animateClick();
+                return;
+            }
+            break;
+        case Qt::Key_Up:
+        case Qt::Key_Down:
+            if (moveFocus(event->key() == Qt::Key_Down))
+                return;
+            break;
+        default:
+            break;
+        }
+        QToolButton::keyPressEvent(event);
+    }
+
+private:
+    bool moveFocus(bool down)
+    {
+        // The menu frame holds only menu items as buttons.
+        const QList<QToolButton *> items = parentWidget()->findChildren<QToolButton *>(Qt::FindDirectChildrenOnly);
+        QList<QToolButton *> usable;
+        for (QToolButton *b : items)
+            if (b->isVisible() && b->isEnabled())
+                usable << b;
+        const qsizetype i = usable.indexOf(this);
+        if (i < 0 || usable.size() < 2)
+            return false;
+        const qsizetype next = (i + (down ? 1 : usable.size() - 1)) % usable.size();
+        usable.at(next)->setFocus(down ? Qt::TabFocusReason : Qt::BacktabFocusReason);
+        return true;
+    }
+};
+} // namespace
 
 Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argument, QWidget *parent)
     : QWidget(parent), m_window(window), m_id(dashboardId), m_argument(argument)
@@ -32,6 +82,8 @@ Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argu
         "QFrame#leftMenu QToolButton { text-align: left; padding: 6px 8px; border-radius: 4px; }"
         "QFrame#leftMenu QToolButton:hover { background: palette(midlight); }"
         "QFrame#leftMenu QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); }"
+        // The style sheet takes the style's focus rectangle away: the keyboard focus needs its own.
+        "QFrame#leftMenu QToolButton:focus { border: 2px solid palette(highlight); padding: 4px 6px; }"
         "QFrame#leftMenu QLabel#menuHeading { font-weight: bold; padding: 10px 8px 2px 8px; }"));
     m_menu = new QVBoxLayout(menuFrame);
     m_menu->setContentsMargins(8, 8, 8, 8);
@@ -93,6 +145,7 @@ Dashboard::Dashboard(MainWindow &window, const QString &dashboardId, qint64 argu
     m_progressRow->setVisible(false);
     rightLayout->addWidget(m_progressRow);
 
+    m_contentArea = right;
     m_content = new QVBoxLayout;
     m_content->setSpacing(8);
     rightLayout->addLayout(m_content, 1);
@@ -129,7 +182,7 @@ void Dashboard::showSuccess(const QString &text, const QString &key)
 QToolButton *Dashboard::addMenuItem(const QString &objectName, const QIcon &icon, const QString &text,
                                     std::function<void()> action)
 {
-    auto *button = new QToolButton(this);
+    auto *button = new MenuButton(m_menu->parentWidget());
     button->setObjectName(objectName);
     button->setAccessibleName(text);
     button->setText(text);
@@ -138,7 +191,8 @@ QToolButton *Dashboard::addMenuItem(const QString &objectName, const QIcon &icon
     button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     button->setAutoRaise(true);
     button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    button->setFocusPolicy(Qt::StrongFocus);
+    // Tab reaches it; a mouse click leaves the focus where it was (the table, the filter).
+    button->setFocusPolicy(Qt::TabFocus);
     connect(button, &QToolButton::clicked, this, [action] { action(); });
     m_menu->insertWidget(m_menu->count() - 1, button);
     return button;
@@ -179,7 +233,89 @@ void Dashboard::showRebootNotices(const QList<RebootNotice> &notices)
                         lines.join(QStringLiteral("<br>")));
 }
 
+void Dashboard::askConfirmation(const QString &questionHtml, const QStringList &affected,
+                                const QList<std::pair<QString, QString>> &choices)
+{
+    QString html = questionHtml;
+    if (!affected.isEmpty()) {
+        html += QStringLiteral("<ul style=\"margin-top: 2px; margin-bottom: 2px; margin-left: 14px; -qt-list-indent: 0;\">");
+        for (const QString &line : affected)
+            html += QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    } else {
+        html += QStringLiteral("<br>");
+    }
+    QStringList links;
+    for (const auto &[link, label] : choices)
+        links << QStringLiteral("<a href=\"%1\">%2</a>").arg(link, label.toHtmlEscaped());
+    html += links.join(QStringLiteral(" &nbsp;·&nbsp; "));
+    m_banner->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning, html);
+    if (QLabel *label = m_banner->noticeLabel(QStringLiteral("confirm"))) {
+        label->setFocusPolicy(Qt::StrongFocus);
+        label->setFocus(Qt::OtherFocusReason);
+    }
+}
+
+void Dashboard::focusContent()
+{
+    // The content is what the layout m_content holds, in order; its first table wins.
+    QList<QWidget *> widgets;
+    std::function<void(QLayout *)> collect = [&](QLayout *layout) {
+        for (int i = 0; i < layout->count(); ++i) {
+            QLayoutItem *item = layout->itemAt(i);
+            if (item->widget())
+                widgets << item->widget();
+            else if (item->layout())
+                collect(item->layout());
+        }
+    };
+    collect(m_content);
+    // In this window only: a combo box's popup list is a view of its own window.
+    auto usable = [this](QWidget *w) {
+        return w->window() == window() && w->isVisibleTo(this) && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus);
+    };
+    for (QWidget *w : std::as_const(widgets)) {
+        auto *view = qobject_cast<QAbstractItemView *>(w);
+        const QList<QAbstractItemView *> views = w->findChildren<QAbstractItemView *>();
+        if (!view) {
+            for (QAbstractItemView *v : views) {
+                if (usable(v)) {
+                    view = v;
+                    break;
+                }
+            }
+        }
+        if (view && usable(view)) {
+            view->setFocus(Qt::OtherFocusReason);
+            return;
+        }
+    }
+    for (QWidget *w : std::as_const(widgets)) {
+        if (usable(w)) {
+            w->setFocus(Qt::OtherFocusReason);
+            return;
+        }
+        for (QWidget *c : w->findChildren<QWidget *>()) {
+            if (usable(c)) {
+                c->setFocus(Qt::OtherFocusReason);
+                return;
+            }
+        }
+    }
+    m_contentArea->setFocus(Qt::OtherFocusReason);
+}
+
 void Dashboard::handleLink(const QString &) {}
+
+void Dashboard::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    // A minimised window hides nothing the administrator left.
+    if (event->spontaneous())
+        return;
+    m_banner->clearNotice(QStringLiteral("confirm"));
+    m_banner->clearTransient();
+}
 
 void Dashboard::showEvent(QShowEvent *event)
 {

@@ -47,12 +47,18 @@ public:
     virtual void refresh() = 0;
 
     MessageBanner *banner() const { return m_banner; }
+    // Work started with runInBackground is still running.
+    bool busy() const { return m_busyCount > 0; }
     MainWindow &mainWindow() const { return m_window; }
     DomainService &service() const;
 
     // Shows an Error in the banner as "result" (what failed, why, what to do).
     void showError(const Error &error, const QString &key = QStringLiteral("result"));
     void showSuccess(const QString &text, const QString &key = QStringLiteral("result"));
+
+    // Puts the keyboard focus in the content (MainWindow calls it after navigating): the
+    // dashboard's main table when it has one, else its first focusable widget.
+    virtual void focusContent();
 
 Q_SIGNALS:
     // The heading was set again (after a refresh): title and breadcrumb may have changed.
@@ -66,9 +72,16 @@ protected:
     void setHeading(const QIcon &icon, const QString &title, const QString &subtitle = {});
     // The reboot-required notice (key "reboot") for these nodes; cleared when empty.
     void showRebootNotices(const QList<RebootNotice> &notices);
+    // A confirmation in the banner (key "confirm", a warning): the question (rich text), what
+    // the change affects (plain lines, listed) and one link per choice {link, label}; the
+    // links reach handleLink. The focus moves to it, so Tab reaches the choices.
+    void askConfirmation(const QString &questionHtml, const QStringList &affected,
+                         const QList<std::pair<QString, QString>> &choices);
     // Links of the banner other than "nav:<id>:<arg>", which navigate by themselves.
     virtual void handleLink(const QString &link);
     void showEvent(QShowEvent *event) override;
+    // Leaving a dashboard ends its pending confirmation and its reports of what happened.
+    void hideEvent(QHideEvent *event) override;
 
     // Runs work off the GUI thread; done(result) runs on the GUI thread afterwards. While it
     // runs, busy() is true and the dashboard shows a busy cursor and a progress bar (moving
@@ -85,7 +98,7 @@ protected:
         });
         watcher->setFuture(QtConcurrent::run(std::move(work)));
     }
-    bool busy() const { return m_busyCount > 0; }
+
     // A ProgressFn the worker may call from its thread; the bar is updated on the GUI thread.
     std::function<void(int, int, const QString &)> progressReporter();
 
@@ -99,6 +112,7 @@ private:
     MessageBanner *m_banner = nullptr;
     QVBoxLayout *m_menu = nullptr;
     QVBoxLayout *m_content = nullptr;
+    QWidget *m_contentArea = nullptr;
     QLabel *m_headingIcon = nullptr;
     QLabel *m_headingTitle = nullptr;
     QLabel *m_headingSubtitle = nullptr;

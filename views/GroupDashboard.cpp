@@ -29,7 +29,8 @@ GroupDashboard::GroupDashboard(MainWindow &window, qint64 groupId) : Dashboard(w
     m_remove->setEnabled(false);
     addMenuItem(QStringLiteral("menuViewMachineDevices"), Icons::vm(), tr("View Machine Devices"),
                 [this] { mainWindow().navigate(QStringLiteral("groupmachines"), argument()); });
-    addMenuItem(QStringLiteral("menuDeleteGroup"), Icons::blocker(), tr("Delete Group"), [this] { requestDelete(); });
+    m_deleteItem = addMenuItem(QStringLiteral("menuDeleteGroup"), Icons::blocker(), tr("Delete Group"),
+                               [this] { requestDelete(); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
                 [this] { mainWindow().navigate(QStringLiteral("resources")); });
 
@@ -50,8 +51,7 @@ GroupDashboard::GroupDashboard(MainWindow &window, qint64 groupId) : Dashboard(w
     m_table->setModel(m_proxy);
     m_table->sortByColumn(PciDeviceModel::NodeColumn, Qt::AscendingOrder);
     m_table->setColumnHidden(PciDeviceModel::ResourceGroupColumn, true); // this group, on every row
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_remove->setEnabled(m_table->selectionModel()->hasSelection()); });
+    enableWithSelection(m_table, m_remove);
     auto *devicesTitle = new QLabel(tr("<b>Devices</b>"), this);
     contentLayout()->addWidget(devicesTitle);
     contentLayout()->addWidget(m_table, 1);
@@ -100,6 +100,11 @@ void GroupDashboard::refresh()
     }
     m_model->setDevices(*devices);
     fitColumns(m_table, 220);
+    // Why Delete would be refused, before anyone clicks it.
+    if (auto impact = service().deleteGroupImpact(argument()); impact && impact->refusal)
+        m_deleteItem->setToolTip(tr("Cannot be deleted now: %1. %2").arg(impact->refusal->why, impact->refusal->hint));
+    else
+        m_deleteItem->setToolTip(tr("Delete this group; its devices go back to their host drivers."));
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);
 }
@@ -121,36 +126,68 @@ void GroupDashboard::removeSelected()
         return;
     m_remove->setEnabled(false);
     DomainService *s = &service();
-    runInBackground<Result<int>>(
-        [s, byNode]() -> Result<int> {
-            int n = 0;
+    runInBackground<Result<QList<ResourceChange>>>(
+        [s, byNode]() -> Result<QList<ResourceChange>> {
+            QList<ResourceChange> changes;
             for (auto it = byNode.constBegin(); it != byNode.constEnd(); ++it) {
                 auto change = s->removeResource(it.key(), it.value());
                 if (!change)
                     return change.error();
-                n += int(change->devices.size());
+                changes << *change;
             }
-            return n;
+            return changes;
         },
-        [this](const Result<int> &r) {
+        [this](const Result<QList<ResourceChange>> &r) {
             if (!r)
                 showError(r.error());
             else
-                showSuccess(tr("%n device(s) went back to their host drivers and left the group.", nullptr, *r));
+                showSuccess(removalOutcome(*r));
             refresh();
         });
 }
 
+QString GroupDashboard::removalOutcome(const QList<ResourceChange> &changes)
+{
+    // What happened, not what was asked: a device that stayed busy keeps vfio-pci until its
+    // node reboots, and the message must agree with the reboot banner beside it.
+    int moved = 0;
+    QStringList waiting;
+    for (const ResourceChange &c : changes) {
+        moved += int(c.devices.size());
+        if (c.rebootRequired) {
+            for (const QString &a : c.rebootDevices)
+                waiting << tr("%1 on %2").arg(a, c.nodeName);
+        }
+    }
+    if (waiting.isEmpty())
+        return tr("%n device(s) went back to their host drivers and left the group.", nullptr, moved);
+    const int back = moved - int(waiting.size());
+    QString text = tr("%n device(s) left the group.", nullptr, moved);
+    if (back > 0)
+        text += QLatin1Char(' ') + tr("%n went back to their host drivers.", nullptr, back);
+    text += QLatin1Char(' ') + tr("%1 stay on vfio-pci until the node reboots.").arg(waiting.join(QStringLiteral(", ")));
+    return text;
+}
+
 void GroupDashboard::requestDelete()
 {
+    auto impact = service().deleteGroupImpact(argument());
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    if (impact->refusal) {
+        // Refused as things stand: say so now instead of asking first and refusing after.
+        banner()->clearNotice(QStringLiteral("confirm"));
+        showError(*impact->refusal);
+        return;
+    }
     const QString question = m_group.owner == GroupOwner::Host && m_group.total > 0
         ? tr("Delete resource group <b>%1</b>? Its %n device(s) go back to their host drivers.", nullptr, m_group.total)
               .arg(m_group.name.toHtmlEscaped())
         : tr("Delete resource group <b>%1</b>?").arg(m_group.name.toHtmlEscaped());
-    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        question + QStringLiteral(" &nbsp; <a href=\"confirm-delete\">%1</a> &nbsp; "
-                                                  "<a href=\"cancel-delete\">%2</a>")
-                                       .arg(tr("Delete"), tr("Cancel")));
+    askConfirmation(question, impact->devices,
+                    {{QStringLiteral("confirm-delete"), tr("Delete")}, {QStringLiteral("cancel-delete"), tr("Cancel")}});
 }
 
 void GroupDashboard::handleLink(const QString &link)
@@ -174,27 +211,34 @@ void GroupDashboard::deleteNow()
     }
     DomainService *s = &service();
     const qint64 id = argument();
-    runInBackground<Status>(
-        [s, id, byNode]() -> Status {
+    runInBackground<Result<QList<ResourceChange>>>(
+        [s, id, byNode]() -> Result<QList<ResourceChange>> {
+            QList<ResourceChange> changes;
             for (auto it = byNode.constBegin(); it != byNode.constEnd(); ++it) {
                 auto change = s->removeResource(it.key(), it.value());
                 if (!change)
                     return change.error();
+                changes << *change;
             }
-            return s->deleteGroup(id);
+            if (Status st = s->deleteGroup(id); !st)
+                return st.error();
+            return changes;
         },
-        [this](const Status &st) {
-            if (!st) {
-                showError(st.error());
+        [this](const Result<QList<ResourceChange>> &r) {
+            if (!r) {
+                showError(r.error());
                 refresh();
                 return;
             }
             m_gone = true;
             const QString name = m_group.name;
+            QString text = tr("Resource group \"%1\" was deleted.").arg(name);
+            if (!r->isEmpty())
+                text += QLatin1Char(' ') + removalOutcome(*r);
             MainWindow &w = mainWindow();
             w.discard(this);
             if (Dashboard *d = w.navigate(QStringLiteral("resources")))
-                d->showSuccess(tr("Resource group \"%1\" was deleted.").arg(name));
+                d->showSuccess(text);
         });
 }
 

@@ -13,8 +13,8 @@ class GroupEditDialog;
 class PciDeviceFilterProxy;
 class PciDeviceModel;
 
-// One resource group: details, its devices, Edit, Remove from Group, Delete Group (refused by
-// the service while the group is in use; the reason is shown).
+// One resource group: details, its devices, Edit, Remove from Group, Delete Group (refused
+// before it asks while the group is in use: the reason is shown, and in the item's tooltip).
 class GroupDashboard : public Dashboard
 {
     Q_OBJECT
@@ -31,7 +31,8 @@ public:
     GroupEditDialog *edit();
     // Moves the selected devices back to their host drivers and deletes their rules.
     void removeSelected();
-    // Asks for confirmation in the banner (link "confirm-delete"); deleteNow() does it.
+    // Refuses at once while the group is in use; otherwise asks in the banner, listing the
+    // devices that go back to the host (link "confirm-delete"); deleteNow() does it.
     void requestDelete();
     void deleteNow();
 
@@ -39,6 +40,8 @@ protected:
     void handleLink(const QString &link) override;
 
 private:
+    static QString removalOutcome(const QList<ResourceChange> &changes);
+
     ResourceGroup m_group;
     bool m_gone = false;
     PciDeviceModel *m_model = nullptr;
@@ -46,6 +49,7 @@ private:
     QTableView *m_table = nullptr;
     QLabel *m_details = nullptr;
     QToolButton *m_remove = nullptr;
+    QToolButton *m_deleteItem = nullptr;
 };
 
 } // namespace passdeck

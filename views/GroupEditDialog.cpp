@@ -81,6 +81,11 @@ GroupEditDialog::GroupEditDialog(DomainService &service, qint64 groupId, Dashboa
     connect(m_buttons, &QDialogButtonBox::accepted, this, &GroupEditDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &GroupEditDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &GroupEditDialog::validate);
+    // No shouting before anything was typed: the blank-name message waits for an edit.
+    connect(m_name, &QLineEdit::textEdited, this, [this] {
+        m_edited = true;
+        validate();
+    });
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
@@ -92,11 +97,12 @@ void GroupEditDialog::validate()
 {
     const QString name = m_name->text().trimmed();
     QString problem;
-    if (name.isEmpty())
+    const bool blank = name.isEmpty();
+    if (blank)
         problem = tr("Enter a name for the group.");
     else if (m_takenNames.contains(name.toLower()))
         problem = tr("A resource group named \"%1\" already exists. Choose another name.").arg(name);
-    m_error->setText(problem);
+    m_error->setText(blank && !m_edited ? QString() : problem);
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(problem.isEmpty());
 }
 

@@ -44,6 +44,7 @@ private:
     qint64 m_groupId = 0;
     QString m_originalName;
     QStringList m_takenNames;
+    bool m_edited = false;   // the name was typed in (validation messages show from then on)
     QLineEdit *m_name = nullptr;
     QComboBox *m_type = nullptr;
     QPlainTextEdit *m_description = nullptr;

@@ -19,8 +19,10 @@ MachineDevicesDashboard::MachineDevicesDashboard(MainWindow &window, qint64 grou
     : Dashboard(window, QStringLiteral("groupmachines"), groupId)
 {
     m_group.id = groupId;
-    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Machine Device…"),
-                [this] { newDevice(); });
+    // "New Machine Device…" would be cut in the menu's width; the tooltip says it in full.
+    addMenuItem(QStringLiteral("menuNewMachineDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
+                [this] { newDevice(); })
+        ->setToolTip(tr("New machine device: give a VM devices from this group"));
     addMenuItem(QStringLiteral("menuGroup"), Icons::resources(), tr("Resource Group"),
                 [this] { mainWindow().navigate(QStringLiteral("group"), argument()); });
     addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
@@ -49,8 +51,7 @@ MachineDevicesDashboard::MachineDevicesDashboard(MainWindow &window, qint64 grou
     m_table->setSortingEnabled(false);
     m_table->setModel(m_model);
     m_table->setColumnHidden(MachineDeviceModel::GroupColumn, true);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_delete->setEnabled(m_table->selectionModel()->hasSelection()); });
+    enableWithSelection(m_table, m_delete);
     auto open = [this](const QModelIndex &i) {
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("vm"), i.data(MachineDeviceModel::VmIdRole).toLongLong());
@@ -128,12 +129,62 @@ void MachineDevicesDashboard::deleteSelected()
     if (rows.isEmpty())
         return;
     const MachineDevice d = m_model->item(rows.first().row());
-    Status s = service().detach(d.vmId, d.id);
+    auto impact = service().detachImpact(d.vmId, d.id);
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    if (impact->runningVms.isEmpty()) {
+        detachNow(d, false);
+        return;
+    }
+    // A running VM keeps its devices until it stops: the administrator chooses when.
+    m_pendingRemove = d;
+    askConfirmation(tr("VM <b>%1</b> is running with machine device <b>%2</b>. Remove it when the VM next restarts "
+                       "(it keeps the device until then), or stop the VM now and remove it?")
+                        .arg(d.vmName.toHtmlEscaped(), d.name.toHtmlEscaped()),
+                    impact->devices,
+                    {{QStringLiteral("remove-at-restart"), tr("Remove at next restart")},
+                     {QStringLiteral("stop-and-remove"), tr("Stop the VM now and remove")},
+                     {QStringLiteral("cancel-remove"), tr("Cancel")}});
+}
+
+void MachineDevicesDashboard::handleLink(const QString &link)
+{
+    if (link != QLatin1String("remove-at-restart") && link != QLatin1String("stop-and-remove")
+        && link != QLatin1String("cancel-remove"))
+        return;
+    banner()->clearNotice(QStringLiteral("confirm"));
+    const MachineDevice d = m_pendingRemove;
+    m_pendingRemove = {};
+    if (d.id != 0 && link != QLatin1String("cancel-remove"))
+        detachNow(d, link == QLatin1String("stop-and-remove"));
+}
+
+void MachineDevicesDashboard::detachNow(const MachineDevice &device, bool stopFirst)
+{
+    if (stopFirst) {
+        if (Status off = service().powerOff(device.vmId); !off) {
+            showError(off.error());
+            return;
+        }
+    }
+    Status s = service().detach(device.vmId, device.id);
     if (!s) {
         showError(s.error());
         return;
     }
-    showSuccess(tr("Machine device \"%1\" was removed from VM %2.").arg(d.name, d.vmName));
+    // Read what happened: the service may keep a running VM's device until its restart.
+    bool stillThere = false;
+    if (auto left = service().machineDevices(device.vmId))
+        for (const MachineDevice &m : *left)
+            stillThere = stillThere || m.id == device.id;
+    QString text = stillThere ? tr("Machine device \"%1\" will be removed from VM %2 when it restarts; it keeps its "
+                                   "devices until then.").arg(device.name, device.vmName)
+                              : tr("Machine device \"%1\" was removed from VM %2.").arg(device.name, device.vmName);
+    if (stopFirst)
+        text = tr("VM %1 was powered off.").arg(device.vmName) + QLatin1Char(' ') + text;
+    showSuccess(text);
 }
 
 } // namespace passdeck

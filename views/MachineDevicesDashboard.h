@@ -26,10 +26,17 @@ public:
     QTableView *devicesTable() const { return m_table; }
     MachineDeviceModel *devicesModel() const { return m_model; }
     DeviceEntryDialog *newDevice();
+    // Of a running VM it asks first: "remove-at-restart", "stop-and-remove" or "cancel-remove".
     void deleteSelected();
 
+protected:
+    void handleLink(const QString &link) override;
+
 private:
+    void detachNow(const MachineDevice &device, bool stopFirst);
+
     ResourceGroup m_group;
+    MachineDevice m_pendingRemove;
     MachineDeviceModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     QPushButton *m_delete = nullptr;

@@ -24,10 +24,14 @@ MainWindow::MainWindow(DomainService &service, QWidget *parent) : QMainWindow(pa
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Passdeck"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/passdeck.svg")));
-    // Wide enough for every column of PCI Devices; never larger than the screen.
+    // Wide enough for every column of PCI Devices; never larger than the screen's available
+    // area (a 1024x768 screen less its panels): the dashboards' minimum sizes fit in it.
     QSize size(1440, 900);
-    if (QScreen *screen = QGuiApplication::primaryScreen())
-        size = size.boundedTo(screen->availableSize());
+    if (QScreen *screen = QGuiApplication::primaryScreen()) {
+        const QRect available = screen->availableGeometry();
+        // The frame (title bar, borders) comes on top of the client size.
+        size = size.boundedTo(available.size() - QSize(16, 40)).expandedTo(QSize(640, 480));
+    }
     resize(size);
 
     auto *central = new QWidget(this);
@@ -107,21 +111,21 @@ void MainWindow::buildMenus()
         return a;
     };
     menuBar()->setObjectName(QStringLiteral("menuBar"));
-    addNav(nullptr, QStringLiteral("actionMainDashboard"), tr("Main Dashboard"), QStringLiteral("main"));
+    addNav(nullptr, QStringLiteral("actionMainDashboard"), tr("Main &Dashboard"), QStringLiteral("main"));
     QMenu *infra = menuBar()->addMenu(tr("&Infrastructure"));
     infra->setObjectName(QStringLiteral("menuInfrastructure"));
-    addNav(infra, QStringLiteral("actionResources"), tr("Resources"), QStringLiteral("resources"));
-    addNav(infra, QStringLiteral("actionNodes"), tr("Nodes"), QStringLiteral("nodes"));
+    addNav(infra, QStringLiteral("actionResources"), tr("&Resources"), QStringLiteral("resources"));
+    addNav(infra, QStringLiteral("actionNodes"), tr("&Nodes"), QStringLiteral("nodes"));
     QMenu *vms = menuBar()->addMenu(tr("&Virtual Machines"));
     vms->setObjectName(QStringLiteral("menuVirtualMachines"));
-    addNav(vms, QStringLiteral("actionVmList"), tr("List"), QStringLiteral("vms"));
+    addNav(vms, QStringLiteral("actionVmList"), tr("&List"), QStringLiteral("vms"));
     QMenu *tenants = menuBar()->addMenu(tr("&Tenants"));
     tenants->setObjectName(QStringLiteral("menuTenants"));
-    addNav(tenants, QStringLiteral("actionTenantList"), tr("List"), QStringLiteral("tenants"));
+    addNav(tenants, QStringLiteral("actionTenantList"), tr("&List"), QStringLiteral("tenants"));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("menuHelp"));
-    addNav(help, QStringLiteral("actionRisks"), tr("Risks and Precautions"), QStringLiteral("risks"));
-    QAction *about = help->addAction(tr("About"));
+    addNav(help, QStringLiteral("actionRisks"), tr("&Risks and Precautions"), QStringLiteral("risks"));
+    QAction *about = help->addAction(tr("&About"));
     about->setObjectName(QStringLiteral("actionAbout"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 }
@@ -151,6 +155,8 @@ Dashboard *MainWindow::showLocation(const Location &location)
         });
     }
     m_stack->setCurrentWidget(dashboard);
+    // The keyboard continues in the content (its table), not in the menu that led here.
+    dashboard->focusContent();
     return dashboard;
 }
 

@@ -5,6 +5,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPalette>
+#include <QPointer>
+#include <QTimer>
 #include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -40,7 +42,24 @@ QIcon iconFor(MessageBanner::Level level)
     }
     return Icons::blocker();
 }
+
+int g_transientTimeout = 20000;
+
+bool isTransient(MessageBanner::Level level)
+{
+    return level == MessageBanner::Level::Success || level == MessageBanner::Level::Info;
+}
 } // namespace
+
+int MessageBanner::transientTimeout()
+{
+    return g_transientTimeout;
+}
+
+void MessageBanner::setTransientTimeout(int ms)
+{
+    g_transientTimeout = ms;
+}
 
 MessageBanner::MessageBanner(QWidget *parent) : QFrame(parent)
 {
@@ -89,12 +108,22 @@ void MessageBanner::setNotice(const QString &key, Level level, const QString &ht
     row->addWidget(close, 0, Qt::AlignTop);
     m_layout->addWidget(frame);
     m_notices.insert(key, frame);
+    m_levels.insert(key, level);
     setVisible(true);
+    if (isTransient(level)) {
+        // Only this notice: a newer one under the same key has its own timer.
+        QPointer<QFrame> guard(frame);
+        QTimer::singleShot(g_transientTimeout, this, [this, key, guard] {
+            if (guard && m_notices.value(key) == guard)
+                clearNotice(key);
+        });
+    }
 }
 
 void MessageBanner::clearNotice(const QString &key)
 {
     QFrame *frame = m_notices.take(key);
+    m_levels.remove(key);
     if (frame) {
         frame->hide();
         frame->deleteLater();
@@ -107,6 +136,15 @@ void MessageBanner::clearAll()
     const QStringList all = m_notices.keys();
     for (const QString &k : all)
         clearNotice(k);
+}
+
+void MessageBanner::clearTransient()
+{
+    const QStringList all = m_notices.keys();
+    for (const QString &k : all) {
+        if (isTransient(m_levels.value(k)))
+            clearNotice(k);
+    }
 }
 
 bool MessageBanner::hasNotice(const QString &key) const

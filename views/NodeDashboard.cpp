@@ -117,6 +117,43 @@ void NodeDashboard::refresh()
 
 void NodeDashboard::setMaintenance(bool on)
 {
+    if (on) {
+        auto impact = service().maintenanceImpact(argument());
+        if (!impact) {
+            showError(impact.error());
+            m_maintenance->setChecked(false);
+            return;
+        }
+        if (!impact->runningVms.isEmpty()) {
+            m_maintenance->setChecked(false);   // not before the answer
+            askConfirmation(tr("Turn on maintenance mode for node <b>%1</b>? %n VM(s) run on it. They keep running "
+                               "now, and stop when the node reboots; stop or move them first:",
+                               nullptr, int(impact->runningVms.size()))
+                                .arg(m_node.name.toHtmlEscaped()),
+                            ChangeImpact::describe(impact->runningVms),
+                            {{QStringLiteral("confirm-maintenance"), tr("Turn on maintenance mode")},
+                             {QStringLiteral("cancel-maintenance"), tr("Cancel")}});
+            return;
+        }
+    }
+    applyMaintenance(on);
+}
+
+void NodeDashboard::handleLink(const QString &link)
+{
+    if (link == QLatin1String("confirm-maintenance")) {
+        banner()->clearNotice(QStringLiteral("confirm"));
+        applyMaintenance(true);
+    } else if (link == QLatin1String("confirm-reboot")) {
+        banner()->clearNotice(QStringLiteral("confirm"));
+        rebootNow();
+    } else if (link == QLatin1String("cancel-maintenance") || link == QLatin1String("cancel-reboot")) {
+        banner()->clearNotice(QStringLiteral("confirm"));
+    }
+}
+
+void NodeDashboard::applyMaintenance(bool on)
+{
     Status s = service().setMaintenance(argument(), on);
     if (!s) {
         showError(s.error());
@@ -145,19 +182,46 @@ void NodeDashboard::reboot()
                                "while it restarts.").arg(m_node.name.toHtmlEscaped()));
         return;
     }
+    auto impact = service().rebootImpact(argument());
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    const int running = int(impact->runningVms.size());
+    askConfirmation(running == 0 ? tr("Reboot node <b>%1</b>? No VM runs on it.").arg(m_node.name.toHtmlEscaped())
+                                 : tr("Reboot node <b>%1</b>? It stops %n running VM(s), and their devices are released:",
+                                      nullptr, running)
+                                       .arg(m_node.name.toHtmlEscaped()),
+                    ChangeImpact::describe(impact->runningVms),
+                    {{QStringLiteral("confirm-reboot"), running == 0 ? tr("Reboot") : tr("Stop the VMs and reboot")},
+                     {QStringLiteral("cancel-reboot"), tr("Cancel")}});
+}
+
+void NodeDashboard::rebootNow()
+{
+    if (busy())
+        return;
     m_rebootButton->setEnabled(false);
     banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Info,
                         tr("Rebooting node %1…").arg(m_node.name.toHtmlEscaped()));
     DomainService *s = &service();
     const qint64 id = argument();
+    QStringList stopped;
+    if (auto impact = s->rebootImpact(id))
+        for (const AffectedVm &v : impact->runningVms)
+            stopped << v.name;
     runInBackground<Result<RefreshReport>>([s, id] { return s->rebootNode(id); },
-                                           [this](const Result<RefreshReport> &r) {
+                                           [this, stopped](const Result<RefreshReport> &r) {
                                                m_rebootButton->setEnabled(true);
-                                               if (!r)
+                                               if (!r) {
                                                    showError(r.error());
-                                               else
-                                                   showSuccess(tr("Node %1 rebooted; %n device(s) found.", nullptr,
-                                                                  r->node.deviceCount).arg(r->node.name));
+                                               } else {
+                                                   QString text = tr("Node %1 rebooted; %n device(s) found.", nullptr,
+                                                                     r->node.deviceCount).arg(r->node.name);
+                                                   if (!stopped.isEmpty())
+                                                       text += QLatin1Char(' ') + tr("Stopped: %1.").arg(stopped.join(QStringLiteral(", ")));
+                                                   showSuccess(text);
+                                               }
                                                refresh();
                                            });
 }

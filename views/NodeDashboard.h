@@ -23,11 +23,20 @@ public:
 
     const NodeInfo &node() const { return m_node; }
     QCheckBox *maintenanceToggle() const { return m_maintenance; }
+    // Turning it on while VMs run asks first, listing them (links "confirm-maintenance",
+    // "cancel-maintenance"); turning it off does not.
     void setMaintenance(bool on);
+    // Asks first, listing the running VMs it stops (links "confirm-reboot", "cancel-reboot").
     void reboot();
     void refreshInventory();
 
+protected:
+    void handleLink(const QString &link) override;
+
 private:
+    void applyMaintenance(bool on);
+    void rebootNow();
+
     NodeInfo m_node;
     QLabel *m_status = nullptr;
     QLabel *m_kind = nullptr;

@@ -1,5 +1,6 @@
 #include "PciDevicesView.h"
 
+#include "ColumnFitter.h"
 #include "Icons.h"
 #include "PciDeviceFilterProxy.h"
 #include "PciDeviceModel.h"
@@ -77,6 +78,10 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     m_table->setModel(m_proxy);
     m_table->sortByColumn(PciDeviceModel::SlotColumn, Qt::AscendingOrder);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // A narrow window (1024x768) keeps Status, IOMMU Group and Resource Group on screen: the
+    // long names give way first, elided, complete in their tooltips.
+    m_fitter = new ColumnFitter(m_table, {{PciDeviceModel::DeviceColumn, 110}, {PciDeviceModel::VendorColumn, 50},
+                                          {PciDeviceModel::ClassColumn, 34}, {PciDeviceModel::DriverColumn, 64}});
 
     auto *legend = new QLabel(tr("Amber rows share an IOMMU group with the selection and move with it."), this);
     legend->setObjectName(QStringLiteral("pciLegend"));
@@ -123,7 +128,9 @@ PciDevicesView::PciDevicesView(QWidget *parent) : QWidget(parent)
     m_table->addAction(copy);
 
     auto *find = new QShortcut(QKeySequence::Find, this);
-    find->setContext(Qt::WidgetWithChildrenShortcut);
+    // The whole window: Ctrl+F reaches the filter wherever the focus is (the left menu after a
+    // click, the banner); only the visible view's shortcut is live.
+    find->setContext(Qt::WindowShortcut);
     connect(find, &QShortcut::activated, this, [this] {
         m_filter->setFocus();
         m_filter->selectAll();
@@ -159,10 +166,11 @@ void PciDevicesView::setDevices(QList<DeviceRecord> devices)
         // Long names (and the headers of short numbers) would push Status off screen; the full
         // text is in each cell's tooltip.
         const std::pair<int, int> caps[] = {{PciDeviceModel::VendorColumn, 160}, {PciDeviceModel::ClassColumn, 165},
-                                            {PciDeviceModel::IommuGroupColumn, 100}, {PciDeviceModel::NumaColumn, 60},
+                                            {PciDeviceModel::IommuGroupColumn, 92}, {PciDeviceModel::NumaColumn, 50},
                                             {PciDeviceModel::ResourceGroupColumn, 115}};
         for (const auto &[column, cap] : caps)
             m_table->setColumnWidth(column, qMin(m_table->columnWidth(column), cap));
+        m_fitter->capture();
     }
     updateSelection();
     updateCount();
@@ -173,6 +181,7 @@ void PciDevicesView::setNodeColumnVisible(bool visible)
     m_table->setColumnHidden(PciDeviceModel::NodeColumn, !visible);
     // All nodes: one node's devices together, in slot order.
     m_table->sortByColumn(visible ? PciDeviceModel::NodeColumn : PciDeviceModel::SlotColumn, Qt::AscendingOrder);
+    m_fitter->apply();
 }
 
 void PciDevicesView::updateClassFilter()

@@ -12,6 +12,7 @@ class QTableView;
 
 namespace passdeck {
 
+class ColumnFitter;
 class PciDeviceFilterProxy;
 class PciDeviceModel;
 
@@ -57,6 +58,7 @@ private:
     QComboBox *m_class = nullptr;
     QCheckBox *m_onlyFree = nullptr;
     QLabel *m_count = nullptr;
+    ColumnFitter *m_fitter = nullptr;
     bool m_sized = false;
     bool m_highlightPending = false;
 };

@@ -44,8 +44,7 @@ ResourceManagerDashboard::ResourceManagerDashboard(MainWindow &window)
     connect(m_table, &QTableView::doubleClicked, this, &ResourceManagerDashboard::openGroup);
     connect(m_table, &QTableView::activated, this, &ResourceManagerDashboard::openGroup);
     open->setEnabled(false);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this, open] { open->setEnabled(m_table->selectionModel()->hasSelection()); });
+    enableWithSelection(m_table, open);
     auto *hint = new QLabel(tr("Double-click a group to open its dashboard. To add devices, open "
                                "<b>PCI Devices</b>, select them and click <b>Make Resource</b>."), this);
     hint->setWordWrap(true);

@@ -39,6 +39,17 @@ void fitColumns(QTableView *table, int maxWidth)
     }
 }
 
+void enableWithSelection(QTableView *table, QWidget *target)
+{
+    auto update = [table, target] { target->setEnabled(table->selectionModel()->hasSelection()); };
+    QObject::connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, target, update);
+    QAbstractItemModel *model = table->model();
+    QObject::connect(model, &QAbstractItemModel::modelReset, target, update);
+    QObject::connect(model, &QAbstractItemModel::rowsRemoved, target, update);
+    QObject::connect(model, &QAbstractItemModel::layoutChanged, target, update);
+    update();
+}
+
 void setMuted(QWidget *widget)
 {
     widget->setForegroundRole(QPalette::PlaceholderText);

@@ -15,6 +15,12 @@ void configureTable(QTableView *table, const QString &objectName, const QString 
 // rest out of view.
 void fitColumns(QTableView *table, int maxWidth = 320);
 
+// Keeps target enabled exactly while the table has a selection. A model reset clears the
+// selection without selectionChanged (QItemSelectionModel::reset), which would leave a Delete
+// button enabled with nothing selected; so resets and removed rows count too. Call after
+// setModel().
+void enableWithSelection(QTableView *table, QWidget *target);
+
 // Secondary text (subtitles, hints, legends): the palette's placeholder colour, so it follows
 // light and dark palettes instead of a fixed grey.
 void setMuted(QWidget *widget);

@@ -34,8 +34,7 @@ TenantListDashboard::TenantListDashboard(MainWindow &window) : Dashboard(window,
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setModel(proxy);
     m_table->sortByColumn(TenantModel::NameColumn, Qt::AscendingOrder);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_deleteItem->setEnabled(m_table->selectionModel()->hasSelection()); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { updateDeleteItem(); });
     auto open = [this](const QModelIndex &i) {
         if (i.isValid() && mainWindow().hasDashboard(QStringLiteral("tenant")))
             mainWindow().navigate(QStringLiteral("tenant"), i.data(TenantModel::TenantIdRole).toLongLong());
@@ -60,6 +59,23 @@ void TenantListDashboard::refresh()
     m_model->setItems(*tenants);
     // Few rows: sizing on every refresh keeps new, longer names readable.
     m_table->resizeColumnsToContents();
+    updateDeleteItem();
+}
+
+void TenantListDashboard::updateDeleteItem()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    m_deleteItem->setEnabled(!rows.isEmpty());
+    if (rows.isEmpty()) {
+        m_deleteItem->setToolTip(tr("Select a tenant to delete it."));
+        return;
+    }
+    // Why Delete would be refused, before anyone clicks it.
+    auto impact = service().deleteTenantImpact(rows.first().data(TenantModel::TenantIdRole).toLongLong());
+    if (impact && impact->refusal)
+        m_deleteItem->setToolTip(tr("Cannot be deleted now: %1. %2").arg(impact->refusal->why, impact->refusal->hint));
+    else
+        m_deleteItem->setToolTip(tr("Delete the tenant; the devices reserved to it go back to their host groups."));
 }
 
 TenantCreateDialog *TenantListDashboard::newTenant()
@@ -80,12 +96,28 @@ void TenantListDashboard::requestDelete()
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     if (rows.isEmpty())
         return;
-    m_pendingDelete = rows.first().data(TenantModel::TenantIdRole).toLongLong();
+    const qint64 id = rows.first().data(TenantModel::TenantIdRole).toLongLong();
     const QString name = rows.first().data(Qt::DisplayRole).toString();
-    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        tr("Delete tenant <b>%1</b>? The devices reserved to it go back to their host groups. "
-                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
-                            .arg(name.toHtmlEscaped()));
+    m_pendingDelete = 0;
+    auto impact = service().deleteTenantImpact(id);
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    if (impact->refusal) {
+        // Refused as things stand: say so now instead of asking first and refusing after.
+        banner()->clearNotice(QStringLiteral("confirm"));
+        showError(*impact->refusal);
+        return;
+    }
+    m_pendingDelete = id;
+    askConfirmation(impact->devices.isEmpty()
+                        ? tr("Delete tenant <b>%1</b>? No device is reserved to it.").arg(name.toHtmlEscaped())
+                        : tr("Delete tenant <b>%1</b>? Its groups and tenant nodes go with it, and the %n device(s) "
+                             "reserved to it go back to their host groups:", nullptr, int(impact->devices.size()))
+                              .arg(name.toHtmlEscaped()),
+                    impact->devices,
+                    {{QStringLiteral("confirm-delete"), tr("Delete")}, {QStringLiteral("cancel-delete"), tr("Cancel")}});
 }
 
 void TenantListDashboard::handleLink(const QString &link)

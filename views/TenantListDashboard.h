@@ -10,8 +10,9 @@ namespace passdeck {
 class TenantCreateDialog;
 class TenantModel;
 
-// Tenants → List: New Tenant (a form), Delete Tenant (confirmed in the banner; the service
-// refuses while the tenant has VMs). Double-click opens the tenant's dashboard.
+// Tenants → List: New Tenant (a form), Delete Tenant (refused at once while the tenant has VMs,
+// with the reason also in the item's tooltip; otherwise confirmed in the banner, listing the
+// devices that go back). Double-click opens the tenant's dashboard.
 class TenantListDashboard : public Dashboard
 {
     Q_OBJECT
@@ -31,6 +32,8 @@ protected:
     void handleLink(const QString &link) override;
 
 private:
+    void updateDeleteItem();
+
     TenantModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     QToolButton *m_deleteItem = nullptr;

@@ -4,6 +4,7 @@
 #include "DomainService.h"
 #include "Icons.h"
 #include "MainWindow.h"
+#include "ColumnFitter.h"
 #include "PciDeviceModel.h"
 #include "ResourceGroupModel.h"
 #include "TableSetup.h"
@@ -23,7 +24,12 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
 {
     m_node.id = tenantNodeId;
     addMenuItem(QStringLiteral("menuDevices"), Icons::groupClass(GroupClass::Other), tr("Devices"),
-                [this] { m_devices->setFocus(Qt::OtherFocusReason); });
+                [this] {
+                    // Visibly there: the focus in the table, on its first row when none is chosen.
+                    m_devices->setFocus(Qt::OtherFocusReason);
+                    if (!m_devices->currentIndex().isValid() && m_deviceModel->rowCount() > 0)
+                        m_devices->setCurrentIndex(m_deviceModel->index(0, PciDeviceModel::SlotColumn));
+                });
     addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
                 [this] { newDevice(); });
     m_returnItem = addMenuItem(QStringLiteral("menuReturnDevices"), Icons::blocker(), tr("Return to Host Group"),
@@ -60,8 +66,7 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
         if (i.isValid())
             mainWindow().navigate(QStringLiteral("group"), i.data(ResourceGroupModel::GroupIdRole).toLongLong());
     };
-    connect(m_groups->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_returnItem->setEnabled(m_groups->selectionModel()->hasSelection()); });
+    enableWithSelection(m_groups, m_returnItem);
     connect(m_groups, &QTableView::doubleClicked, this, openGroup);
     connect(m_groups, &QTableView::activated, this, openGroup);
     contentLayout()->addWidget(m_groups);
@@ -80,6 +85,10 @@ TenantNodeDashboard::TenantNodeDashboard(MainWindow &window, qint64 tenantNodeId
     configureTable(m_devices, QStringLiteral("tenantNodeDevicesTable"), tr("Devices reserved to this tenant node"));
     m_devices->setSortingEnabled(false);
     m_devices->setModel(m_deviceModel);
+    // One node, named in the heading; the key columns stay on screen, long names give way.
+    m_devices->setColumnHidden(PciDeviceModel::NodeColumn, true);
+    m_deviceFitter = new ColumnFitter(m_devices, {{PciDeviceModel::DeviceColumn, 110}, {PciDeviceModel::VendorColumn, 50},
+                                                  {PciDeviceModel::ClassColumn, 34}, {PciDeviceModel::DriverColumn, 64}});
     contentLayout()->addWidget(m_devices, 1);
 }
 
@@ -151,7 +160,10 @@ void TenantNodeDashboard::refresh()
     m_groupModel->setItems(mine);
     m_deviceModel->setDevices(devices);
     m_groups->resizeColumnsToContents();
-    m_devices->resizeColumnsToContents();
+    fitColumns(m_devices, 190);
+    m_devices->setColumnWidth(PciDeviceModel::IommuGroupColumn, qMin(m_devices->columnWidth(PciDeviceModel::IommuGroupColumn), 92));
+    m_devices->setColumnWidth(PciDeviceModel::NumaColumn, qMin(m_devices->columnWidth(PciDeviceModel::NumaColumn), 50));
+    m_deviceFitter->capture();
 }
 
 DeviceEntryDialog *TenantNodeDashboard::newDevice()

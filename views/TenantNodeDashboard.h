@@ -9,6 +9,7 @@ class QToolButton;
 
 namespace passdeck {
 
+class ColumnFitter;
 class DeviceEntryDialog;
 class PciDeviceModel;
 class ResourceGroupModel;
@@ -48,6 +49,7 @@ private:
     QLabel *m_details = nullptr;
     QTableView *m_groups = nullptr;
     QTableView *m_devices = nullptr;
+    ColumnFitter *m_deviceFitter = nullptr;
     ResourceGroupModel *m_groupModel = nullptr;
     PciDeviceModel *m_deviceModel = nullptr;
 };

@@ -29,8 +29,14 @@ namespace passdeck {
 VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QStringLiteral("vm"), vmId)
 {
     m_vm.id = vmId;
-    addMenuItem(QStringLiteral("menuDevices"), Icons::groupClass(GroupClass::Other), tr("Devices"),
-                [this] { m_table->setFocus(Qt::OtherFocusReason); });
+    addMenuItem(QStringLiteral("menuDevices"), Icons::groupClass(GroupClass::Other), tr("Devices"), [this] {
+        // Visibly there: the focus in the table, on its first row when none is chosen yet.
+        m_table->setFocus(Qt::OtherFocusReason);
+        if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+            m_table->selectRow(0);
+        if (m_table->currentIndex().isValid())
+            m_table->scrollTo(m_table->currentIndex());
+    });
     addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
                 [this] { newDevice(); });
     m_restartItem = addMenuItem(QStringLiteral("menuRestart"), Icons::warning(), tr("Restart"), [this] { restart(); });
@@ -84,8 +90,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_table->setModel(m_model);
     m_table->setColumnHidden(MachineDeviceModel::VmColumn, true);
     m_table->setMinimumHeight(110);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_delete->setEnabled(m_table->selectionModel()->hasSelection()); });
+    enableWithSelection(m_table, m_delete);
     contentLayout()->addWidget(m_table, 2);
 
     m_progress = new QProgressBar(this);
@@ -159,14 +164,18 @@ void VmDashboard::refresh()
                                                   : tr("%1 (tenant node %2)").arg(m_vm.nodeName, m_vm.tenantNodeName));
     m_owner->setText(owner);
     const bool running = m_vm.power == PowerState::On;
-    m_powerOnItem->setEnabled(!running && !busy());
-    m_powerOffItem->setEnabled(running && !busy());
-    m_restartItem->setEnabled(!busy());
+    updatePowerItems();
 
-    if (m_vm.restartNeeded)
+    // A stopped VM is started, not restarted: the notice says so (its link is "restart" either way).
+    if (m_vm.restartNeeded && running)
         banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
                             tr("VM <b>%1</b> needs a restart to attach the device. The restart allocates free devices "
                                "of its groups on node %2 and binds them to vfio-pci. <a href=\"restart\">Restart</a>")
+                                .arg(m_vm.name.toHtmlEscaped(), m_vm.nodeName.toHtmlEscaped()));
+    else if (m_vm.restartNeeded)
+        banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
+                            tr("VM <b>%1</b> is stopped: it gets the device when it powers on. Power On allocates free "
+                               "devices of its groups on node %2 and binds them to vfio-pci. <a href=\"restart\">Power On</a>")
                                 .arg(m_vm.name.toHtmlEscaped(), m_vm.nodeName.toHtmlEscaped()));
     else
         banner()->clearNotice(QStringLiteral("restart"));
@@ -204,9 +213,20 @@ DeviceEntryDialog *VmDashboard::newDevice()
     return dialog;
 }
 
+void VmDashboard::updatePowerItems()
+{
+    // Restart for a running VM, Power On for a stopped one: never "Restart" to start it.
+    const bool running = m_vm.power == PowerState::On;
+    m_restartItem->setVisible(running);
+    m_powerOnItem->setVisible(!running);
+    m_restartItem->setEnabled(running && !busy());
+    m_powerOnItem->setEnabled(!running && !busy());
+    m_powerOffItem->setEnabled(running && !busy());
+}
+
 void VmDashboard::restart()
 {
-    start(true);
+    start(m_vm.power == PowerState::On);
 }
 
 void VmDashboard::powerOn()
@@ -285,32 +305,98 @@ void VmDashboard::deleteSelected()
     if (rows.isEmpty())
         return;
     const MachineDevice d = m_model->item(rows.first().row());
-    Status s = service().detach(argument(), d.id);
+    auto impact = service().detachImpact(argument(), d.id);
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    if (impact->runningVms.isEmpty()) {
+        detachNow(d, false);
+        return;
+    }
+    // A running VM keeps its devices until it stops: the administrator chooses when.
+    m_pendingRemove = d;
+    askConfirmation(tr("VM <b>%1</b> is running with machine device <b>%2</b>. Remove it when the VM next restarts "
+                       "(it keeps the device until then), or stop the VM now and remove it?")
+                        .arg(m_vm.name.toHtmlEscaped(), d.name.toHtmlEscaped()),
+                    impact->devices,
+                    {{QStringLiteral("remove-at-restart"), tr("Remove at next restart")},
+                     {QStringLiteral("stop-and-remove"), tr("Stop the VM now and remove")},
+                     {QStringLiteral("cancel-remove"), tr("Cancel")}});
+}
+
+void VmDashboard::detachNow(const MachineDevice &device, bool stopFirst)
+{
+    if (stopFirst) {
+        if (Status off = service().powerOff(argument()); !off) {
+            showError(off.error());
+            return;
+        }
+    }
+    Status s = service().detach(argument(), device.id);
     if (!s) {
         showError(s.error());
         return;
     }
-    showSuccess(d.allocated.isEmpty()
-                    ? tr("Machine device \"%1\" was removed.").arg(d.name)
-                    : tr("Machine device \"%1\" was removed; its devices are free again.").arg(d.name));
+    // Read what happened: the service may keep a running VM's device until its restart.
+    bool stillThere = false;
+    if (auto left = service().machineDevices(argument()))
+        for (const MachineDevice &m : *left)
+            stillThere = stillThere || m.id == device.id;
+    QString text;
+    if (stillThere)
+        text = tr("Machine device \"%1\" will be removed when VM %2 restarts; it keeps its devices until then.")
+                   .arg(device.name, m_vm.name);
+    else if (device.allocated.isEmpty())
+        text = tr("Machine device \"%1\" was removed.").arg(device.name);
+    else
+        text = tr("Machine device \"%1\" was removed; its devices are free again.").arg(device.name);
+    if (stopFirst)
+        text = tr("VM %1 was powered off.").arg(m_vm.name) + QLatin1Char(' ') + text;
+    showSuccess(text);
+}
+
+QString VmDashboard::deleteQuestion(const Vm &vm, const ChangeImpactReport &impact)
+{
+    if (!impact.runningVms.isEmpty())
+        return impact.devices.isEmpty()
+            ? tr("Delete VM <b>%1</b>? It is <b>running</b> on node %2: deleting it stops it. Its machine devices go "
+                 "with it.").arg(vm.name.toHtmlEscaped(), vm.nodeName.toHtmlEscaped())
+            : tr("Delete VM <b>%1</b>? It is <b>running</b> on node %2: deleting it stops it, its machine devices go "
+                 "with it, and the devices it runs with become free:").arg(vm.name.toHtmlEscaped(), vm.nodeName.toHtmlEscaped());
+    return tr("Delete VM <b>%1</b>? It is stopped. Its machine devices go with it.").arg(vm.name.toHtmlEscaped());
 }
 
 void VmDashboard::handleLink(const QString &link)
 {
-    if (link == QLatin1String("restart"))
+    if (link == QLatin1String("restart")) {
         restart();
-    else if (link == QLatin1String("confirm-delete-vm"))
-        deleteVmNow();
-    else if (link == QLatin1String("cancel-delete-vm"))
+    } else if (link == QLatin1String("remove-at-restart") || link == QLatin1String("stop-and-remove")) {
         banner()->clearNotice(QStringLiteral("confirm"));
+        const MachineDevice d = m_pendingRemove;
+        m_pendingRemove = {};
+        if (d.id != 0 && !busy())
+            detachNow(d, link == QLatin1String("stop-and-remove"));
+    } else if (link == QLatin1String("cancel-remove")) {
+        banner()->clearNotice(QStringLiteral("confirm"));
+        m_pendingRemove = {};
+    } else if (link == QLatin1String("confirm-delete-vm")) {
+        deleteVmNow();
+    } else if (link == QLatin1String("cancel-delete-vm")) {
+        banner()->clearNotice(QStringLiteral("confirm"));
+    }
 }
 
 void VmDashboard::requestDeleteVm()
 {
-    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        tr("Delete VM <b>%1</b>? Its machine devices go with it and its PCI devices become free. "
-                           "<a href=\"confirm-delete-vm\">Delete</a> &nbsp; <a href=\"cancel-delete-vm\">Cancel</a>")
-                            .arg(m_vm.name.toHtmlEscaped()));
+    auto impact = service().deleteVmImpact(argument());
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    askConfirmation(deleteQuestion(m_vm, *impact), impact->devices,
+                    {{QStringLiteral("confirm-delete-vm"), impact->runningVms.isEmpty() ? tr("Delete") : tr("Stop and delete")},
+                     {QStringLiteral("cancel-delete-vm"), tr("Cancel")}});
 }
 
 void VmDashboard::deleteVmNow()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChangeImpact.h"
 #include "Dashboard.h"
 #include "DomainTypes.h"
 
@@ -40,22 +41,29 @@ public:
     void restart();
     void powerOn();
     void powerOff();
-    // Removes the selected machine device (the VM gives its devices back at the next restart).
+    // Removes the selected machine device. Of a running VM it asks first (links
+    // "remove-at-restart": the VM keeps the device until it restarts; "stop-and-remove": the
+    // VM is powered off first; "cancel-remove").
     void deleteSelected();
-    // Asks in the banner (link "confirm-delete-vm"); deleteVmNow() deletes the VM and goes back
-    // to the list.
+    // Asks in the banner, saying whether the VM runs (link "confirm-delete-vm"); deleteVmNow()
+    // deletes the VM and goes back to the list.
     void requestDeleteVm();
     void deleteVmNow();
+    // The question Delete VM asks here and on the list: whether it runs, what it frees.
+    static QString deleteQuestion(const Vm &vm, const ChangeImpactReport &impact);
 
 protected:
     void handleLink(const QString &link) override;
 
 private:
     void start(bool restart);
+    void updatePowerItems();
+    void detachNow(const MachineDevice &device, bool stopFirst);
     void setProgress(int done, int total, const QString &step);
 
     Vm m_vm;
     bool m_gone = false;
+    MachineDevice m_pendingRemove;
     QLabel *m_state = nullptr;
     QLabel *m_node = nullptr;
     QLabel *m_owner = nullptr;

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "TableSetup.h"
 #include "VmCreateDialog.h"
+#include "VmDashboard.h"
 #include "VmModel.h"
 
 #include <QSortFilterProxyModel>
@@ -33,8 +34,7 @@ VmListDashboard::VmListDashboard(MainWindow &window) : Dashboard(window, QString
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setModel(proxy);
     m_table->sortByColumn(VmModel::NameColumn, Qt::AscendingOrder);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_deleteItem->setEnabled(m_table->selectionModel()->hasSelection()); });
+    enableWithSelection(m_table, m_deleteItem);
     auto open = [this](const QModelIndex &i) {
         if (i.isValid() && mainWindow().hasDashboard(QStringLiteral("vm")))
             mainWindow().navigate(QStringLiteral("vm"), i.data(VmModel::VmIdRole).toLongLong());
@@ -112,10 +112,14 @@ void VmListDashboard::requestDelete()
         showError(vm.error());
         return;
     }
-    banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        tr("Delete VM <b>%1</b>? Its machine devices go with it and its PCI devices become free. "
-                           "<a href=\"confirm-delete\">Delete</a> &nbsp; <a href=\"cancel-delete\">Cancel</a>")
-                            .arg(vm->name.toHtmlEscaped()));
+    auto impact = service().deleteVmImpact(m_pendingDelete);
+    if (!impact) {
+        showError(impact.error());
+        return;
+    }
+    askConfirmation(VmDashboard::deleteQuestion(*vm, *impact), impact->devices,
+                    {{QStringLiteral("confirm-delete"), vm->power == PowerState::On ? tr("Stop and delete") : tr("Delete")},
+                     {QStringLiteral("cancel-delete"), tr("Cancel")}});
 }
 
 void VmListDashboard::handleLink(const QString &link)

@@ -119,6 +119,13 @@ inline bool clickMenu(MainWindow &window, const QString &objectName)
     return true;
 }
 
+// Starts the current VM dashboard's VM: Power On when it is stopped, Restart when it runs
+// (the dashboard shows only the one that fits).
+inline bool clickStartOrRestart(MainWindow &window)
+{
+    return clickMenu(window, QStringLiteral("menuPowerOn")) || clickMenu(window, QStringLiteral("menuRestart"));
+}
+
 inline bool clickButton(QAbstractButton *button)
 {
     if (!button || !button->isEnabled() || !button->isVisible())

@@ -168,9 +168,9 @@ private Q_SLOTS:
         QVERIFY(fx().service().attach(attach));
         GroupDashboard *d = openGroupFromResourceManager(QStringLiteral("PCI NICs"));
         QVERIFY(d);
+        // Refused before it asks (not asked first and refused after): no confirmation.
         QVERIFY(clickMenu(window(), QStringLiteral("menuDeleteGroup")));
-        QVERIFY(d->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("Delete resource group PCI NICs?")));
-        activateLink(d, QStringLiteral("confirm"), QStringLiteral("confirm-delete"));
+        QVERIFY(!d->banner()->hasNotice(QStringLiteral("confirm")));
         QTRY_VERIFY(d->banner()->hasNotice(QStringLiteral("result")));
         const QString reason = d->banner()->noticeText(QStringLiteral("result"));
         QVERIFY2(reason.contains(QStringLiteral("machine device")), qPrintable(reason));
@@ -179,12 +179,14 @@ private Q_SLOTS:
         QCOMPARE(fx().driverOf(QStringLiteral("node-a"), kNicDown), QStringLiteral("vfio-pci"));
         QCOMPARE(window().currentDashboard(), d);
 
+        QVERIFY(fx().service().deleteVm(vm->id));
         // Cancel does nothing.
         QVERIFY(clickMenu(window(), QStringLiteral("menuDeleteGroup")));
+        QVERIFY(d->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("Delete resource group PCI NICs?")));
         activateLink(d, QStringLiteral("confirm"), QStringLiteral("cancel-delete"));
         QVERIFY(!d->banner()->hasNotice(QStringLiteral("confirm")));
+        QVERIFY(fx().service().group(id));
 
-        QVERIFY(fx().service().deleteVm(vm->id));
         QVERIFY(clickMenu(window(), QStringLiteral("menuDeleteGroup")));
         QVERIFY(d->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("go back to their host drivers")));
         activateLink(d, QStringLiteral("confirm"), QStringLiteral("confirm-delete"));
@@ -226,7 +228,10 @@ private Q_SLOTS:
         QVERIFY(fx().service().node(nodeA())->maintenance);
         QTRY_VERIFY(child<QLabel>(d, QStringLiteral("nodeStatus"))->text().contains(QStringLiteral("Maintenance mode")));
 
+        // Reboot asks first (no VM runs on the node); then it runs.
         QVERIFY(clickMenu(window(), QStringLiteral("menuReboot")));
+        QVERIFY(d->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("No VM runs on it")));
+        activateLink(d, QStringLiteral("confirm"), QStringLiteral("confirm-reboot"));
         QVERIFY(!child<QToolButton>(d, QStringLiteral("menuReboot"))->isEnabled()); // running
         QTRY_VERIFY_WITH_TIMEOUT(d->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("rebooted")), 20000);
         QVERIFY(child<QToolButton>(d, QStringLiteral("menuReboot"))->isEnabled());

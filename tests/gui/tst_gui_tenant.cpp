@@ -238,7 +238,7 @@ private Q_SLOTS:
         setCount(form->countSpin(), 2);
         QVERIFY(clickButton(form->submitButton()));
         QTRY_VERIFY(vmd->banner()->hasNotice(QStringLiteral("restart")));
-        QVERIFY(clickMenu(w, QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(w));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QVERIFY(!vmd->banner()->hasNotice(QStringLiteral("restart")));
         auto mds = m_fx.service().machineDevices(vm->id);

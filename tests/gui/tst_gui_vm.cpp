@@ -151,7 +151,8 @@ private Q_SLOTS:
         // The restart banner, with its Restart link; the list marks the VM too.
         QTRY_VERIFY(vmd->banner()->hasNotice(QStringLiteral("restart")));
         const QString notice = vmd->banner()->noticeText(QStringLiteral("restart"));
-        QVERIFY2(notice.contains(QStringLiteral("needs a restart to attach the device")), qPrintable(notice));
+        // web-1 is stopped: it is started, not restarted, and the notice says so.
+        QVERIFY2(notice.contains(QStringLiteral("gets the device when it powers on")), qPrintable(notice));
         QVERIFY(vmd->banner()->noticeLabel(QStringLiteral("restart"))->text().contains(QStringLiteral("href=\"restart\"")));
         QCOMPARE(vmd->devicesModel()->rowCount(), 1);
         QVERIFY(vmd->qemuSnippet()->toPlainText().isEmpty());
@@ -178,7 +179,7 @@ private Q_SLOTS:
             QVERIFY(vmd->libvirtSnippet()->toPlainText().contains(QStringLiteral("bus='0x%1'").arg(bus)));
         }
         QCOMPARE(vmd->libvirtSnippet()->toPlainText().count(QStringLiteral("<hostdev")), 2);
-        QVERIFY(vmd->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("restarted")));
+        QVERIFY(vmd->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("is running")));
         QVERIFY(vmd->qemuSnippet()->isReadOnly());
         QVERIFY(clickButton(child<QPushButton>(vmd, QStringLiteral("qemuSnippetCopy"))));
         QCOMPARE(QApplication::clipboard()->text(), vmd->qemuSnippet()->toPlainText());
@@ -225,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(vmd);
         QCOMPARE(vmd->vm().id, dbId);
         QVERIFY(vmd->banner()->hasNotice(QStringLiteral("restart")));
-        QVERIFY(clickMenu(w, QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(w));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QVERIFY(!vmd->banner()->hasNotice(QStringLiteral("restart")));
         auto uplink = m_fx.service().findMachineDevice(dbId, QStringLiteral("uplink"));
@@ -246,7 +247,7 @@ private Q_SLOTS:
         QVERIFY(m_fx.service().attach(AttachSpec{vm->id, m_group, 1, {}, {}}));
         auto *vmd = qobject_cast<VmDashboard *>(m_fx.window().navigate(QStringLiteral("vm"), vm->id));
         QVERIFY(vmd);
-        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(m_fx.window()));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QVERIFY(vmd->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("only 0 are free")));
         QVERIFY(vmd->banner()->hasNotice(QStringLiteral("restart")));
@@ -260,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(m_fx.service().vm(dbId)->allocatedDeviceCount, 0);
         QVERIFY(db->qemuSnippet()->toPlainText().isEmpty());
         m_fx.window().navigate(QStringLiteral("vm"), vm->id);
-        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(m_fx.window()));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QCOMPARE(m_fx.service().vm(vm->id)->allocatedDeviceCount, 1);
     }
@@ -272,6 +273,9 @@ private Q_SLOTS:
         auto *vmd = qobject_cast<VmDashboard *>(w.navigate(QStringLiteral("vm"), lateId));
         QVERIFY(selectRow(vmd->devicesTable(), MachineDeviceModel::NameColumn, QStringLiteral("Test VFs-1")));
         QVERIFY(clickButton(child<QPushButton>(vmd, QStringLiteral("deleteDeviceButton"))));
+        // late-1 runs (started above): asked first; stopping it now removes the device.
+        QVERIFY(vmd->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("is running")));
+        Q_EMIT vmd->banner()->linkActivated(QStringLiteral("stop-and-remove"));
         QVERIFY(machineDevices(lateId).isEmpty());
 
         // Delete from the list asks first; Cancel keeps it, Delete removes it.
@@ -313,7 +317,7 @@ private Q_SLOTS:
         QVERIFY(vmd);
         auto *progress = child<QProgressBar>(vmd, QStringLiteral("restartProgress"));
         QVERIFY(progress);
-        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(m_fx.window()));
         QVERIFY(progress->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QVERIFY(!progress->isVisible());
