@@ -57,7 +57,7 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        qInfo("fail-closed CLI: %d runs on FIFO roots (none hung), %d guard runs, %d bad inputs refused with exit 2",
+        qInfo("fail-closed CLI: %d runs on FIFO roots (each must end on its own), %d guard runs, %d bad inputs (each must be exit 2)",
               m_fifoRuns, m_guardRuns, m_badInputs);
     }
 
