@@ -71,7 +71,7 @@ class FailClosedGuards : public QObject
 private Q_SLOTS:
     void cleanupTestCase()
     {
-        qInfo("fail-closed guards: %d damaged files a guard reads, each one blocked the move", m_cases);
+        qInfo("fail-closed guards: %d damaged files a guard reads (each must block the move)", m_cases);
     }
 
     void unreadableGuardInputBlocks_data()

@@ -41,11 +41,26 @@ class TestCliFailClosed : public CliBindTest
     int m_badInputs = 0;
     int m_guardRuns = 0;
 
-    // One CLI run that must end on its own within 30 s (-1: it hung and was killed).
+    // One CLI run that must end on its own within 20 s; exitCode -1 when it did not (it is then
+    // killed). runProgram() cannot tell: a process still running reads as exit code 0 there.
     CliRun bounded(const QString &root, const QStringList &args)
     {
-        return runProgram(cliPath(), QStringList{QStringLiteral("--host-root"), root, QStringLiteral("--simulate"),
-                                                 QStringLiteral("--pci-ids"), pinnedPciIds()} + args, 30000);
+        QProcess p;
+        p.start(cliPath(), QStringList{QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"),
+                                       pinnedPciIds()} + args);
+        CliRun r;
+        if (!p.waitForStarted(10000))
+            return r;
+        const bool ended = p.waitForFinished(20000);
+        if (!ended || p.state() != QProcess::NotRunning) {
+            p.kill();
+            p.waitForFinished(10000);
+            return r; // hung
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
     }
 
 private Q_SLOTS:
@@ -57,7 +72,7 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        qInfo("fail-closed CLI: %d runs on FIFO roots (none hung), %d guard runs, %d bad inputs refused with exit 2",
+        qInfo("fail-closed CLI: %d runs on FIFO roots (each must end on its own), %d guard runs, %d bad inputs (each must be exit 2)",
               m_fifoRuns, m_guardRuns, m_badInputs);
     }
 
