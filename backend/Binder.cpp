@@ -173,7 +173,7 @@ Error Binder::withRollback(Error error, const BindPlan &plan, const QMap<QString
         error.why += tr("; every device was put back on its original driver");
     } else {
         error.why += tr("; putting devices back failed too: %1").arg(failures.join(QLatin1String("; ")));
-        error.hint = tr("Check the devices with `passdeck-cli devices` and move them by hand (see docs/binding.md, "
+        error.hint = tr("See their drivers in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move them by hand (see docs/binding.md, "
                         "\"Undoing by hand\"). %1").arg(error.hint);
     }
     return error;

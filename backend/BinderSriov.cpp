@@ -59,7 +59,7 @@ Result<Binder::VfCounts> Binder::readVfCounts(const QString &pfAddress, int coun
     };
     if (!m_node.exists(bindpaths::device(pf)))
         return fail("unknown-device", tr("there is no PCI device %1 on this node").arg(pfAddress),
-                    tr("Check the address with `passdeck-cli devices`."));
+                    tr("Check the address in PCI Devices (or with `passdeck-cli devices`)."));
     Result<QString> totalText = m_node.readAttribute(bindpaths::sriovTotalVfs(pf));
     if (!totalText)
         return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
