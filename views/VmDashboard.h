@@ -14,6 +14,7 @@ namespace passdeck {
 
 class DeviceEntryDialog;
 class MachineDeviceModel;
+class MoveVmDialog;
 
 // One VM: state and node, the restart banner, its machine devices (New, Delete), Restart and
 // power on/off (run off the GUI thread with progress), and after a restart the allocated devices
@@ -46,6 +47,8 @@ public:
     // to the list.
     void requestDeleteVm();
     void deleteVmNow();
+    // Move to Node…: the dialog (shown), nullptr when one is open already.
+    MoveVmDialog *moveToNode();
 
 protected:
     void handleLink(const QString &link) override;
