@@ -206,7 +206,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         for (const Finding &f : blockers)
             allForcible = allForcible && f.forcible;
         Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
-                              allForcible ? tr("Resolve the findings above, or force the change (--force) if you are sure.")
+                              allForcible ? tr("Resolve the findings above first.")
                                           : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
                                                                  : tr("Resolve the findings above; not all of them can be forced."));
         e.device = blockers.first().device;

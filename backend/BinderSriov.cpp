@@ -123,7 +123,7 @@ Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool
     if (!blockers.isEmpty()) {
         Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               tr("Changing a non-zero VF count removes every current VF (the count goes through 0). "
-                                 "Resolve the findings above, or force the change (--force) if you are sure."));
+                                 "Resolve the findings above first."));
         e.device = blockers.first().device;
         e.step = QStringLiteral("impact-check");
         return e;

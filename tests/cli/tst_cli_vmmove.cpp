@@ -18,6 +18,7 @@ private Q_SLOTS:
     void usage();
     void hostVm();
     void tenantVm();
+    void forceOfferedByTheCliOnly();
 
 private:
     CliRun cli(const QStringList &args) const
@@ -116,6 +117,23 @@ void TstCliVmMove::tenantVm()
     const QJsonObject moved = vm(QStringLiteral("tv"));
     QCOMPARE(moved.value(QLatin1String("node")).toString(), QStringLiteral("b"));
     QCOMPARE(moved.value(QLatin1String("tenantNode")).toString(), QStringLiteral("tn-b"));
+}
+
+// The binder's refusal no longer promises a force (the windows have none); the command line,
+// which has --force, offers it when every blocker may be forced.
+void TstCliVmMove::forceOfferedByTheCliOnly()
+{
+    const QString root = m_dir.filePath(QStringLiteral("bind"));
+    QCOMPARE(buildTree(root, QStringLiteral("node-a")), QString());
+    const QStringList base{QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"), pinnedPciIds()};
+    // eno1 is up: a forcible blocker.
+    const CliRun up = runCli(base + QStringList{QStringLiteral("bind"), QStringLiteral("0000:04:00.0")});
+    QCOMPARE(up.exitCode, 1);
+    QVERIFY2(up.err.contains("repeat with --force") && !up.err.contains("force the change"), up.err.constData());
+    // A bridge: never forcible, never offered.
+    const CliRun bridge = runCli(base + QStringList{QStringLiteral("bind"), QStringLiteral("0000:00:1c.0")});
+    QCOMPARE(bridge.exitCode, 1);
+    QVERIFY2(!bridge.err.contains("repeat with --force"), bridge.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TstCliVmMove)
