@@ -128,7 +128,7 @@ Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const Node
             Error e = Error::make(QStringLiteral("unknown-device"),
                                   tr("Cannot plan a driver change for %1").arg(addr),
                                   tr("there is no PCI device %1 on this node (host root %2)").arg(addr, snapshot.hostRoot),
-                                  tr("Check the address with `passdeck-cli devices`; the device may have been removed."));
+                                  tr("Check the address in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`); the device may have been removed."));
             e.device = addr;
             return e;
         }

@@ -173,7 +173,7 @@ Error Binder::withRollback(Error error, const BindPlan &plan, const QMap<QString
         error.why += tr("; every device was put back on its original driver");
     } else {
         error.why += tr("; putting devices back failed too: %1").arg(failures.join(QLatin1String("; ")));
-        error.hint = tr("Check the devices with `passdeck-cli devices` and move them by hand (see docs/binding.md, "
+        error.hint = tr("See their drivers in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move them by hand (see docs/binding.md, "
                         "\"Undoing by hand\"). %1").arg(error.hint);
     }
     return error;
@@ -206,7 +206,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         for (const Finding &f : blockers)
             allForcible = allForcible && f.forcible;
         Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
-                              allForcible ? tr("Resolve the findings above, or force the change (--force) if you are sure.")
+                              allForcible ? tr("Resolve the findings above first.")
                                           : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
                                                                  : tr("Resolve the findings above; not all of them can be forced."));
         e.device = blockers.first().device;

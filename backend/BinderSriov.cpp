@@ -59,7 +59,7 @@ Result<Binder::VfCounts> Binder::readVfCounts(const QString &pfAddress, int coun
     };
     if (!m_node.exists(bindpaths::device(pf)))
         return fail("unknown-device", tr("there is no PCI device %1 on this node").arg(pfAddress),
-                    tr("Check the address with `passdeck-cli devices`."));
+                    tr("Check the address in PCI Devices (or with `passdeck-cli devices`)."));
     Result<QString> totalText = m_node.readAttribute(bindpaths::sriovTotalVfs(pf));
     if (!totalText)
         return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
@@ -123,7 +123,7 @@ Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool
     if (!blockers.isEmpty()) {
         Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               tr("Changing a non-zero VF count removes every current VF (the count goes through 0). "
-                                 "Resolve the findings above, or force the change (--force) if you are sure."));
+                                 "Resolve the findings above first."));
         e.device = blockers.first().device;
         e.step = QStringLiteral("impact-check");
         return e;

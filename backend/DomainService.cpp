@@ -61,6 +61,19 @@ Result<QList<NodeInfo>> DomainService::nodes() const { return DomainServiceQueri
 Result<NodeInfo> DomainService::node(qint64 nodeId) const { return DomainServiceQueries::node(m_ctx->db(), nodeId); }
 Result<NodeInfo> DomainService::findNode(const QString &name) const { return DomainServiceQueries::nodeByName(m_ctx->db(), name); }
 Result<QList<RebootNotice>> DomainService::rebootRequired() const { return DomainServiceQueries::rebootRequired(m_ctx->db()); }
+Result<NodeReadiness> DomainService::nodeReadiness(qint64 nodeId) const { return m_nodes->readiness(nodeId); }
+Result<SriovState> DomainService::sriovState(qint64 nodeId, const QString &pfAddress) const
+{
+    return m_nodes->sriovState(nodeId, pfAddress);
+}
+Result<VfCountPlan> DomainService::planVfCount(qint64 nodeId, const QString &pfAddress, int count) const
+{
+    return m_nodes->planVfCount(nodeId, pfAddress, count);
+}
+Result<VfCountPlan> DomainService::setVfCount(qint64 nodeId, const QString &pfAddress, int count)
+{
+    return m_nodes->setVfCount(nodeId, pfAddress, count);
+}
 
 Result<QList<DeviceRecord>> DomainService::devices(qint64 nodeId) const { return DomainServiceQueries::devices(m_ctx->db(), nodeId); }
 Result<QList<DeviceRecord>> DomainService::groupDevices(qint64 groupId) const
@@ -129,6 +142,7 @@ Result<ResourceChange> DomainService::removeResource(qint64 nodeId, const QStrin
 
 Result<Vm> DomainService::createVm(const VmSpec &spec) { return m_vms->create(spec); }
 Status DomainService::deleteVm(qint64 vmId) { return m_vms->remove(vmId); }
+Status DomainService::moveVm(qint64 vmId, qint64 nodeId) { return m_vms->moveToNode(vmId, nodeId); }
 Result<QList<Vm>> DomainService::vms(qint64 tenantId) const { return DomainServiceQueries::vms(m_ctx->db(), tenantId); }
 Result<Vm> DomainService::vm(qint64 vmId) const { return DomainServiceQueries::vm(m_ctx->db(), vmId); }
 Result<Vm> DomainService::findVm(const QString &name) const

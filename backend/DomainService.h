@@ -4,6 +4,7 @@
 #include "ChangeImpact.h"
 #include "DomainTypes.h"
 #include "Error.h"
+#include "NodeChecks.h"
 
 #include <QObject>
 
@@ -70,6 +71,13 @@ public:
     Result<NodeInfo> node(qint64 nodeId) const;
     Result<NodeInfo> findNode(const QString &name) const;
     Result<QList<RebootNotice>> rebootRequired() const;
+    // Whether the node can pass anything through (IOMMU, vfio-pci), read through the node.
+    Result<NodeReadiness> nodeReadiness(qint64 nodeId) const;
+    // SR-IOV of a PF: its counts, the impact of a new count (nothing written), and the change
+    // itself (refused while a blocker remains; the new VFs are recorded in the store).
+    Result<SriovState> sriovState(qint64 nodeId, const QString &pfAddress) const;
+    Result<VfCountPlan> planVfCount(qint64 nodeId, const QString &pfAddress, int count) const;
+    Result<VfCountPlan> setVfCount(qint64 nodeId, const QString &pfAddress, int count);
 
     // ---- devices -------------------------------------------------------------------------
     // nodeId 0: all nodes.
@@ -102,6 +110,8 @@ public:
     Result<QList<Vm>> vms(qint64 tenantId = -1) const;           // -1 all, 0 host VMs, >0 tenant
     Result<Vm> vm(qint64 vmId) const;
     Result<Vm> findVm(const QString &name) const;
+    // A stopped VM to another node (a tenant VM: to a node where its tenant has a tenant node).
+    Status moveVm(qint64 vmId, qint64 nodeId);
     // Flow 1.2: a machine device; the VM needs a restart to get it.
     Result<MachineDevice> attach(const AttachSpec &spec);
     Status detach(qint64 vmId, qint64 machineDeviceId);

@@ -103,7 +103,7 @@ Status DriverRestore::restoreOne(NodeHost &host, const QString &addr, const QStr
             return {};
         Error e = Error::make(QStringLiteral("write-failed"), what,
                               tr("writing %1 failed: %2").arg(path, errnoDescription(err)),
-                              tr("Check the device with `passdeck-cli devices` and move it by hand (docs/binding.md, "
+                              tr("See its driver in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move it by hand (docs/binding.md, "
                                  "\"Undoing by hand\"); reopening Passdeck retries."));
         e.device = addr;
         e.step = path;
@@ -139,7 +139,7 @@ Status DriverRestore::restoreOne(NodeHost &host, const QString &addr, const QStr
     if (after != driver) {
         Error e = Error::make(QStringLiteral("verify-failed"), what,
                               tr("it is on %1 afterwards").arg(after.isEmpty() ? tr("no driver") : after),
-                              tr("Check the device with `passdeck-cli devices` and move it by hand (docs/binding.md, "
+                              tr("See its driver in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move it by hand (docs/binding.md, "
                                  "\"Undoing by hand\"); reopening Passdeck retries."));
         e.device = addr;
         e.step = bindpaths::driverLink(a);

@@ -230,7 +230,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             forcible = forcible && f.forcible;
         }
         Error e = ServiceContext::refusal(QStringLiteral("blocked"), what, why.join(QLatin1String("; ")),
-                                          forcible ? tr("Review the risks; if you are sure, repeat with force.")
+                                          forcible ? tr("Resolve the findings above (or leave those devices out), then try again.")
                                                    : tr("Choose other devices."));
         e.device = blockers.first().device;
         return e;
@@ -382,7 +382,7 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
         for (const Finding &f : blockers)
             why << f.message;
         return ServiceContext::refusal(QStringLiteral("blocked"), what, why.join(QLatin1String("; ")),
-                                       tr("Review the risks; if you are sure, repeat with force."));
+                                       tr("Resolve the findings above, then try again."));
     }
     ResourceChange change;
     change.groupId = groupId;

@@ -154,8 +154,7 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
         if (vf->driver == kVfioPci)
             findings.append(finding(Severity::Blocker, "vf-in-use", addr,
                                     tr("%1, a VF of %2, is on vfio-pci: a VM may be using it, and changing the VF count removes "
-                                       "it from under the VM. Stop the VM (or move %1 back to the host) first, or force the "
-                                       "change.").arg(addr, pfAddress), true));
+                                       "it from under the VM. Stop the VM (or move %1 back to the host) first.").arg(addr, pfAddress), true));
         QStringList upInterfaces;
         for (const NetInterface &n : vf->netInterfaces)
             if (n.isUp())
@@ -163,7 +162,7 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
         if (!upInterfaces.isEmpty())
             findings.append(finding(Severity::Blocker, "net-up", addr,
                                     tr("%1, a VF of %2, carries the network interface %3, which is up: changing the VF count "
-                                       "removes it from the host at once. Bring it down (ip link set %4 down) or force the change.")
+                                       "removes it from the host at once. Bring it down first (ip link set %4 down).")
                                         .arg(addr, pfAddress, upInterfaces.join(QLatin1String(", ")), upInterfaces.first()), true));
         if (!vf->blockDevices.isEmpty()) {
             host.load(node);
@@ -171,7 +170,7 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
             if (!used.isEmpty())
                 findings.append(finding(Severity::Blocker, "mounted", addr,
                                         tr("%1, a VF of %2, holds %3, in use by the host (%4): changing the VF count pulls the "
-                                           "disk from under the file system. Unmount it first, or force the change.")
+                                           "disk from under the file system. Unmount it first.")
                                             .arg(addr, pfAddress, vf->blockDevices.join(QLatin1String(", ")),
                                                  used.join(QLatin1String("; "))), true));
             else if (!host.problem.isEmpty())
@@ -284,7 +283,8 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
         if (dev->sriovNumVfs > 0)
             findings.append(finding(Severity::Blocker, "vf-pf", addr,
                                     tr("%1 has %2 VFs enabled; unbinding its driver removes them, and any VM using one loses "
-                                       "it. Set the VF count to 0 first (passdeck-cli sriov %1 --vfs 0).")
+                                       "it. Set its VF count to 0 first: select %1 in PCI Devices and click SR-IOV VFs… (from a "
+                                       "shell: passdeck-cli sriov %1 --vfs 0).")
                                         .arg(addr, QString::number(dev->sriovNumVfs)), true));
 
         QStringList upInterfaces;
@@ -294,8 +294,8 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
         if (!upInterfaces.isEmpty())
             findings.append(finding(Severity::Blocker, "net-up", addr,
                                     tr("%1 carries the network interface %2, which is up: binding it to vfio-pci takes it away "
-                                       "from the host at once. Make sure it is not how you reach this node, bring it down "
-                                       "(ip link set %3 down), or force the change.")
+                                       "from the host at once. Make sure it is not how you reach this node and bring it down "
+                                       "first (ip link set %3 down).")
                                         .arg(addr, upInterfaces.join(QLatin1String(", ")), upInterfaces.first()), true));
 
         if (!dev->blockDevices.isEmpty()) {

@@ -319,7 +319,7 @@ Result<PciDevice> Inventory::scanDevice(const HostRoot &root, const QString &add
     QStringList warnings;
     if (!readDevice(pci, root.path(QStringLiteral("sys/bus/pci/devices")), address, device, warnings)) {
         Error e = Error::make(QStringLiteral("pci-device-unreadable"), tr("Cannot read PCI device %1").arg(address),
-                              warnings.join(u' '), tr("Check that the device still exists (`passdeck-cli devices`)."));
+                              warnings.join(u' '), tr("Check that the device still exists: Refresh Inventory on the node's dashboard (or `passdeck-cli devices`)."));
         e.device = address;
         return e;
     }

@@ -3,6 +3,7 @@
 #include "Binder.h"
 #include "GroupService.h"
 #include "DomainServiceContext.h"
+#include "ImpactCheck.h"
 #include "DomainServiceQueries.h"
 #include "Journal.h"
 #include "JournaledApply.h"
@@ -27,13 +28,33 @@ QString tr(const char *text)
     return QCoreApplication::translate("DomainService", text);
 }
 
-QString hostUseOf(const PciDevice &d)
+// The lines of /proc/mounts that mount something on "/".
+QString rootMountLines(const QString &procMounts)
+{
+    QStringList lines;
+    for (const QString &line : procMounts.split(u'\n')) {
+        const QStringList fields = line.split(u' ', Qt::SkipEmptyParts);
+        if (fields.size() >= 2 && fields.at(1) == QLatin1String("/"))
+            lines << line;
+    }
+    return lines.join(u'\n');
+}
+
+QString hostUseOf(const PciDevice &d, const HostMounts &mounts)
 {
     QStringList use;
     for (const NetInterface &n : d.netInterfaces)
         use << QStringLiteral("net:%1(%2)").arg(n.name, n.operstate);
     for (const QString &b : d.blockDevices)
         use << QStringLiteral("block:") + b;
+    // Whether a disk is in use, read once at the inventory: the status column names it
+    // ("Root disk") instead of a generic "in use by host".
+    if (!d.blockDevices.isEmpty()) {
+        if (!ImpactCheck::mountsOn(d.blockDevices, rootMountLines(mounts.mounts)).isEmpty())
+            use << QStringLiteral("root-disk");
+        else if (!ImpactCheck::mountsOn(d.blockDevices, mounts.mounts, mounts.swaps).isEmpty())
+            use << QStringLiteral("mounted");
+    }
     if (d.bootVga)
         use << QStringLiteral("boot-vga");
     return use.join(u' ');
@@ -109,6 +130,15 @@ Result<QStringList> NodeService::checkIdentities()
                         .arg(q.value(0).toString(), q.value(1).toString(), same);
     }
     return warnings;
+HostMounts NodeService::mountsOf(const NodeHost &host)
+{
+    // Unreadable means nothing mounted we could know of (e.g. a bare simulated root).
+    HostMounts m;
+    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/mounts")))
+        m.mounts = r.value();
+    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/swaps")))
+        m.swaps = r.value();
+    return m;
 }
 
 Result<RefreshReport> NodeService::add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
@@ -172,7 +202,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
             return s.error();
         }
         probe.id = q.lastInsertId();
-        auto report = storeInventory(probe, *snapshot);
+        auto report = storeInventory(probe, *snapshot, mountsOf(**host));
         if (!report)
             return report.error();
         if (Status s = m_ctx.commit(tx); !s)
@@ -210,7 +240,7 @@ Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &
     StoreTransaction tx(*m_ctx.store);
     if (!tx.begun())
         return tx.begun().error();
-    auto report = storeInventory(*n, *snapshot);
+    auto report = storeInventory(*n, *snapshot, mountsOf(**host));
     if (!report)
         return report.error();
     if (Status s = m_ctx.commit(tx); !s)
@@ -223,7 +253,8 @@ Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &
     return report;
 }
 
-Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const InventorySnapshot &snapshot)
+Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const InventorySnapshot &snapshot,
+                                                 const HostMounts &mounts)
 {
     const QSqlDatabase db = m_ctx.db();
     const QString what = tr("Storing the devices of node '%1'").arg(node.name);
@@ -255,7 +286,7 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
         if (it == known.cend()) {
             const QVariantList values = {node.id, d.address, d.vendorId, d.deviceId, d.subsystemVendorId, d.subsystemDeviceId,
                                          d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
-                                         d.numaNode, d.isBridge ? 1 : 0, hostUseOf(d)};
+                                         d.numaNode, d.isBridge ? 1 : 0, hostUseOf(d, mounts)};
             for (int i = 0; i < values.size(); ++i)
                 insert.bindAt(i, values.at(i));
             if (Status s = insert.exec(what); !s)
@@ -268,7 +299,7 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
         if (changed)
             report.idsChanged << d.address;
         const QVariantList values = {d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
-                                     d.numaNode, hostUseOf(d), changed ? 1 : 0, it->id};
+                                     d.numaNode, hostUseOf(d, mounts), changed ? 1 : 0, it->id};
         for (int i = 0; i < values.size(); ++i)
             update.bindAt(i, values.at(i));
         if (Status s = update.exec(what); !s)

@@ -441,4 +441,88 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
     return result;
 }
 
+Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
+{
+    const QString subject = vmSubject(vmId);
+    auto run = [&]() -> Status {
+        const QSqlDatabase db = m_ctx.db();
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        auto v = DomainServiceQueries::vm(db, vmId);
+        if (!v)
+            return v.error();
+        auto n = DomainServiceQueries::node(db, nodeId);
+        if (!n)
+            return n.error();
+        const QString what = tr("Moving VM '%1' to node '%2'").arg(v->name, n->name);
+        if (v->nodeId == nodeId)
+            return ServiceContext::refusal(QStringLiteral("same-node"), what, tr("VM '%1' already runs on node '%2'").arg(v->name, n->name),
+                                           tr("Choose another node."));
+        // A running VM holds devices of its node: it keeps its node until it stops.
+        if (v->power == PowerState::On)
+            return ServiceContext::refusal(QStringLiteral("running"), what,
+                                           tr("VM '%1' is running on node '%2' with its devices").arg(v->name, v->nodeName),
+                                           tr("Power the VM off first (VM dashboard → Power Off), then move it."));
+        qint64 tenantNodeId = 0;
+        if (v->owner == GroupOwner::Tenant) {
+            auto tn = StoreQuery::scalar(db, QStringLiteral("SELECT MIN(id) FROM tenant_nodes WHERE tenant_id = ? AND node_id = ?"),
+                                         {v->tenantId, nodeId}, what);
+            if (!tn)
+                return tn.error();
+            if (tn->isNull())
+                return ServiceContext::refusal(QStringLiteral("no-tenant-node"), what,
+                                               tr("VM '%1' belongs to tenant '%2', which has no tenant node on node '%3'; a tenant VM "
+                                                  "runs on one of its tenant's nodes").arg(v->name, v->tenantName, n->name),
+                                               tr("Add a tenant node on '%1' first (the tenant's dashboard → Add Tenant Node…), "
+                                                  "or choose a node where tenant '%2' runs.").arg(n->name, v->tenantName));
+            tenantNodeId = tn->toLongLong();
+            // Its machine devices draw from groups attached to its current tenant node.
+            if (v->machineDeviceCount > 0)
+                return ServiceContext::refusal(QStringLiteral("tenant-devices"), what,
+                                               tr("the machine devices of VM '%1' draw from the devices of tenant '%2' attached to tenant "
+                                                  "node '%3' (node '%4'), which a VM on node '%5' cannot use")
+                                                   .arg(v->name, v->tenantName, v->tenantNodeName, v->nodeName, n->name),
+                                               tr("Delete the VM's machine devices first, move it, then add devices from the tenant's "
+                                                  "groups on the new tenant node."));
+        } else {
+            // Every machine device's Count must still be possible on the new node.
+            StoreQuery q(db, QStringLiteral(
+                "SELECT m.name, g.name, SUM(m.count),"
+                " (SELECT COUNT(*) FROM resource_rules r JOIN devices d ON d.id = r.device_id"
+                "  WHERE r.group_id = m.group_id AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
+                "  AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id))"
+                " FROM machine_devices m JOIN resource_groups g ON g.id = m.group_id WHERE m.vm_id = ?"
+                " GROUP BY m.group_id, g.name, m.name ORDER BY m.name"));
+            q.bind(nodeId).bind(vmId);
+            if (Status s = q.exec(what); !s)
+                return s;
+            QHash<QString, int> wantedPerGroup;
+            QHash<QString, int> capacity;
+            while (q.next()) {
+                wantedPerGroup[q.value(1).toString()] += q.value(2).toInt();
+                capacity[q.value(1).toString()] = q.value(3).toInt();
+            }
+            for (auto it = wantedPerGroup.cbegin(); it != wantedPerGroup.cend(); ++it) {
+                if (it.value() > capacity.value(it.key()))
+                    return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+                                                   tr("VM '%1' asks for %2 device(s) of group '%3', which has %4 on node '%5'")
+                                                       .arg(v->name).arg(it.value()).arg(it.key()).arg(capacity.value(it.key())).arg(n->name),
+                                                   tr("Make devices of node '%1' a resource of group '%2' (PCI Devices → Make Resource), "
+                                                      "or lower the Count first.").arg(n->name, it.key()));
+            }
+        }
+        // Stopped: nothing allocated. Any leftover is released rather than carried across nodes.
+        if (Status s = release(vmId, what); !s)
+            return s;
+        if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
+                                       {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what); !s)
+            return s;
+        return tx.commit();
+    };
+    Status s = run();
+    m_ctx.record(QStringLiteral("vm.move"), subject, s ? nullptr : &s.error(), allChanges);
+    return s;
+}
+
 } // namespace passdeck

@@ -19,6 +19,10 @@ public:
     Status detach(qint64 vmId, qint64 machineDeviceId);
     Result<RestartResult> start(qint64 vmId, const ProgressFn &progress, const QString &action);
     Status powerOff(qint64 vmId);
+    // A stopped VM to another node. Refused for a running VM, for a tenant VM whose tenant has
+    // no tenant node there (or whose devices are attached to its current tenant node), and when
+    // a machine device's Count cannot be met on the new node.
+    Status moveToNode(qint64 vmId, qint64 nodeId);
 
 private:
     Result<Vm> createImpl(const VmSpec &spec);

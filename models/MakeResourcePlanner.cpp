@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QMap>
+#include <QSet>
 
 namespace passdeck {
 
@@ -92,6 +93,91 @@ Result<MakeResourceImpact> MakeResourcePlanner::plan(const DomainService &servic
         impact.nodes.append(ni);
     }
     return impact;
+}
+
+QString MakeResourcePlanner::hostReason(const DeviceRecord &d)
+{
+    if (d.isBridge)
+        return tr("Bridge (host only)");
+    if (d.hostUse.contains(QStringLiteral("boot-vga")))
+        return tr("Boot VGA");
+    if (d.hostUse.contains(QStringLiteral("root-disk")))
+        return tr("Root disk");
+    if (d.hostUse.contains(QStringLiteral("mounted")))
+        return tr("Disk mounted");
+    for (const QString &use : d.hostUse) {
+        // "net:eno1(up)"
+        if (use.startsWith(QLatin1String("net:")) && use.endsWith(QLatin1String("(up)")))
+            return tr("NIC %1 up").arg(use.mid(4, use.size() - 4 - 4));
+    }
+    return {};
+}
+
+QString MakeResourcePlanner::selectionRefusal(const QList<DeviceRecord> &selection,
+                                              const QHash<qint64, NodeReadiness> &readiness)
+{
+    QStringList reasons;
+    QList<qint64> nodesSeen;
+    for (const DeviceRecord &d : selection) {
+        if (!nodesSeen.contains(d.nodeId)) {
+            nodesSeen << d.nodeId;
+            const auto r = readiness.constFind(d.nodeId);
+            if (r != readiness.cend() && !r->ready()) {
+                QStringList missing;
+                if (!r->reachable)
+                    missing << tr("cannot be read");
+                if (!r->iommu)
+                    missing << tr("no IOMMU");
+                if (!r->vfioPci)
+                    missing << tr("vfio-pci not loaded");
+                reasons << tr("node %1 cannot pass devices through (%2)").arg(d.nodeName, missing.join(QStringLiteral(", ")));
+            }
+        }
+        if (d.status != DeviceStatus::InUseByHost && d.status != DeviceStatus::Free)
+            continue;
+        const QString why = hostReason(d);
+        if (!why.isEmpty())
+            reasons << tr("%1: %2").arg(d.address, why);
+    }
+    if (reasons.isEmpty())
+        return {};
+    return tr("Make Resource is off for this selection: %1. Leave those devices out of the selection.")
+        .arg(reasons.join(QStringLiteral("; ")));
+}
+
+QList<DeviceRecord> MakeResourcePlanner::withoutBlocked(const QList<DeviceRecord> &selection, const MakeResourceImpact &impact)
+{
+    const bool severalNodes = impact.nodes.size() > 1;
+    // (node id, address) of every device a blocker names.
+    QSet<QPair<qint64, QString>> blocked;
+    for (const NodeImpact &n : impact.nodes) {
+        for (const Finding &f : impact.findings) {
+            if (f.severity != Severity::Blocker || f.device.isEmpty())
+                continue;
+            QString address = f.device;
+            if (severalNodes) {
+                const QString prefix = n.nodeName + QLatin1Char('/');
+                if (!address.startsWith(prefix))
+                    continue;
+                address = address.mid(prefix.size());
+            }
+            blocked.insert({n.nodeId, address});
+        }
+    }
+    // A blocked companion takes out the selected devices of its IOMMU group.
+    QSet<QPair<qint64, int>> blockedGroups;
+    for (const DeviceRecord &d : impact.moving)
+        if (blocked.contains({d.nodeId, d.address}) && d.iommuGroup >= 0)
+            blockedGroups.insert({d.nodeId, d.iommuGroup});
+    QList<DeviceRecord> kept;
+    for (const DeviceRecord &d : selection) {
+        if (blocked.contains({d.nodeId, d.address}))
+            continue;
+        if (d.iommuGroup >= 0 && blockedGroups.contains({d.nodeId, d.iommuGroup}))
+            continue;
+        kept << d;
+    }
+    return kept;
 }
 
 } // namespace passdeck

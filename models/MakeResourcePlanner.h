@@ -3,6 +3,9 @@
 #include "BindTypes.h"
 #include "DomainTypes.h"
 #include "Error.h"
+#include "NodeChecks.h"
+
+#include <QHash>
 
 namespace passdeck {
 
@@ -34,6 +37,21 @@ class MakeResourcePlanner
 public:
     static Result<MakeResourceImpact> plan(const DomainService &service, const QList<DeviceRecord> &selection,
                                            const QString &pciIdsPath = {});
+
+    // What keeps a device with the host, in a few words for the Status column: "Bridge (host
+    // only)", "Boot VGA", "Root disk", "Disk mounted", "NIC eno1 up"; empty when nothing
+    // specific does (from the host use the inventory recorded).
+    static QString hostReason(const DeviceRecord &device);
+    // Why Make Resource cannot take this selection at all (one paragraph naming the devices and
+    // nodes), empty when the impact check should run. The binder refuses these devices anyway
+    // (a bridge always, the others as blockers the windows never override), so the wizard is
+    // not offered for them. readiness: per node id, nodes missing from it are not checked.
+    static QString selectionRefusal(const QList<DeviceRecord> &selection,
+                                    const QHash<qint64, NodeReadiness> &readiness = {});
+    // The selection without the devices behind the impact check's blockers: a blocked device
+    // itself, or the selected devices sharing an IOMMU group with a blocked companion.
+    // Node-wide blockers (no device) leave nothing out.
+    static QList<DeviceRecord> withoutBlocked(const QList<DeviceRecord> &selection, const MakeResourceImpact &impact);
 };
 
 } // namespace passdeck

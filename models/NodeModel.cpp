@@ -6,9 +6,19 @@ namespace passdeck {
 
 NodeModel::NodeModel(QObject *parent) : RecordTableModel(parent) {}
 
-QString NodeModel::statusText(const NodeInfo &n)
+QString NodeModel::statusText(const NodeInfo &n, const NodeReadiness *readiness)
 {
     QStringList parts;
+    if (readiness && !readiness->ready()) {
+        QStringList missing;
+        if (!readiness->reachable)
+            missing << tr("cannot be read");
+        if (!readiness->iommu)
+            missing << tr("no IOMMU");
+        if (!readiness->vfioPci)
+            missing << tr("vfio-pci not loaded");
+        parts << tr("Cannot pass through: %1").arg(missing.join(QStringLiteral(", ")));
+    }
     if (n.maintenance)
         parts << tr("Maintenance mode");
     if (n.rebootRequired)
@@ -16,6 +26,19 @@ QString NodeModel::statusText(const NodeInfo &n)
     if (n.flaggedDevices > 0)
         parts << tr("%n device(s) flagged", nullptr, n.flaggedDevices);
     return parts.isEmpty() ? tr("Ready") : parts.join(QStringLiteral(", "));
+}
+
+void NodeModel::setReadiness(QHash<qint64, NodeReadiness> readiness)
+{
+    m_readiness = std::move(readiness);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, StatusColumn), index(rowCount() - 1, StatusColumn));
+}
+
+const NodeReadiness *NodeModel::readinessOf(qint64 nodeId) const
+{
+    const auto it = m_readiness.constFind(nodeId);
+    return it == m_readiness.cend() ? nullptr : &*it;
 }
 
 int NodeModel::columnCount(const QModelIndex &parent) const
@@ -29,12 +52,17 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
         return {};
     const NodeInfo &n = m_items.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
     case Qt::ToolTipRole:
+        if (index.column() == StatusColumn) {
+            if (const NodeReadiness *r = readinessOf(n.id); r && !r->ready())
+                return r->reasons.join(QLatin1Char('\n'));
+        }
+        [[fallthrough]];
+    case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return n.name;
         case KindColumn: return n.simulated ? tr("Simulated") : tr("Real host");
-        case StatusColumn: return statusText(n);
+        case StatusColumn: return statusText(n, readinessOf(n.id));
         case DevicesColumn: return n.deviceCount;
         case HostRootColumn: return n.hostRoot;
         default: return {};
@@ -42,8 +70,12 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == NameColumn)
             return Icons::node();
-        if (index.column() == StatusColumn && n.rebootRequired)
-            return Icons::warning();
+        if (index.column() == StatusColumn) {
+            if (const NodeReadiness *r = readinessOf(n.id); r && !r->ready())
+                return Icons::blocker();
+            if (n.rebootRequired)
+                return Icons::warning();
+        }
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == DevicesColumn)

@@ -1,11 +1,15 @@
 #pragma once
 
 #include "DomainTypes.h"
+#include "NodeChecks.h"
 #include "RecordTableModel.h"
+
+#include <QHash>
 
 namespace passdeck {
 
-// The Nodes list: name, kind, status (ready / maintenance / reboot required), devices.
+// The Nodes list: name, kind, status (ready / cannot pass through / maintenance / reboot
+// required), devices.
 class NodeModel : public RecordTableModel<NodeInfo>
 {
     Q_OBJECT
@@ -16,11 +20,19 @@ public:
 
     explicit NodeModel(QObject *parent = nullptr);
 
-    static QString statusText(const NodeInfo &node);
+    // readiness: what the node can pass through (nullptr: not known, not shown).
+    static QString statusText(const NodeInfo &node, const NodeReadiness *readiness = nullptr);
+    // Per node id, from the service; rows without an entry show no readiness.
+    void setReadiness(QHash<qint64, NodeReadiness> readiness);
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    const NodeReadiness *readinessOf(qint64 nodeId) const;
+
+    QHash<qint64, NodeReadiness> m_readiness;
 };
 
 } // namespace passdeck

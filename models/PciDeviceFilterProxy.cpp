@@ -79,6 +79,17 @@ bool PciDeviceFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &
         return a.numaNode != b.numaNode ? a.numaNode < b.numaNode : byAddress();
     case PciDeviceModel::NodeColumn:
         return byAddress();
+    case PciDeviceModel::StatusColumn: {
+        // Where the device stands first (free ones on top), then the text: the host's reasons
+        // ("Boot VGA", "Bridge (host only)"...) stay together with "In use by host".
+        const int ra = a.isBridge ? int(DeviceStatus::InUseByHost) : int(a.status);
+        const int rb = b.isBridge ? int(DeviceStatus::InUseByHost) : int(b.status);
+        if (ra != rb)
+            return ra < rb;
+        const int c = QString::compare(left.data(Qt::DisplayRole).toString(), right.data(Qt::DisplayRole).toString(),
+                                       Qt::CaseInsensitive);
+        return c != 0 ? c < 0 : byAddress();
+    }
     default: {
         const int c = QString::compare(left.data(Qt::DisplayRole).toString(),
                                        right.data(Qt::DisplayRole).toString(), Qt::CaseInsensitive);

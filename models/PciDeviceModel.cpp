@@ -1,6 +1,7 @@
 #include "PciDeviceModel.h"
 
 #include "Icons.h"
+#include "MakeResourcePlanner.h"
 
 #include <QColor>
 #include <QFont>
@@ -116,10 +117,15 @@ bool PciDeviceModel::isHighlighted(int row) const
 
 QString PciDeviceModel::statusText(const DeviceRecord &d)
 {
+    // The specific reason a device stays with the host ("Boot VGA", "Root disk", "NIC eno1 up",
+    // a bridge) says more than "In use by host".
+    if (d.status == DeviceStatus::Free || d.status == DeviceStatus::InUseByHost) {
+        if (const QString why = MakeResourcePlanner::hostReason(d); !why.isEmpty())
+            return why;
+    }
     switch (d.status) {
     case DeviceStatus::Free:
-        // Without a driver, yet never passed through: a bridge is not "free" to take.
-        return d.isBridge ? tr("Bridge (host only)") : tr("Free");
+        return tr("Free");
     case DeviceStatus::InResourceGroup: return tr("In resource group");
     case DeviceStatus::UsedByVm: return tr("Used by VM %1").arg(d.vmName);
     case DeviceStatus::OwnedByTenant: return tr("Owned by tenant %1").arg(d.tenantName);

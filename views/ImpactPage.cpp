@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -34,6 +35,12 @@ ImpactPage::ImpactPage(QWidget *parent) : QWizardPage(parent)
     m_blocked->setObjectName(QStringLiteral("impactBlocked"));
     m_blocked->setWordWrap(true);
     m_blocked->setStyleSheet(QStringLiteral("color: #c53030; font-weight: bold;"));
+    m_leaveOut = new QPushButton(Icons::blocker(), tr("&Leave Those Devices Out"), this);
+    m_leaveOut->setObjectName(QStringLiteral("impactLeaveOut"));
+    m_leaveOut->setAccessibleName(tr("Leave the blocked devices out and check again"));
+    m_leaveOut->setToolTip(tr("Remove the devices behind the blockers from the selection and run the check again"));
+    m_leaveOut->hide();
+    connect(m_leaveOut, &QPushButton::clicked, this, &ImpactPage::leaveBlockedOut);
     m_confirm = new QCheckBox(tr("I have read the warnings above and want to go ahead."), this);
     m_confirm->setObjectName(QStringLiteral("impactConfirm"));
     m_confirm->setAccessibleName(tr("Confirm warnings"));
@@ -51,6 +58,7 @@ ImpactPage::ImpactPage(QWidget *parent) : QWizardPage(parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_findings, 1);
     layout->addWidget(m_blocked);
+    layout->addWidget(m_leaveOut, 0, Qt::AlignLeft);
     layout->addWidget(m_confirm);
     layout->addWidget(m_risks);
 
@@ -65,6 +73,9 @@ void ImpactPage::initializePage()
     m_blocked->clear();
     m_confirm->setChecked(false);
     m_confirm->setVisible(false);
+    m_leaveOut->setVisible(false);
+    m_blockers = 0;
+    m_warnings = 0;
     m_summary->setText(tr("Checking the impact on the host…"));
     m_checking = true;
     m_failed = false;
@@ -95,6 +106,7 @@ void ImpactPage::showImpact(const Result<MakeResourceImpact> &result)
     }
     const MakeResourceImpact &impact = *result;
     w->setImpact(impact);
+    m_impact = impact;
     m_blockers = impact.blockerCount;
     m_warnings = impact.warningCount;
     QStringList companions;
@@ -135,11 +147,36 @@ void ImpactPage::showImpact(const Result<MakeResourceImpact> &result)
     }
     if (impact.findings.isEmpty())
         new QListWidgetItem(Icons::ok(), tr("No impact on the host was found."), m_findings);
-    if (m_blockers > 0)
-        m_blocked->setText(tr("Submit is disabled: %n blocker(s) above. Go back and leave those devices out of "
-                              "the selection.", nullptr, m_blockers));
+    // Devices to leave out: the ones behind device blockers (a node-wide one has none).
+    const QList<DeviceRecord> kept = MakeResourcePlanner::withoutBlocked(w->selection(), impact);
+    const int leaving = int(w->selection().size() - kept.size());
+    if (m_blockers > 0) {
+        if (leaving == 0)
+            m_blocked->setText(tr("Submit is disabled: %n blocker(s) above concern the whole node; no device "
+                                  "choice avoids them.", nullptr, m_blockers));
+        else if (kept.isEmpty())
+            m_blocked->setText(tr("Submit is disabled: %n blocker(s) above concern every selected device. Cancel "
+                                  "and select other devices.", nullptr, m_blockers));
+        else
+            m_blocked->setText(tr("Submit is disabled: %n blocker(s) above. Click Leave Those Devices Out to take "
+                                  "them out of the selection and check again.", nullptr, m_blockers));
+    }
+    m_leaveOut->setText(tr("&Leave %n Device(s) Out", nullptr, leaving));
+    m_leaveOut->setVisible(m_blockers > 0 && leaving > 0 && !kept.isEmpty());
     m_confirm->setVisible(m_blockers == 0 && m_warnings > 0);
     Q_EMIT completeChanged();
+}
+
+void ImpactPage::leaveBlockedOut()
+{
+    auto *w = static_cast<MakeResourceWizard *>(wizard());
+    if (m_checking)
+        return;
+    const QList<DeviceRecord> kept = MakeResourcePlanner::withoutBlocked(w->selection(), m_impact);
+    if (kept.isEmpty() || kept.size() == w->selection().size())
+        return;
+    w->setSelection(kept);
+    initializePage();
 }
 
 bool ImpactPage::isComplete() const

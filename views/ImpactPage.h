@@ -8,6 +8,7 @@
 class QCheckBox;
 class QLabel;
 class QListWidget;
+class QPushButton;
 
 namespace passdeck {
 
@@ -30,6 +31,9 @@ public:
     QCheckBox *confirmCheck() const { return m_confirm; }
     QLabel *summaryLabel() const { return m_summary; }
     QLabel *blockedLabel() const { return m_blocked; }
+    // Takes the devices behind the blockers out of the wizard's selection and checks again.
+    QPushButton *leaveOutButton() const { return m_leaveOut; }
+    void leaveBlockedOut();
 
 private:
     void showImpact(const Result<MakeResourceImpact> &result);
@@ -38,6 +42,8 @@ private:
     QListWidget *m_findings = nullptr;
     QLabel *m_blocked = nullptr;
     QCheckBox *m_confirm = nullptr;
+    QPushButton *m_leaveOut = nullptr;
+    MakeResourceImpact m_impact;
     QLabel *m_risks = nullptr;
     QFutureWatcher<Result<MakeResourceImpact>> *m_watcher = nullptr;
     bool m_checking = false;

@@ -43,6 +43,12 @@ MakeResourceWizard::MakeResourceWizard(DomainService &service, QList<DeviceRecor
         button(b)->setAccessibleName(button(b)->text().remove(QLatin1Char('&')).remove(QLatin1Char('<')).remove(QLatin1Char('>')).trimmed());
 }
 
+void MakeResourceWizard::setSelection(QList<DeviceRecord> selection)
+{
+    m_selection = std::move(selection);
+    Q_EMIT selectionReduced(m_selection);
+}
+
 qint64 MakeResourceWizard::chosenGroupId() const
 {
     return field(QStringLiteral("existingGroupId")).toLongLong();

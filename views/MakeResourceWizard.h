@@ -31,6 +31,8 @@ public:
 
     DomainService &service() const { return m_service; }
     const QList<DeviceRecord> &selection() const { return m_selection; }
+    // The impact page's "Leave Those Devices Out": the selection without them.
+    void setSelection(QList<DeviceRecord> selection);
     const QString &pciIdsPath() const { return m_pciIdsPath; }
 
     // -1: a new group from the details page.
@@ -52,6 +54,8 @@ Q_SIGNALS:
     void risksRequested();
     // After a successful apply: "Resource rules were created for N device(s)…"
     void applied(const QString &message);
+    // The selection shrank (devices left out on the impact page).
+    void selectionReduced(const QList<passdeck::DeviceRecord> &selection);
 
 private:
     DomainService &m_service;

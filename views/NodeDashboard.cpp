@@ -79,7 +79,19 @@ void NodeDashboard::refresh()
     setHeading(Icons::node(), tr("Node %1").arg(m_node.name),
                m_node.simulated ? tr("A simulated node: its sysfs lives in a directory and it can be rebooted from here.")
                                 : tr("The real host. Passdeck never reboots it; it gives instructions instead."));
-    m_status->setText(NodeModel::statusText(m_node));
+    // Said before any wizard: a node without an IOMMU or vfio-pci cannot pass anything through.
+    auto readiness = service().nodeReadiness(argument());
+    m_status->setText(NodeModel::statusText(m_node, readiness ? &*readiness : nullptr));
+    if (readiness && !readiness->ready()) {
+        QStringList reasons;
+        for (const QString &r : readiness->reasons)
+            reasons << r.toHtmlEscaped();
+        banner()->setNotice(QStringLiteral("readiness"), MessageBanner::Level::Error,
+                            tr("<b>Node %1 cannot pass any device through.</b> %2")
+                                .arg(m_node.name.toHtmlEscaped(), reasons.join(QStringLiteral("<br>"))));
+    } else {
+        banner()->clearNotice(QStringLiteral("readiness"));
+    }
     m_kind->setText(m_node.simulated ? tr("Simulated") : tr("Real host"));
     m_root->setText(m_node.hostRoot);
     QString devices = QString::number(m_node.deviceCount);

@@ -1,5 +1,6 @@
 #include "NodesDashboard.h"
 
+#include "AddNodeDialog.h"
 #include "DomainService.h"
 #include "Icons.h"
 #include "MainWindow.h"
@@ -19,6 +20,8 @@ NodesDashboard::NodesDashboard(MainWindow &window) : Dashboard(window, QStringLi
     setHeading(Icons::node(), tr("Nodes"), tr("The hosts whose PCI devices Passdeck manages."));
     auto *open = addMenuItem(QStringLiteral("menuOpenNode"), Icons::node(), tr("Open Node"),
                              [this] { openNode(m_table->currentIndex()); });
+    auto *add = addMenuItem(QStringLiteral("menuAddNode"), Icons::node(), tr("Add Node…"), [this] { addNode(); });
+    add->setToolTip(tr("Add a host (this machine or a simulated node) by its host root"));
     addMenuItem(QStringLiteral("menuPciDevices"), Icons::groupClass(GroupClass::Other), tr("All PCI Devices"),
                 [this] { mainWindow().navigate(QStringLiteral("pci"), 0); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
@@ -54,6 +57,22 @@ void NodesDashboard::openNode(const QModelIndex &proxyIndex)
         mainWindow().navigate(QStringLiteral("node"), proxyIndex.data(NodeModel::NodeIdRole).toLongLong());
 }
 
+AddNodeDialog *NodesDashboard::addNode()
+{
+    if (auto *open = findChild<AddNodeDialog *>(); open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return nullptr;
+    }
+    auto *dialog = new AddNodeDialog(service(), this);
+    connect(dialog, &AddNodeDialog::nodeAdded, this, [this](const RefreshReport &r) {
+        showSuccess(tr("Node %1 was added with %n PCI device(s).", nullptr, r.node.deviceCount).arg(r.node.name));
+        refresh();
+    });
+    dialog->show();
+    return dialog;
+}
+
 void NodesDashboard::refresh()
 {
     auto nodes = service().nodes();
@@ -61,6 +80,13 @@ void NodesDashboard::refresh()
         showError(nodes.error());
         return;
     }
+    // Whether each node can pass anything through at all, said before any wizard.
+    QHash<qint64, NodeReadiness> readiness;
+    for (const NodeInfo &n : *nodes) {
+        if (auto r = service().nodeReadiness(n.id))
+            readiness.insert(n.id, *r);
+    }
+    m_model->setReadiness(readiness);
     m_model->setItems(*nodes);
     // Refit when rows come or go; a plain refresh keeps the widths the user chose.
     if (int(nodes->size()) != m_fittedRows) {

@@ -7,9 +7,11 @@ class QSortFilterProxyModel;
 
 namespace passdeck {
 
+class AddNodeDialog;
 class NodeModel;
 
-// The Nodes list; double-click (or Enter) opens a node's dashboard.
+// The Nodes list; double-click (or Enter) opens a node's dashboard. Add Node… opens the form.
+// The Status column says when a node cannot pass anything through (no IOMMU, no vfio-pci).
 class NodesDashboard : public Dashboard
 {
     Q_OBJECT
@@ -22,6 +24,8 @@ public:
     QTableView *nodesTable() const { return m_table; }
     NodeModel *model() const { return m_model; }
     void openNode(const QModelIndex &proxyIndex);
+    // Shown, non-modal; the one already open is raised instead.
+    AddNodeDialog *addNode();
 
 private:
     NodeModel *m_model = nullptr;

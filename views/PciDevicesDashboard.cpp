@@ -3,10 +3,15 @@
 #include "DomainService.h"
 #include "Icons.h"
 #include "MainWindow.h"
+#include "MakeResourcePlanner.h"
 #include "MakeResourceWizard.h"
 #include "PciDevicesView.h"
+#include "SriovDialog.h"
 
 #include <QAction>
+#include <QBoxLayout>
+#include <QLabel>
+#include <QSet>
 #include <QShortcut>
 #include <QTableView>
 #include <QToolButton>
@@ -21,6 +26,19 @@ PciDevicesDashboard::PciDevicesDashboard(MainWindow &window, qint64 nodeId)
                                  [this] { makeResource(); });
     m_makeResource->setEnabled(false);
     m_makeResource->setToolTip(tr("Add the selected devices to a resource group (Ctrl+M)"));
+    // Why Make Resource is off for the selection, right under it in the menu.
+    m_makeResourceReason = new QLabel(this);
+    m_makeResourceReason->setObjectName(QStringLiteral("makeResourceReason"));
+    m_makeResourceReason->setAccessibleName(tr("Why Make Resource is disabled"));
+    m_makeResourceReason->setWordWrap(true);
+    m_makeResourceReason->setStyleSheet(QStringLiteral("color: #c53030; padding: 0 8px 6px 8px;"));
+    m_makeResourceReason->hide();
+    if (auto *menu = qobject_cast<QBoxLayout *>(m_makeResource->parentWidget()->layout()))
+        menu->insertWidget(menu->indexOf(m_makeResource) + 1, m_makeResourceReason);
+    m_sriov = addMenuItem(QStringLiteral("menuSriov"), Icons::groupClass(GroupClass::Network), tr("SR-IOV VFs…"),
+                          [this] { editVfs(); });
+    m_sriov->setEnabled(false);
+    m_sriov->setToolTip(tr("Select one SR-IOV physical function to see and set its number of VFs"));
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
                 [this] { mainWindow().navigate(QStringLiteral("resources")); });
     if (nodeId != 0) {
@@ -33,13 +51,11 @@ PciDevicesDashboard::PciDevicesDashboard(MainWindow &window, qint64 nodeId)
     m_view = new PciDevicesView(this);
     m_view->setNodeColumnVisible(nodeId == 0);
     contentLayout()->addWidget(m_view, 1);
-    connect(m_view, &PciDevicesView::selectionChanged, this,
-            [this] { m_makeResource->setEnabled(!m_view->selectedDevices().isEmpty()); });
+    connect(m_view, &PciDevicesView::selectionChanged, this, &PciDevicesDashboard::updateActions);
     auto *make = new QAction(Icons::resources(), tr("Make Resource…"), m_view->table());
     make->setObjectName(QStringLiteral("actionMakeResource"));
     connect(make, &QAction::triggered, this, [this] { makeResource(); });
-    connect(m_view, &PciDevicesView::selectionChanged, make,
-            [this, make] { make->setEnabled(!m_view->selectedDevices().isEmpty()); });
+    m_makeAction = make;
     make->setEnabled(false);
     const QList<QAction *> existing = m_view->table()->actions();
     m_view->table()->insertAction(existing.isEmpty() ? nullptr : existing.first(), make);
@@ -79,7 +95,21 @@ void PciDevicesDashboard::refresh()
         showError(devices.error());
         return;
     }
+    // Whether the nodes shown can pass anything through: Make Resource says so before the wizard.
+    m_readiness.clear();
+    QList<qint64> nodeIds;
+    if (argument() != 0) {
+        nodeIds << argument();
+    } else if (auto nodes = service().nodes()) {
+        for (const NodeInfo &n : *nodes)
+            nodeIds << n.id;
+    }
+    for (qint64 id : nodeIds) {
+        if (auto r = service().nodeReadiness(id))
+            m_readiness.insert(id, *r);
+    }
     m_view->setDevices(*devices);
+    updateActions();
     if (auto notices = service().rebootRequired()) {
         QList<RebootNotice> mine;
         for (const RebootNotice &n : *notices) {
@@ -90,10 +120,45 @@ void PciDevicesDashboard::refresh()
     }
 }
 
+void PciDevicesDashboard::updateActions()
+{
+    const QList<DeviceRecord> selection = m_view->selectedDevices();
+    const QString refusal = selection.isEmpty() ? QString() : MakeResourcePlanner::selectionRefusal(selection, m_readiness);
+    m_makeResource->setEnabled(!selection.isEmpty() && refusal.isEmpty());
+    m_makeResource->setToolTip(refusal.isEmpty() ? tr("Add the selected devices to a resource group (Ctrl+M)") : refusal);
+    m_makeResourceReason->setText(refusal);
+    m_makeResourceReason->setVisible(!refusal.isEmpty());
+    m_makeAction->setEnabled(m_makeResource->isEnabled());
+    m_makeAction->setToolTip(m_makeResource->toolTip());
+    // SR-IOV: one present, non-bridge device; the dialog says when it has no SR-IOV.
+    const bool one = selection.size() == 1 && selection.first().present && !selection.first().isBridge;
+    m_sriov->setEnabled(one);
+}
+
+SriovDialog *PciDevicesDashboard::editVfs()
+{
+    const QList<DeviceRecord> selection = m_view->selectedDevices();
+    if (selection.size() != 1)
+        return nullptr;
+    if (auto *open = findChild<SriovDialog *>(); open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return nullptr;
+    }
+    const DeviceRecord &d = selection.first();
+    auto *dialog = new SriovDialog(service(), d.nodeId, d.address, this);
+    connect(dialog, &SriovDialog::applied, this, [this](const QString &message) {
+        showSuccess(message);
+        refresh();
+    });
+    dialog->show();
+    return dialog;
+}
+
 MakeResourceWizard *PciDevicesDashboard::makeResource()
 {
     const QList<DeviceRecord> selection = m_view->selectedDevices();
-    if (selection.isEmpty())
+    if (selection.isEmpty() || !m_makeResource->isEnabled())
         return nullptr;
     if (auto *open = findChild<MakeResourceWizard *>(); open && open->isVisible()) {
         open->raise();
@@ -103,6 +168,16 @@ MakeResourceWizard *PciDevicesDashboard::makeResource()
     auto *wizard = new MakeResourceWizard(service(), selection, mainWindow().pciIdsPath(), this);
     connect(wizard, &MakeResourceWizard::risksRequested, this,
             [this] { mainWindow().navigate(QStringLiteral("risks")); });
+    // Devices left out on the impact page are unticked in the table too.
+    connect(wizard, &MakeResourceWizard::selectionReduced, this, [this](const QList<DeviceRecord> &kept) {
+        QStringList addresses;
+        QSet<qint64> nodes;
+        for (const DeviceRecord &d : kept) {
+            addresses << d.address;
+            nodes.insert(d.nodeId);
+        }
+        m_view->selectAddresses(addresses, nodes.size() == 1 ? *nodes.cbegin() : 0);
+    });
     connect(wizard, &MakeResourceWizard::applied, this, [this](const QString &message) {
         showSuccess(message);
         refresh();

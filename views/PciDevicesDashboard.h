@@ -2,16 +2,25 @@
 
 #include "Dashboard.h"
 #include "DomainTypes.h"
+#include "NodeChecks.h"
 
+#include <QHash>
+
+class QAction;
+class QLabel;
 class QToolButton;
 
 namespace passdeck {
 
 class MakeResourceWizard;
 class PciDevicesView;
+class SriovDialog;
 
 // PCI Devices of one node (argument = node id) or of all nodes (0). Make Resource in the left
-// menu is enabled with a selection and opens the Make Resource wizard.
+// menu is enabled with a selection and opens the Make Resource wizard; a selection the binder
+// would refuse anyway (a bridge, the boot VGA, the root disk, a NIC that is up, a node that
+// cannot pass through) keeps it disabled with the reason beside it. SR-IOV VFs… sets the VF
+// count of a selected physical function.
 class PciDevicesDashboard : public Dashboard
 {
     Q_OBJECT
@@ -24,14 +33,24 @@ public:
 
     PciDevicesView *devicesView() const { return m_view; }
     QToolButton *makeResourceButton() const { return m_makeResource; }
+    QLabel *makeResourceReason() const { return m_makeResourceReason; }
+    QToolButton *sriovButton() const { return m_sriov; }
+    // Opens the SR-IOV dialog for the one selected device (shown); nullptr otherwise.
+    SriovDialog *editVfs();
     // Opens the wizard for the current selection (shown, non-modal) and returns it; nullptr
     // without a selection or while another wizard is open.
     MakeResourceWizard *makeResource();
 
 private:
+    void updateActions();
+
     QString m_nodeName;
     PciDevicesView *m_view = nullptr;
     QToolButton *m_makeResource = nullptr;
+    QLabel *m_makeResourceReason = nullptr;
+    QToolButton *m_sriov = nullptr;
+    QAction *m_makeAction = nullptr;
+    QHash<qint64, NodeReadiness> m_readiness;
 };
 
 } // namespace passdeck

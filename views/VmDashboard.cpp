@@ -5,6 +5,7 @@
 #include "Icons.h"
 #include "MachineDeviceModel.h"
 #include "MainWindow.h"
+#include "MoveVmDialog.h"
 #include "TableSetup.h"
 #include "VmPassthroughSnippets.h"
 
@@ -42,6 +43,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_restartItem = addMenuItem(QStringLiteral("menuRestart"), Icons::warning(), tr("Restart"), [this] { restart(); });
     m_powerOnItem = addMenuItem(QStringLiteral("menuPowerOn"), Icons::ok(), tr("Power On"), [this] { powerOn(); });
     m_powerOffItem = addMenuItem(QStringLiteral("menuPowerOff"), Icons::blocker(), tr("Power Off"), [this] { powerOff(); });
+    addMenuItem(QStringLiteral("menuMoveVm"), Icons::node(), tr("Move to Node…"), [this] { moveToNode(); });
     addMenuItem(QStringLiteral("menuDeleteVm"), Icons::blocker(), tr("Delete VM"), [this] { requestDeleteVm(); });
     addMenuItem(QStringLiteral("menuVms"), Icons::vm(), tr("Virtual Machines"),
                 [this] { mainWindow().navigate(QStringLiteral("vms")); });
@@ -415,6 +417,22 @@ void VmDashboard::deleteVmNow()
     w.discard(this);
     if (Dashboard *d = w.navigate(QStringLiteral("vms")))
         d->showSuccess(tr("VM \"%1\" was deleted.").arg(name));
+}
+
+MoveVmDialog *VmDashboard::moveToNode()
+{
+    if (auto *open = findChild<MoveVmDialog *>(); open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return nullptr;
+    }
+    auto *dialog = new MoveVmDialog(service(), argument(), this);
+    connect(dialog, &MoveVmDialog::moved, this, [this](const QString &message) {
+        showSuccess(message);
+        refresh();
+    });
+    dialog->show();
+    return dialog;
 }
 
 } // namespace passdeck

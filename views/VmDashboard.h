@@ -15,6 +15,7 @@ namespace passdeck {
 
 class DeviceEntryDialog;
 class MachineDeviceModel;
+class MoveVmDialog;
 
 // One VM: state and node, the restart banner, its machine devices (New, Delete), Restart and
 // power on/off (run off the GUI thread with progress), and after a restart the allocated devices
@@ -51,6 +52,8 @@ public:
     void deleteVmNow();
     // The question Delete VM asks here and on the list: whether it runs, what it frees.
     static QString deleteQuestion(const Vm &vm, const ChangeImpactReport &impact);
+    // Move to Node…: the dialog (shown), nullptr when one is open already.
+    MoveVmDialog *moveToNode();
 
 protected:
     void handleLink(const QString &link) override;

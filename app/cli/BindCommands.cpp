@@ -212,6 +212,25 @@ int runPlan(CliContext &ctx)
     return ExitOk;
 }
 
+// The binder's refusal says what to resolve; only the command line has a force, so only it
+// offers one, and only when every blocker may be forced.
+Error withForceHint(Error e, const QList<Finding> &findings)
+{
+    if (e.code != QLatin1String("blocked"))
+        return e;
+    bool any = false;
+    for (const Finding &f : findings) {
+        if (f.severity != Severity::Blocker)
+            continue;
+        if (!f.forcible)
+            return e;
+        any = true;
+    }
+    if (any)
+        e.hint += QLatin1Char(' ') + tr("If you are sure, repeat with --force.");
+    return e;
+}
+
 int runMove(CliContext &ctx, BindTarget target)
 {
     ApplyOptions options;
@@ -286,7 +305,7 @@ int runMove(CliContext &ctx, BindTarget target)
             }
             o.flush();
         }
-        return failWith(applied.error(), &plan.value());
+        return failWith(withForceHint(applied.error(), plan->findings), &plan.value());
     }
 
     const ApplyResult &r = applied.value();
@@ -384,7 +403,7 @@ int runSriov(CliContext &ctx)
                                   {QStringLiteral("findings"), findingsJson(findings)},
                                   {QStringLiteral("error"), vfs ? QJsonValue() : errorJson(vfs.error())}});
     if (!vfs)
-        return ctx.fail(vfs.error());
+        return ctx.fail(withForceHint(vfs.error(), findings));
     if (!ctx.json) {
         ctx.out() << tr("%1 has %2 VF(s)").arg(pf).arg(now.size()) << (now.isEmpty() ? QString() : QStringLiteral(": ") + now.join(QLatin1String(", "))) << "\n";
         ctx.out().flush();

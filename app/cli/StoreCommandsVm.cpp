@@ -63,7 +63,7 @@ int runVms(CliContext &ctx)
 int runVm(CliContext &ctx)
 {
     if (ctx.args.isEmpty())
-        return ctx.usage(tr("vm needs a subcommand: create, delete, attach, detach, restart, power-on, power-off, devices"));
+        return ctx.usage(tr("vm needs a subcommand: create, delete, attach, detach, restart, power-on, power-off, devices, move"));
     const QString sub = ctx.args.takeFirst();
     int rc = ExitOk;
     QString node, tenant, tenantNode, group, countText, name, description;
@@ -120,6 +120,8 @@ int runVm(CliContext &ctx)
 
     // Usage first: a malformed command is exit 2 whatever the store holds.
     int count = 0;
+    if (sub == QLatin1String("move") && !hasNode)
+        return ctx.usage(tr("vm move NAME --node N"));
     if (sub == QLatin1String("attach")) {
         if (!hasGroup || !hasCount)
             return ctx.usage(tr("vm attach VM --group G --count K [--name N] [--description D]"));
@@ -127,7 +129,8 @@ int runVm(CliContext &ctx)
             return rc;
     }
     static const QStringList known = {QStringLiteral("attach"), QStringLiteral("detach"), QStringLiteral("restart"), QStringLiteral("power-on"),
-                                      QStringLiteral("power-off"), QStringLiteral("delete"), QStringLiteral("devices")};
+                                      QStringLiteral("power-off"), QStringLiteral("delete"), QStringLiteral("devices"),
+                                      QStringLiteral("move")};
     if (!known.contains(sub))
         return ctx.usage(tr("unknown vm subcommand '%1'").arg(sub));
     auto service = openService(ctx, &rc);
@@ -186,6 +189,12 @@ int runVm(CliContext &ctx)
     }
     if (sub == QLatin1String("delete")) {
         return done(ctx, service->deleteVm(v->id), tr("Deleted VM '%1'.").arg(v->name));
+    }
+    if (sub == QLatin1String("move")) {
+        auto n = service->findNode(node);
+        if (!n)
+            return ctx.fail(n.error());
+        return done(ctx, service->moveVm(v->id, n->id), tr("VM '%1' moved to node '%2'.").arg(v->name, n->name));
     }
     if (sub == QLatin1String("devices")) {
         auto list = service->machineDevices(v->id);
@@ -336,7 +345,7 @@ const bool registered = [] {
     CliRegistry::add({QStringLiteral("vms"), QStringLiteral("vms [--json]   list VMs"), runVms});
     CliRegistry::add({QStringLiteral("vm"),
                       QStringLiteral("vm create NAME --node N [--tenant T --tenant-node TN] | vm attach VM --group G --count K [--name N] "
-                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE"),
+                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE | vm move VM --node N"),
                       runVm});
     CliRegistry::add({QStringLiteral("tenants"), QStringLiteral("tenants [--json]   list tenants"), runTenants});
     CliRegistry::add({QStringLiteral("tenant"),
