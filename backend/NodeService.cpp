@@ -130,6 +130,8 @@ Result<QStringList> NodeService::checkIdentities()
                         .arg(q.value(0).toString(), q.value(1).toString(), same);
     }
     return warnings;
+}
+
 HostMounts NodeService::mountsOf(const NodeHost &host)
 {
     // Unreadable means nothing mounted we could know of (e.g. a bare simulated root).
