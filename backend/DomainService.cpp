@@ -4,6 +4,8 @@
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "GroupService.h"
+#include "ImpactQueries.h"
+#include "PassthroughUnits.h"
 #include "NodeService.h"
 #include "Store.h"
 #include "TenantService.h"
@@ -20,6 +22,13 @@ Result<std::unique_ptr<DomainService>> DomainService::open(const QString &dbPath
     auto recovered = service->recoverInterrupted();
     if (!recovered)
         return recovered.error();
+    // An IOMMU group held by two consumers (written before whole groups were allocated) is
+    // flagged, not repaired behind the administrator's back: each line says what to do.
+    if (auto split = service->splitIommuGroups(); !split)
+        service->m_openWarnings << split.error().message();
+    else
+        for (const SplitIommuGroup &g : *split)
+            service->m_openWarnings << g.message + QStringLiteral(". ") + g.hint;
     return service;
 }
 
@@ -134,7 +143,10 @@ Result<Vm> DomainService::findVm(const QString &name) const
     return list->first();
 }
 Result<MachineDevice> DomainService::attach(const AttachSpec &spec) { return m_vms->attach(spec); }
-Status DomainService::detach(qint64 vmId, qint64 machineDeviceId) { return m_vms->detach(vmId, machineDeviceId); }
+Status DomainService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy)
+{
+    return m_vms->detach(vmId, machineDeviceId, policy);
+}
 Result<RestartResult> DomainService::restartVm(qint64 vmId, const ProgressFn &progress)
 {
     return m_vms->start(vmId, progress, QStringLiteral("vm.restart"));
@@ -202,5 +214,54 @@ Result<TenantNode> DomainService::findTenantNode(qint64 tenantId, const QString 
 Result<ResourceGroup> DomainService::passToTenant(const PassSpec &spec) { return m_tenants->pass(spec); }
 
 Result<QList<AuditEntry>> DomainService::audit(int limit) const { return AuditLog::list(m_ctx->db(), limit); }
+
+Result<GroupAvailability> DomainService::availabilityForVm(qint64 vmId, qint64 groupId) const
+{
+    auto v = DomainServiceQueries::vm(m_ctx->db(), vmId);
+    if (!v)
+        return v.error();
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return PassthroughUnits::forVm(m_ctx->db(), *v, *g);
+}
+
+Result<GroupAvailability> DomainService::availabilityForTenantNode(qint64 tenantNodeId, qint64 groupId) const
+{
+    auto tn = DomainServiceQueries::tenantNode(m_ctx->db(), tenantNodeId);
+    if (!tn)
+        return tn.error();
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return PassthroughUnits::forTenantNode(m_ctx->db(), *tn, *g);
+}
+
+Result<QList<SplitIommuGroup>> DomainService::splitIommuGroups() const { return PassthroughUnits::splitGroups(m_ctx->db()); }
+QStringList DomainService::openWarnings() const { return m_openWarnings; }
+
+Result<RunningImpact> DomainService::maintenanceImpact(qint64 nodeId) const { return ImpactQueries::maintenance(m_ctx->db(), nodeId); }
+Result<RunningImpact> DomainService::rebootImpact(qint64 nodeId) const { return ImpactQueries::reboot(m_ctx->db(), nodeId); }
+Result<RunningImpact> DomainService::deleteVmImpact(qint64 vmId) const { return ImpactQueries::deleteVm(m_ctx->db(), vmId); }
+Result<RunningImpact> DomainService::deleteGroupImpact(qint64 groupId) const { return ImpactQueries::deleteGroup(m_ctx->db(), groupId); }
+Result<RunningImpact> DomainService::deleteTenantImpact(qint64 tenantId) const { return ImpactQueries::deleteTenant(m_ctx->db(), tenantId); }
+
+Status DomainService::canDeleteGroup(qint64 groupId) const
+{
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return GroupService::deletable(m_ctx->db(), *g);
+}
+
+Status DomainService::canDeleteTenant(qint64 tenantId) const
+{
+    auto t = DomainServiceQueries::tenant(m_ctx->db(), tenantId);
+    if (!t)
+        return t.error();
+    return TenantService::deletable(*t);
+}
+
+Status DomainService::canStartVm(qint64 vmId) const { return m_vms->canStart(vmId); }
 
 } // namespace passdeck

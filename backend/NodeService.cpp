@@ -261,7 +261,11 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
             return s.error();
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {nodeId}, what); !s)
             return s.error();
-        // A reboot stops every VM of the node: their devices are released.
+        // A reboot stops every VM of the node: their devices are released, and machine devices
+        // removed while they ran go.
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+                "DELETE FROM machine_devices WHERE removal_pending = 1 AND vm_id IN (SELECT id FROM vms WHERE node_id = ?)"), {nodeId}, what); !s)
+            return s.error();
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE node_id = ?"), {nodeId}, what); !s)
             return s.error();
         if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
@@ -307,6 +311,9 @@ Result<int> NodeService::recoverInterrupted()
                 // A VM start died while binding: its devices are back on host drivers, so it is
                 // not running on them. Free them and ask for a restart.
                 const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"),
+                                               {e.vmId}, what); !s)
+                    return s;
                 if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
                     return s;
                 if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
