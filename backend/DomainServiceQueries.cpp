@@ -145,7 +145,7 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         "SELECT d.id, d.node_id, d.address, d.vendor_id, d.pci_device_id, d.subsys_vendor_id,"
         " d.subsys_device_id, d.class_id, d.vendor_name, d.device_name, d.class_name, d.driver, d.iommu_group,"
         " d.numa_node, d.is_bridge | (d.present << 1) | (d.ids_changed << 2) | (d.reboot_pending << 3), d.host_use,"
-        " r.group_id, p.tenant_id, a.vm_id, v.name"
+        " r.group_id, p.tenant_id, a.vm_id, v.name, p.group_id"
         " FROM devices d JOIN nodes n ON n.id = d.node_id"
         " LEFT JOIN resource_rules r ON r.device_id = d.id"
         " LEFT JOIN tenant_pool p ON p.device_id = d.id"
@@ -185,6 +185,8 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         d.tenantName = tenantNames->value(d.tenantId);
         d.vmId = q.value(18).toLongLong();
         d.vmName = q.value(19).toString();
+        d.tenantGroupId = q.value(20).toLongLong();
+        d.tenantGroupName = groupNames->value(d.tenantGroupId);
         if (d.vmId) {
             d.status = DeviceStatus::UsedByVm;
             d.consumer = QStringLiteral("vm:") + d.vmName;

@@ -76,6 +76,8 @@ struct DeviceRecord
     QString groupName;
     qint64 tenantId = 0;         // tenant holding it, 0 = none
     QString tenantName;
+    qint64 tenantGroupId = 0;    // the tenant's group it is reserved in (its pool), 0 = none
+    QString tenantGroupName;
     qint64 vmId = 0;             // VM it is allocated to, 0 = none
     QString vmName;
     QString consumer;            // "vm:NAME", "tenant:NAME" or "" — for display

@@ -115,7 +115,7 @@ private Q_SLOTS:
         // Count above the free devices on the node: refused, nothing reserved.
         setCount(form->countSpin(), 4);
         QVERIFY(!form->submitButton()->isEnabled());
-        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("only 3 free device(s) on node")));
+        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("only 3 network devices free on node")));
         auto refused = m_fx.service().passToTenant(PassSpec{m_tenantNodeA, m_hostGroup, 4, {}, {}});
         QVERIFY(!refused);
         QCOMPARE(m_fx.service().groups(GroupOwner::Tenant, m_tenant)->size(), 0);
