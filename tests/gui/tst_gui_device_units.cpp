@@ -42,7 +42,8 @@ private:
     QStringList allocated(qint64 vmId)
     {
         QStringList out;
-        for (const MachineDevice &m : *m_fx.service().machineDevices(vmId))
+        const QList<MachineDevice> devices = *m_fx.service().machineDevices(vmId);
+        for (const MachineDevice &m : devices)
             for (const AllocatedDevice &a : m.allocated)
                 out << a.address;
         out.sort();
@@ -200,7 +201,8 @@ private Q_SLOTS:
         QCOMPARE(pool->total, 1);
         QCOMPARE(pool->functions, 2);
         QStringList addresses;
-        for (const DeviceRecord &d : *m_fx.service().groupDevices(pool->id))
+        const QList<DeviceRecord> members = *m_fx.service().groupDevices(pool->id);
+        for (const DeviceRecord &d : members)
             addresses << d.address;
         addresses.sort();
         QCOMPARE(addresses, (QStringList{gpu2, gpu2Audio}));
