@@ -124,7 +124,7 @@ Status DemoEnvironment::seed(DomainService &service)
     auto render = vm(QStringLiteral("render-01"), tr("Rendering workstation"), nodeA->id);
     if (!render)
         return render.error();
-    if (auto m = service.attach(AttachSpec{render->id, groupIds.value(QStringLiteral("GPUs")), 2, QStringLiteral("gpu"),
+    if (auto m = service.attach(AttachSpec{render->id, groupIds.value(QStringLiteral("GPUs")), 1, QStringLiteral("gpu"),
                                            tr("RTX A6000 and its audio function")}); !m)
         return m.error();
     if (auto started = service.restartVm(render->id); !started)

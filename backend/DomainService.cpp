@@ -5,6 +5,7 @@
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
 #include "GroupService.h"
+#include "PassthroughUnits.h"
 #include "NodeService.h"
 #include "Store.h"
 #include "TenantService.h"
@@ -28,6 +29,13 @@ Result<std::unique_ptr<DomainService>> DomainService::open(const QString &dbPath
         return duplicates.error();
     for (const QString &w : std::as_const(*duplicates))
         qWarning("Passdeck: warning: %s", qPrintable(w));
+    // An IOMMU group held by two consumers (written before whole groups were allocated) is
+    // flagged, not repaired behind the administrator's back: each line says what to do.
+    if (auto split = service->splitIommuGroups(); !split)
+        service->m_openWarnings << split.error().message();
+    else
+        for (const SplitIommuGroup &g : *split)
+            service->m_openWarnings << g.message + QStringLiteral(". ") + g.hint;
     return service;
 }
 
@@ -156,7 +164,10 @@ Result<Vm> DomainService::findVm(const QString &name) const
     return list->first();
 }
 Result<MachineDevice> DomainService::attach(const AttachSpec &spec) { return m_vms->attach(spec); }
-Status DomainService::detach(qint64 vmId, qint64 machineDeviceId) { return m_vms->detach(vmId, machineDeviceId); }
+Status DomainService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy)
+{
+    return m_vms->detach(vmId, machineDeviceId, policy);
+}
 Result<RestartResult> DomainService::restartVm(qint64 vmId, const ProgressFn &progress)
 {
     return m_vms->start(vmId, progress, QStringLiteral("vm.restart"));
@@ -234,5 +245,47 @@ Result<ChangeImpactReport> DomainService::detachImpact(qint64 vmId, qint64 machi
 }
 Result<ChangeImpactReport> DomainService::deleteGroupImpact(qint64 groupId) const { return ChangeImpact::deleteGroup(m_ctx->db(), groupId); }
 Result<ChangeImpactReport> DomainService::deleteTenantImpact(qint64 tenantId) const { return ChangeImpact::deleteTenant(m_ctx->db(), tenantId); }
+Result<GroupAvailability> DomainService::availabilityForVm(qint64 vmId, qint64 groupId) const
+{
+    auto v = DomainServiceQueries::vm(m_ctx->db(), vmId);
+    if (!v)
+        return v.error();
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return PassthroughUnits::forVm(m_ctx->db(), *v, *g);
+}
+
+Result<GroupAvailability> DomainService::availabilityForTenantNode(qint64 tenantNodeId, qint64 groupId) const
+{
+    auto tn = DomainServiceQueries::tenantNode(m_ctx->db(), tenantNodeId);
+    if (!tn)
+        return tn.error();
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return PassthroughUnits::forTenantNode(m_ctx->db(), *tn, *g);
+}
+
+Result<QList<SplitIommuGroup>> DomainService::splitIommuGroups() const { return PassthroughUnits::splitGroups(m_ctx->db()); }
+QStringList DomainService::openWarnings() const { return m_openWarnings; }
+
+Status DomainService::canDeleteGroup(qint64 groupId) const
+{
+    auto g = DomainServiceQueries::group(m_ctx->db(), groupId);
+    if (!g)
+        return g.error();
+    return GroupService::deletable(m_ctx->db(), *g);
+}
+
+Status DomainService::canDeleteTenant(qint64 tenantId) const
+{
+    auto t = DomainServiceQueries::tenant(m_ctx->db(), tenantId);
+    if (!t)
+        return t.error();
+    return TenantService::deletable(*t);
+}
+
+Status DomainService::canStartVm(qint64 vmId) const { return m_vms->canStart(vmId); }
 
 } // namespace passdeck

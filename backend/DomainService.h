@@ -114,7 +114,11 @@ public:
     Status moveVm(qint64 vmId, qint64 nodeId);
     // Flow 1.2: a machine device; the VM needs a restart to get it.
     Result<MachineDevice> attach(const AttachSpec &spec);
-    Status detach(qint64 vmId, qint64 machineDeviceId);
+    // A stopped VM loses the machine device at once. A running VM keeps its devices until it
+    // stops: KeepUntilStop marks the machine device (MachineDevice::removalPending, VM restart-
+    // needed) and its restart, power off or node reboot removes it; StopVmFirst powers the VM
+    // off (releasing all its devices) and removes it now.
+    Status detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy = RunningVmPolicy::KeepUntilStop);
     // Allocates concrete free devices on the VM's node for every machine device, binds them to
     // vfio-pci where needed, clears restart-needed, powers the VM on.
     Result<RestartResult> restartVm(qint64 vmId, const ProgressFn &progress = {});
@@ -147,6 +151,26 @@ public:
     Result<ChangeImpactReport> detachImpact(qint64 vmId, qint64 machineDeviceId) const;
     Result<ChangeImpactReport> deleteGroupImpact(qint64 groupId) const;
     Result<ChangeImpactReport> deleteTenantImpact(qint64 tenantId) const;
+    // ---- passthrough units: capacity, split IOMMU groups ----------------------------------
+    // Counted in passthrough units (a group's endpoints of one IOMMU group on a node, e.g. a GPU
+    // and its audio function) exactly as attach, start and pass count them.
+    // What VM vmId could get of group groupId (its own units count as its own).
+    Result<GroupAvailability> availabilityForVm(qint64 vmId, qint64 groupId) const;
+    // What a pass of host group groupId to tenant node tenantNodeId could take now.
+    Result<GroupAvailability> availabilityForTenantNode(qint64 tenantNodeId, qint64 groupId) const;
+    // IOMMU groups held by more than one consumer (stores written before whole groups were
+    // allocated, or groups that changed at a refresh), each with what to do.
+    Result<QList<SplitIommuGroup>> splitIommuGroups() const;
+    // Found at open(): one line per split IOMMU group, "<message>. <hint>" (the CLI prints them,
+    // the GUI can show them as a banner). Empty when the store is sound.
+    QStringList openWarnings() const;
+
+    // ---- may it be done (before asking) ---------------------------------------------------
+    // The refusal deleteGroup / deleteTenant would return, without doing anything (success: it
+    // can be deleted); powerOn / restartVm likewise (a node in maintenance).
+    Status canDeleteGroup(qint64 groupId) const;
+    Status canDeleteTenant(qint64 tenantId) const;
+    Status canStartVm(qint64 vmId) const;
 
     // ---- audit ---------------------------------------------------------------------------
     Result<QList<AuditEntry>> audit(int limit = 500) const;        // newest first
@@ -166,6 +190,7 @@ private:
     std::unique_ptr<GroupService> m_groups;
     std::unique_ptr<VmService> m_vms;
     std::unique_ptr<TenantService> m_tenants;
+    QStringList m_openWarnings;
 };
 
 } // namespace passdeck

@@ -1,5 +1,6 @@
 #include "DomainServiceQueries.h"
 
+#include "PassthroughUnits.h"
 #include "StoreQuery.h"
 
 #include <QCoreApplication>
@@ -144,7 +145,7 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         "SELECT d.id, d.node_id, d.address, d.vendor_id, d.pci_device_id, d.subsys_vendor_id,"
         " d.subsys_device_id, d.class_id, d.vendor_name, d.device_name, d.class_name, d.driver, d.iommu_group,"
         " d.numa_node, d.is_bridge | (d.present << 1) | (d.ids_changed << 2) | (d.reboot_pending << 3), d.host_use,"
-        " r.group_id, p.tenant_id, a.vm_id, v.name"
+        " r.group_id, p.tenant_id, a.vm_id, v.name, p.group_id"
         " FROM devices d JOIN nodes n ON n.id = d.node_id"
         " LEFT JOIN resource_rules r ON r.device_id = d.id"
         " LEFT JOIN tenant_pool p ON p.device_id = d.id"
@@ -184,6 +185,8 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         d.tenantName = tenantNames->value(d.tenantId);
         d.vmId = q.value(18).toLongLong();
         d.vmName = q.value(19).toString();
+        d.tenantGroupId = q.value(20).toLongLong();
+        d.tenantGroupName = groupNames->value(d.tenantGroupId);
         if (d.vmId) {
             d.status = DeviceStatus::UsedByVm;
             d.consumer = QStringLiteral("vm:") + d.vmName;
@@ -213,22 +216,27 @@ Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db
     StoreQuery q(db, QStringLiteral(
         "SELECT g.id, g.name, g.description, g.class, g.owner_scope, g.tenant_id, t.name, g.tenant_node_id, tn.name,"
         " g.source_group_id, COALESCE(rc.total, 0), COALESCE(rc.used, 0), COALESCE(rc.reserved, 0),"
-        " COALESCE(pc.total, 0), COALESCE(pc.used, 0), COALESCE(mc.c, 0), COALESCE(rc.waiting, 0), COALESCE(pc.waiting, 0)"
+        " COALESCE(pc.total, 0), COALESCE(pc.used, 0), COALESCE(mc.c, 0), COALESCE(rc.functions, 0), COALESCE(pc.functions, 0),"
+        " COALESCE(rc.waiting, 0), COALESCE(pc.waiting, 0)"
         " FROM resource_groups g"
         " LEFT JOIN tenants t ON t.id = g.tenant_id"
         " LEFT JOIN tenant_nodes tn ON tn.id = g.tenant_node_id"
         // "waiting": neither allocated nor reserved, but not free to take either: it waits for
         // its node's reboot or vanished. Free counts what a restart gets, as the forms do.
-        " LEFT JOIN (SELECT r.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used, COUNT(p.device_id) AS reserved,"
-        "   SUM(CASE WHEN a.id IS NULL AND p.device_id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN 1 ELSE 0 END) AS waiting"
+        " LEFT JOIN (SELECT r.group_id AS group_id, COUNT(DISTINCT %UNIT%) AS total,"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NOT NULL THEN %UNIT% END) AS used,"
+        "   COUNT(DISTINCT CASE WHEN p.device_id IS NOT NULL THEN %UNIT% END) AS reserved, COUNT(*) AS functions,"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND p.device_id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN %UNIT% END) AS waiting"
         "   FROM resource_rules r JOIN devices d ON d.id = r.device_id"
         "   LEFT JOIN allocations a ON a.device_id = r.device_id AND a.vm_scope = 0"
         "   LEFT JOIN tenant_pool p ON p.device_id = r.device_id GROUP BY r.group_id) rc ON rc.group_id = g.id"
-        " LEFT JOIN (SELECT p.group_id AS group_id, COUNT(*) AS total, COUNT(a.id) AS used,"
-        "   SUM(CASE WHEN a.id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN 1 ELSE 0 END) AS waiting"
+        " LEFT JOIN (SELECT p.group_id AS group_id, COUNT(DISTINCT %UNIT%) AS total,"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NOT NULL THEN %UNIT% END) AS used, COUNT(*) AS functions,"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN %UNIT% END) AS waiting"
         "   FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
         "   LEFT JOIN allocations a ON a.device_id = p.device_id GROUP BY p.group_id) pc ON pc.group_id = g.id"
         " LEFT JOIN (SELECT group_id, COUNT(*) AS c FROM machine_devices GROUP BY group_id) mc ON mc.group_id = g.id")
+        .replace(QLatin1String("%UNIT%"), PassthroughUnits::keySql())
         + f.sql() + QStringLiteral(" ORDER BY g.owner_scope, g.name"));
     auto r = run(q, f, tr("Listing resource groups"));
     if (!r)
@@ -250,11 +258,15 @@ Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db
             g.total = q.value(10).toInt();
             g.inUse = q.value(11).toInt();
             g.tenantReserved = q.value(12).toInt();
-            g.free = g.total - g.inUse - g.tenantReserved - q.value(16).toInt();
+            g.functions = q.value(16).toInt();
+            // A unit split between consumers (an old store; see splitIommuGroups) is counted
+            // in both: never show a negative free count.
+            g.free = std::max(0, g.total - g.inUse - g.tenantReserved - q.value(18).toInt());
         } else {
             g.total = q.value(13).toInt();
             g.inUse = q.value(14).toInt();
-            g.free = g.total - g.inUse - q.value(17).toInt();
+            g.functions = q.value(17).toInt();
+            g.free = std::max(0, g.total - g.inUse - q.value(19).toInt());
         }
         g.machineDevices = q.value(15).toInt();
         out << g;
@@ -323,7 +335,7 @@ Result<QList<MachineDevice>> DomainServiceQueries::machineDevices(const QSqlData
     if (groupId > 0)
         f.add(QStringLiteral("m.group_id = ?"), groupId);
     StoreQuery q(db, QStringLiteral(
-        "SELECT m.id, m.vm_id, v.name, m.name, m.description, m.group_id, g.name, m.count"
+        "SELECT m.id, m.vm_id, v.name, m.name, m.description, m.group_id, g.name, m.count, m.removal_pending"
         " FROM machine_devices m JOIN vms v ON v.id = m.vm_id JOIN resource_groups g ON g.id = m.group_id")
         + f.sql() + QStringLiteral(" ORDER BY v.name, m.name"));
     auto r = run(q, f, tr("Listing machine devices"));
@@ -341,6 +353,7 @@ Result<QList<MachineDevice>> DomainServiceQueries::machineDevices(const QSqlData
         m.groupId = q.value(5).toLongLong();
         m.groupName = q.value(6).toString();
         m.count = q.value(7).toInt();
+        m.removalPending = q.value(8).toInt() != 0;
         index.insert(m.id, out.size());
         out << m;
     }

@@ -58,4 +58,12 @@ QString auditResultName(AuditResult r)
     return QStringLiteral("ok");
 }
 
+int GroupAvailability::functionsFor(int units) const
+{
+    int n = 0;
+    for (int i = 0; i < units && i < freeUnitSizes.size(); ++i)
+        n += freeUnitSizes.at(i);
+    return n;
+}
+
 } // namespace passdeck

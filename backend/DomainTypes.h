@@ -76,6 +76,8 @@ struct DeviceRecord
     QString groupName;
     qint64 tenantId = 0;         // tenant holding it, 0 = none
     QString tenantName;
+    qint64 tenantGroupId = 0;    // the tenant's group it is reserved in (its pool), 0 = none
+    QString tenantGroupName;
     qint64 vmId = 0;             // VM it is allocated to, 0 = none
     QString vmName;
     QString consumer;            // "vm:NAME", "tenant:NAME" or "" — for display
@@ -97,10 +99,13 @@ struct ResourceGroup
     // Totals over all nodes. Host group: total = rules, inUse = allocated to VMs,
     // tenant = reserved by tenants, free = the rest. Tenant group: total = pool size,
     // inUse = allocated to tenant VMs, free = the rest.
+    // Counted in passthrough units (the group's endpoints of one IOMMU group on one node,
+    // e.g. a GPU and its audio function; docs/store.md): what Count counts and what is allocated.
     int total = 0;
     int free = 0;
     int inUse = 0;
     int tenantReserved = 0;
+    int functions = 0;          // PCI functions (devices) in the group: total counts units of them
     int machineDevices = 0;     // machine devices drawing from this group
 };
 
@@ -156,8 +161,11 @@ struct MachineDevice
     QString description;
     qint64 groupId = 0;
     QString groupName;
-    int count = 1;
+    int count = 1;                    // passthrough units (a GPU with its audio function is one)
     QList<AllocatedDevice> allocated; // the concrete devices of the last (re)start
+    // Removed while its VM ran: the VM keeps the devices until it stops (restart or power off),
+    // then the machine device goes away.
+    bool removalPending = false;
 };
 
 struct AttachSpec
@@ -243,6 +251,45 @@ struct ResourceChange
     QStringList rebootDevices;
     QStringList warnings;         // accepted impact findings, one sentence each
 };
+
+// How many passthrough units of a group a consumer (a VM, or a tenant node for Pass to Tenant)
+// could get, as the domain service counts them for attach, start and pass (one place:
+// backend/PassthroughUnits). A unit is a group's endpoints of one IOMMU group on one node.
+struct GroupAvailability
+{
+    int total = 0;        // units on the consumer's node (tenant VM: in the pool on its tenant node) with their recorded ids
+    int reserved = 0;     // of those, owned by tenants (thick provisioning), host consumers only
+    int inUse = 0;        // of those, held by running VMs other than this one
+    int own = 0;          // held by this VM now: its restart releases and takes them again
+    int claimed = 0;      // Count of this VM's other machine devices of the group (they compete at its start)
+    int capacity = 0;     // what Count may be at most: total - reserved - claimed (pass: free)
+    int free = 0;         // of capacity, free right now (a restart or pass gets them at once)
+    int rebootPending = 0;// units waiting for their node's reboot (not free until then)
+    int moving = 0;       // units being moved by an operation in progress
+    int flagged = 0;      // units left out: a device vanished or its ids changed
+    QList<int> freeUnitSizes; // functions of each free unit, in the order a start takes them
+    bool wrongTenantNode = false; // tenant group attached to another tenant node than the VM's
+    GroupClass groupClass = GroupClass::Other;
+
+    // Functions the first `units` free units have (what Count `units` would get now).
+    int functionsFor(int units) const;
+};
+
+// An IOMMU group held by more than one consumer (a store written before whole groups were
+// allocated, or a refresh that found the groups changed): QEMU refuses to start the second.
+struct SplitIommuGroup
+{
+    qint64 nodeId = 0;
+    QString nodeName;
+    int iommuGroup = -1;
+    QStringList consumers;   // "VM 'web-01' (0000:b0:00.0)", "tenant 'Acme' (0000:17:00.0)"
+    QList<qint64> vmIds;     // the VMs among them
+    QString message;         // one sentence: which group, who holds it
+    QString hint;            // what to do
+};
+
+// Removing a machine device of a running VM: the VM keeps it until it stops, or is stopped first.
+enum class RunningVmPolicy { KeepUntilStop, StopVmFirst };
 
 struct RestartResult
 {

@@ -101,22 +101,9 @@ Status GroupService::remove(qint64 groupId)
         if (!g)
             return g.error();
         const QString what = tr("Deleting resource group '%1'").arg(g->name);
-        if (g->machineDevices > 0)
-            return ServiceContext::refusal(QStringLiteral("in-use"), what,
-                                           tr("%n machine device(s) of VMs draw from it", nullptr, g->machineDevices),
-                                           tr("Detach those machine devices from their VMs first (group dashboard, View Machine Devices)."));
-        if (g->owner == GroupOwner::Host) {
-            if (g->total > 0)
-                return ServiceContext::refusal(QStringLiteral("in-use"), what,
-                                               tr("it still has resource rules for %n device(s)", nullptr, g->total),
-                                               tr("Remove the devices from the group first (Remove Resource returns them to the host driver)."));
-            auto derived = StoreQuery::scalar(m_ctx.db(), QStringLiteral("SELECT COUNT(*) FROM resource_groups WHERE source_group_id = ?"), {groupId}, what);
-            if (!derived)
-                return derived.error();
-            if (derived->toInt() > 0)
-                return ServiceContext::refusal(QStringLiteral("in-use"), what, tr("tenant groups were drawn from it"),
-                                               tr("Delete those tenant groups first."));
-        } else {
+        if (Status s = deletable(m_ctx.db(), *g); !s)
+            return s;
+        if (g->owner == GroupOwner::Tenant) {
             // A tenant group gives its reserved devices back to the host group.
             if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM tenant_pool WHERE group_id = ?"), {groupId}, what); !s)
                 return s;
@@ -130,6 +117,28 @@ Status GroupService::remove(qint64 groupId)
         return m_ctx.commit(tx);
     };
     return m_ctx.run(QStringLiteral("group.delete"), subject, run, ServiceContext::Groups | ServiceContext::Tenants);
+}
+
+Status GroupService::deletable(const QSqlDatabase &db, const ResourceGroup &g)
+{
+    const QString what = tr("Deleting resource group '%1'").arg(g.name);
+    if (g.machineDevices > 0)
+        return ServiceContext::refusal(QStringLiteral("in-use"), what,
+                                       tr("%n machine device(s) of VMs draw from it", nullptr, g.machineDevices),
+                                       tr("Detach those machine devices from their VMs first (group dashboard, View Machine Devices)."));
+    if (g.owner != GroupOwner::Host)
+        return {};
+    if (g.functions > 0)
+        return ServiceContext::refusal(QStringLiteral("in-use"), what,
+                                       tr("it still has resource rules for %n device(s)", nullptr, g.functions),
+                                       tr("Remove the devices from the group first (Remove Resource returns them to the host driver)."));
+    auto derived = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM resource_groups WHERE source_group_id = ?"), {g.id}, what);
+    if (!derived)
+        return derived.error();
+    if (derived->toInt() > 0)
+        return ServiceContext::refusal(QStringLiteral("in-use"), what, tr("tenant groups were drawn from it"),
+                                       tr("Delete those tenant groups first."));
+    return {};
 }
 
 QString GroupService::inJournalCondition()

@@ -2,6 +2,8 @@
 
 #include "DomainService.h"
 
+#include <QSqlDatabase>
+
 namespace passdeck {
 
 struct ServiceContext;
@@ -18,6 +20,10 @@ public:
     Status remove(qint64 groupId);
     Result<ResourceChange> makeResource(qint64 groupId, qint64 nodeId, const QStringList &addresses, const ApplyOptions &options);
     Result<ResourceChange> removeResource(qint64 nodeId, const QStringList &addresses, const ApplyOptions &options);
+
+    // Why group g cannot be deleted now (machine devices draw from it, it has rules, tenant
+    // groups were drawn from it); success when it can. remove() checks the same.
+    static Status deletable(const QSqlDatabase &db, const ResourceGroup &g);
 
     // SQL condition: device d (alias) is named in a pending journal row (being moved right now).
     static QString inJournalCondition();

@@ -370,7 +370,11 @@ Status NodeService::setMaintenance(qint64 nodeId, bool on)
 
 Status NodeService::stopVms(qint64 nodeId, const QString &what)
 {
-    // A reboot stops every VM of the node: their devices are released.
+    // A reboot stops every VM of the node: their devices are released, and machine devices
+    // removed while they ran go.
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+            "DELETE FROM machine_devices WHERE removal_pending = 1 AND vm_id IN (SELECT id FROM vms WHERE node_id = ?)"), {nodeId}, what); !s)
+        return s;
     if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE node_id = ?"), {nodeId}, what); !s)
         return s;
     if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
@@ -395,7 +399,7 @@ Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, NodeHost &
         return s.error();
     if (Status s = stopVms(node.id, what); !s)
         return s.error();
-    auto report = storeInventory(node, *snapshot);
+    auto report = storeInventory(node, *snapshot, mountsOf(host));
     if (!report)
         return report.error();
     if (Status s = Journal::remove(m_ctx.db(), journalId); !s)
@@ -505,6 +509,9 @@ Result<int> NodeService::recoverInterrupted()
                 // A VM start died while binding: its devices are back on host drivers, so it is
                 // not running on them. Free them and ask for a restart.
                 const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"),
+                                               {e.vmId}, what); !s)
+                    return s;
                 if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
                     return s;
                 if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(

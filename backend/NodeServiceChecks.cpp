@@ -216,11 +216,11 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
                     {nodeId, vf}, what); !s)
                 return s.error();
         }
-        if (Status s = tx.commit(); !s)
+        if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         return plan;
     };
-    return m_ctx.finish(QStringLiteral("node.sriov"), subject, run(), ServiceContext::Nodes);
+    return m_ctx.run(QStringLiteral("node.sriov"), subject, run, ServiceContext::Nodes);
 }
 
 } // namespace passdeck

@@ -251,6 +251,59 @@ const char *const step5[] = {
     "CREATE INDEX nodes_machine_id ON nodes(machine_id)",
 };
 
+// Version 6: one owner per IOMMU group. VFIO hands an IOMMU group to one user only, so all
+// endpoints of one IOMMU group on one node have at most one consumer: one tenant (its pool) or
+// host VMs (scope 0) by device_holds, and one VM by allocations. Count counts passthrough units
+// (a group's endpoints of one IOMMU group on a node), so the Count triggers count distinct units.
+// machine_devices.removal_pending: removed while its VM ran; it goes at the VM's stop.
+// The conditions are plain EXISTS / COUNT(DISTINCT) subqueries valid in SQLite and PostgreSQL;
+// the SQLite trigger wraps them in WHEN ... RAISE, the PostgreSQL version wraps the same text in
+// a plpgsql function (docs/store.md).
+#define UNIT_KEY(a) "(CASE WHEN " a ".iommu_group >= 0 THEN " a ".node_id * 4294967296 + " a ".iommu_group ELSE -" a ".id END)"
+#define OTHER_HOLDER \
+    "EXISTS (SELECT 1 FROM devices n JOIN devices o ON o.node_id = n.node_id AND o.iommu_group = n.iommu_group AND o.id <> n.id" \
+    " JOIN device_holds h ON h.device_id = o.id" \
+    " WHERE n.id = NEW.device_id AND n.iommu_group >= 0 AND h.holder_scope <> NEW.holder_scope)"
+#define OTHER_VM \
+    "EXISTS (SELECT 1 FROM devices n JOIN devices o ON o.node_id = n.node_id AND o.iommu_group = n.iommu_group AND o.id <> n.id" \
+    " JOIN allocations x ON x.device_id = o.id" \
+    " WHERE n.id = NEW.device_id AND n.iommu_group >= 0 AND x.vm_id <> NEW.vm_id)"
+#define UNITS_OF(md) \
+    "(SELECT COUNT(DISTINCT " UNIT_KEY("d") ") FROM allocations x JOIN devices d ON d.id = x.device_id WHERE x.machine_device_id = " md ")"
+#define SAME_UNIT_ALLOCATED \
+    "EXISTS (SELECT 1 FROM allocations x JOIN devices o ON o.id = x.device_id JOIN devices n ON n.id = NEW.device_id" \
+    " WHERE x.machine_device_id = NEW.machine_device_id AND n.iommu_group >= 0 AND o.node_id = n.node_id AND o.iommu_group = n.iommu_group)"
+const char *const step6[] = {
+    "ALTER TABLE machine_devices ADD COLUMN removal_pending INTEGER NOT NULL DEFAULT 0 CHECK (removal_pending IN (0, 1))",
+    "CREATE INDEX devices_iommu ON devices(node_id, iommu_group)",
+    "CREATE TRIGGER device_holds_one_owner_per_iommu_group BEFORE INSERT ON device_holds"
+    " WHEN " OTHER_HOLDER
+    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
+    "CREATE TRIGGER device_holds_one_owner_per_iommu_group_update BEFORE UPDATE ON device_holds"
+    " WHEN " OTHER_HOLDER
+    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
+    "CREATE TRIGGER allocations_one_vm_per_iommu_group BEFORE INSERT ON allocations"
+    " WHEN " OTHER_VM
+    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
+    "CREATE TRIGGER allocations_one_vm_per_iommu_group_update BEFORE UPDATE ON allocations"
+    " WHEN " OTHER_VM
+    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
+    "DROP TRIGGER allocations_within_count",
+    "DROP TRIGGER machine_devices_count_kept",
+    "CREATE TRIGGER allocations_within_count BEFORE INSERT ON allocations"
+    " WHEN NOT " SAME_UNIT_ALLOCATED
+    " AND " UNITS_OF("NEW.machine_device_id") " >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)"
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+    "CREATE TRIGGER machine_devices_count_kept BEFORE UPDATE OF count ON machine_devices"
+    " WHEN NEW.count < " UNITS_OF("NEW.id")
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+};
+#undef UNIT_KEY
+#undef OTHER_HOLDER
+#undef OTHER_VM
+#undef UNITS_OF
+#undef SAME_UNIT_ALLOCATED
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -263,7 +316,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 5;
+    return 6;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -287,6 +340,16 @@ QStringList Schema::step(int version, const QString &driverName)
     if (version == 5) {
         for (const char *s : step5)
             out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 6) {
+        for (const char *s : step6) {
+            const QString sql = QString::fromLatin1(s);
+            // PostgreSQL: see docs/store.md (plpgsql functions carry the same conditions)
+            if (driverName == QLatin1String("QPSQL") && (sql.startsWith(QLatin1String("CREATE TRIGGER")) || sql.startsWith(QLatin1String("DROP TRIGGER"))))
+                continue;
+            out << sql;
+        }
         return out;
     }
     if (version != 1)

@@ -1,6 +1,7 @@
 #include "TenantService.h"
 
 #include "GroupService.h"
+#include "PassthroughUnits.h"
 
 #include "DomainServiceContext.h"
 #include "DomainServiceQueries.h"
@@ -66,9 +67,8 @@ Status TenantService::remove(qint64 tenantId)
         if (!t)
             return t.error();
         const QString what = tr("Deleting tenant '%1'").arg(t->name);
-        if (t->vmCount > 0)
-            return ServiceContext::refusal(QStringLiteral("in-use"), what, tr("the tenant still has %n VM(s)", nullptr, t->vmCount),
-                                           tr("Delete the tenant's VMs first."));
+        if (Status s = deletable(*t); !s)
+            return s;
         // Its reserved devices go back to their host groups; then its groups and nodes.
         const QStringList statements = {
             QStringLiteral("DELETE FROM tenant_pool WHERE tenant_id = ?"),
@@ -83,6 +83,14 @@ Status TenantService::remove(qint64 tenantId)
         return m_ctx.commit(tx);
     };
     return m_ctx.run(QStringLiteral("tenant.delete"), subject, run, ServiceContext::Tenants | ServiceContext::Groups);
+}
+
+Status TenantService::deletable(const Tenant &t)
+{
+    if (t.vmCount > 0)
+        return ServiceContext::refusal(QStringLiteral("in-use"), tr("Deleting tenant '%1'").arg(t.name),
+                                       tr("the tenant still has %n VM(s)", nullptr, t.vmCount), tr("Delete the tenant's VMs first."));
+    return {};
 }
 
 Result<TenantNode> TenantService::addNode(qint64 tenantId, const QString &name, qint64 nodeId)
@@ -183,23 +191,20 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
         return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
                                        tr("'%1' is already a tenant's group; devices are passed from host groups").arg(g->name),
                                        tr("Pick a host resource group."));
-    StoreQuery free(db, QStringLiteral(
-        "SELECT d.id FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-        " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
-        " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
-        " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address"));
-    free.bind(g->id).bind(tn->nodeId);
-    if (Status s = free.exec(what); !s)
-        return s.error();
-    QList<qint64> devices;
-    while (free.next())
-        devices << free.value(0).toLongLong();
-    if (devices.size() < spec.count)
+    // Whole passthrough units: the tenant owns every endpoint of each IOMMU group it gets.
+    auto free = PassthroughUnits::freeForHost(db, g->id, tn->nodeId, what);
+    if (!free)
+        return free.error();
+    if (free->size() < spec.count)
         return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
-                                       tr("Count is %1 but group '%2' has only %3 free device(s) on node '%4', where tenant node '%5' runs")
-                                           .arg(spec.count).arg(g->name).arg(devices.size()).arg(tn->nodeName, tn->name),
+                                       tr("Count is %1 but group '%2' has only %3 free on node '%4', where tenant node '%5' runs "
+                                          "(a unit is a whole IOMMU group)")
+                                           .arg(spec.count).arg(g->name, PassthroughUnits::describe(int(free->size()), 0, g->groupClass),
+                                                                tn->nodeName, tn->name),
                                        tr("Lower the Count, free devices of the group, or make more devices of node '%1' a resource.").arg(tn->nodeName));
-    devices = devices.mid(0, spec.count);
+    QList<qint64> devices;
+    for (qsizetype i = 0; i < spec.count; ++i)
+        devices << free->at(i).deviceIds;
     QString name = generateName ? QString() : spec.name;
     for (int i = 1; name.isEmpty(); ++i) {
         const QString candidate = QStringLiteral("%1-%2").arg(g->name.left(110)).arg(i);

@@ -18,6 +18,10 @@ public:
     Status removeNode(qint64 tenantNodeId);
     Result<ResourceGroup> pass(const PassSpec &spec);
 
+    // Why tenant t cannot be deleted now (it still has VMs); success when it can. remove()
+    // checks the same.
+    static Status deletable(const Tenant &t);
+
 private:
     Result<TenantNode> addNodeImpl(qint64 tenantId, const QString &name, qint64 nodeId);
     Result<ResourceGroup> passImpl(const PassSpec &spec);

@@ -8,6 +8,7 @@
 #include "Journal.h"
 #include "JournaledApply.h"
 #include "NodeHost.h"
+#include "PassthroughUnits.h"
 #include "PciAddress.h"
 #include "Store.h"
 #include "StoreQuery.h"
@@ -104,6 +105,9 @@ Result<Vm> VmService::createImpl(const VmSpec &spec)
 Status VmService::release(qint64 vmId, const QString &what)
 {
     const QSqlDatabase db = m_ctx.db();
+    // Machine devices removed while the VM ran go now that it stops (their allocations cascade).
+    if (Status s = StoreQuery::run(db, QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"), {vmId}, what); !s)
+        return s;
     if (Status s = StoreQuery::run(db, QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {vmId}, what); !s)
         return s;
     // Host VMs hold their devices themselves (scope 0); a tenant VM's devices stay the tenant's.
@@ -159,19 +163,11 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     if (!g)
         return g.error();
     const QString what = tr("Attaching devices of group '%1' to VM '%2'").arg(g->name, v->name);
-    int capacity = 0;
     if (v->owner == GroupOwner::Host) {
         if (g->owner != GroupOwner::Host)
             return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
                                            tr("group '%1' belongs to tenant '%2'; its devices are reserved to that tenant").arg(g->name, g->tenantName),
                                            tr("Pick a host resource group for a host VM."));
-        auto c = StoreQuery::scalar(db, QStringLiteral(
-            "SELECT COUNT(*) FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-            " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
-            " AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id)"), {g->id, v->nodeId}, what);
-        if (!c)
-            return c.error();
-        capacity = c->toInt();
     } else {
         if (g->owner != GroupOwner::Tenant || g->tenantId != v->tenantId)
             return ServiceContext::refusal(QStringLiteral("foreign-group"), what,
@@ -186,24 +182,26 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
                                                .arg(g->name, where, v->name, v->tenantNodeName),
                                            tr("Run the VM on %1, or pass devices to tenant node '%2'.").arg(where, v->tenantNodeName));
         }
-        capacity = g->total;
     }
-    // The VM's other machine devices of this group compete for the same devices at its start.
-    auto alreadyCounted = StoreQuery::scalar(db, QStringLiteral("SELECT COALESCE(SUM(count), 0) FROM machine_devices WHERE vm_id = ? AND group_id = ?"),
-                                             {v->id, g->id}, what);
-    if (!alreadyCounted)
-        return alreadyCounted.error();
-    if (const int other = alreadyCounted->toInt(); other > 0 && spec.count + other > capacity)
+    // Counted in passthrough units, as a start allocates them (backend/PassthroughUnits).
+    auto available = PassthroughUnits::forVm(db, *v, *g);
+    if (!available)
+        return available.error();
+    const int capacity = available->total - available->reserved;
+    // The VM's other machine devices of this group compete for the same units at its start.
+    if (const int other = available->claimed; other > 0 && spec.count + other > capacity)
         return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
-                                       tr("VM '%1' already has %2 device(s) of group '%3' and group '%3' has only %4 it could get on node '%5'; "
+                                       tr("VM '%1' already has %2 of group '%3' and group '%3' has only %4 it could get on node '%5'; "
                                           "Count %6 more could never be allocated")
-                                           .arg(v->name).arg(other).arg(g->name).arg(capacity).arg(v->nodeName).arg(spec.count),
+                                           .arg(v->name, PassthroughUnits::describe(other, 0, g->groupClass), g->name,
+                                                PassthroughUnits::describe(capacity, 0, g->groupClass), v->nodeName)
+                                           .arg(spec.count),
                                        tr("Lower the Count, raise the Count of the existing machine device instead, or make more devices of "
                                           "node '%1' a resource of the group.").arg(v->nodeName));
     if (spec.count > capacity)
         return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
-                                       tr("Count is %1 but group '%2' has only %3 device(s) VM '%4' could get on node '%5'")
-                                           .arg(spec.count).arg(g->name).arg(capacity).arg(v->name, v->nodeName),
+                                       tr("Count is %1 but group '%2' has only %3 VM '%4' could get on node '%5' (a unit is a whole IOMMU group)")
+                                           .arg(spec.count).arg(g->name, PassthroughUnits::describe(capacity, 0, g->groupClass), v->name, v->nodeName),
                                        tr("Lower the Count, or make more devices of node '%1' a resource of the group.").arg(v->nodeName));
     QString name = generateName ? QString() : spec.name;
     if (name.isEmpty()) {
@@ -247,7 +245,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     return ServiceContext::notFound(tr("machine device"), id);
 }
 
-Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
+Status VmService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy)
 {
     const QString subject = tr("%1, machine device %2").arg(vmSubject(vmId), machineDeviceSubject(machineDeviceId));
     auto run = [&]() -> Status {
@@ -259,11 +257,33 @@ Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
         if (!v)
             return v.error();
         const QString what = tr("Detaching a device from VM '%1'").arg(v->name);
+        auto held = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM machine_devices m WHERE m.id = ? AND m.vm_id = ?"
+                                                          " AND EXISTS (SELECT 1 FROM allocations a WHERE a.machine_device_id = m.id)"),
+                                       {machineDeviceId, vmId}, what);
+        if (!held)
+            return held.error();
+        if (v->power == PowerState::On && held->toInt() > 0) {
+            if (policy == RunningVmPolicy::KeepUntilStop) {
+                // A running VM keeps its devices until it stops: mark the machine device; its
+                // restart or power off removes it (release()).
+                if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE machine_devices SET removal_pending = 1 WHERE id = ? AND vm_id = ?"),
+                                               {machineDeviceId, vmId}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET restart_needed = 1 WHERE id = ?"), {vmId}, what); !s)
+                    return s;
+                return tx.commit();
+            }
+            // Stop the VM first: all its devices are released, then the machine device goes.
+            if (Status s = release(vmId, what); !s)
+                return s;
+            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET power = 'off' WHERE id = ?"), {vmId}, what); !s)
+                return s;
+        }
         StoreQuery q(db, QStringLiteral("DELETE FROM machine_devices WHERE id = ? AND vm_id = ?"));
         q.bind(machineDeviceId).bind(vmId);
         if (Status s = q.exec(what); !s)
             return s;
-        if (q.rowsAffected() == 0)
+        if (q.rowsAffected() == 0 && !(v->power == PowerState::On && held->toInt() > 0))
             return ServiceContext::refusal(QStringLiteral("not-found"), what,
                                            tr("VM '%1' has no machine device #%2").arg(v->name).arg(machineDeviceId),
                                            tr("Reload the VM's device list."));
@@ -273,7 +293,8 @@ Status VmService::detach(qint64 vmId, qint64 machineDeviceId)
             return s;
         return m_ctx.commit(tx);
     };
-    return m_ctx.run(QStringLiteral("vm.detach"), subject, run, allChanges);
+    return m_ctx.run(policy == RunningVmPolicy::StopVmFirst ? QStringLiteral("vm.detach-stop") : QStringLiteral("vm.detach"), subject, run,
+                     allChanges);
 }
 
 Status VmService::powerOff(qint64 vmId)
@@ -296,9 +317,31 @@ Status VmService::powerOff(qint64 vmId)
     return m_ctx.run(QStringLiteral("vm.power-off"), subject, run, allChanges);
 }
 
+Status VmService::canStart(qint64 vmId) const
+{
+    const QSqlDatabase db = m_ctx.db();
+    auto v = DomainServiceQueries::vm(db, vmId);
+    if (!v)
+        return v.error();
+    auto n = DomainServiceQueries::node(db, v->nodeId);
+    if (!n)
+        return n.error();
+    if (n->maintenance)
+        return ServiceContext::refusal(QStringLiteral("node-maintenance"),
+                                       v->power == PowerState::On ? tr("Restarting VM '%1'").arg(v->name) : tr("Powering on VM '%1'").arg(v->name),
+                                       tr("its node '%1' is in maintenance mode; no VM starts there until maintenance ends").arg(n->name),
+                                       tr("Turn maintenance mode off on node '%1' when the work on it is done, then start the VM.").arg(n->name));
+    return {};
+}
+
 Result<RestartResult> VmService::start(qint64 vmId, const ProgressFn &progress, const QString &action)
 {
-    return m_ctx.run(action, vmSubject(vmId), [&] { return startImpl(vmId, progress); }, allChanges);
+    return m_ctx.run(action, vmSubject(vmId), [&]() -> Result<RestartResult> {
+        // A node in maintenance starts nothing (a refusal: audited on its own, changes nothing).
+        if (Status s = canStart(vmId); !s)
+            return s.error();
+        return startImpl(vmId, progress);
+    }, allChanges);
 }
 
 Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progress)
@@ -330,32 +373,12 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
             return mds.error();
         const bool host = v->owner == GroupOwner::Host;
         for (const MachineDevice &m : *mds) {
-            // Free: in the group on the VM's node, present with the ids first recorded (a changed
-            // card is never handed out silently), live (no reboot pending), held by no one (host
-            // VM) / in the tenant's pool on the VM's tenant node and not allocated.
-            StoreQuery free(db, host
-                ? QStringLiteral("SELECT d.id, d.address FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-                                 " WHERE r.group_id = ? AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
-                                 " AND NOT EXISTS (SELECT 1 FROM device_holds h WHERE h.device_id = r.device_id)"
-                                 " AND NOT ") + GroupService::inJournalCondition() + QStringLiteral(" ORDER BY d.address LIMIT ?")
-                : QStringLiteral("SELECT d.id, d.address FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
-                                 " WHERE p.group_id = ? AND p.tenant_node_id = ? AND d.present = 1 AND d.ids_changed = 0 AND d.reboot_pending = 0"
-                                 " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = p.device_id)"
-                                 " ORDER BY d.address LIMIT ?"));
-            free.bind(m.groupId).bind(host ? v->nodeId : v->tenantNodeId).bind(m.count);
-            if (Status s = free.exec(what); !s)
-                return s.error();
-            QList<std::pair<qint64, QString>> picked;
-            while (free.next())
-                picked << std::pair{free.value(0).toLongLong(), free.value(1).toString()};
-            if (picked.size() < m.count)
-                return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
-                                               tr("machine device '%1' needs %2 device(s) from group '%3' on node '%4', but only %5 are free")
-                                                   .arg(m.name).arg(m.count).arg(m.groupName, v->nodeName).arg(picked.size()),
-                                               tr("Power off a VM that uses the group, lower the Count, or make more devices of node '%1' a resource of the group.")
-                                                   .arg(v->nodeName));
+            // Whole passthrough units (all the group's endpoints of an IOMMU group), free for this VM.
+            auto picked = PassthroughUnits::pickForMachineDevice(db, *v, m, what);
+            if (!picked)
+                return picked.error();
             const QVariant nullId(QMetaType(QMetaType::LongLong));
-            for (const auto &[deviceId, address] : picked) {
+            for (const auto &[deviceId, address] : *picked) {
                 if (host) {
                     if (Status s = StoreQuery::run(db, QStringLiteral("INSERT INTO device_holds (device_id, holder_scope) VALUES (?, 0)"),
                                                    {deviceId}, what); !s)
@@ -487,9 +510,10 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
                                                   "groups on the new tenant node."));
         } else {
             // Every machine device's Count must still be possible on the new node.
+            // Counted in passthrough units, as attach and start count them.
             StoreQuery q(db, QStringLiteral(
                 "SELECT m.name, g.name, SUM(m.count),"
-                " (SELECT COUNT(*) FROM resource_rules r JOIN devices d ON d.id = r.device_id"
+                " (SELECT COUNT(DISTINCT ") + PassthroughUnits::keySql() + QStringLiteral(") FROM resource_rules r JOIN devices d ON d.id = r.device_id"
                 "  WHERE r.group_id = m.group_id AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
                 "  AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id))"
                 " FROM machine_devices m JOIN resource_groups g ON g.id = m.group_id WHERE m.vm_id = ?"
@@ -518,11 +542,9 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
         if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
                                        {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what); !s)
             return s;
-        return tx.commit();
+        return m_ctx.commit(tx);
     };
-    Status s = run();
-    m_ctx.record(QStringLiteral("vm.move"), subject, s ? nullptr : &s.error(), allChanges);
-    return s;
+    return m_ctx.run(QStringLiteral("vm.move"), subject, run, allChanges);
 }
 
 } // namespace passdeck

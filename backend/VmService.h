@@ -16,7 +16,11 @@ public:
     Result<Vm> create(const VmSpec &spec);
     Status remove(qint64 vmId);
     Result<MachineDevice> attach(const AttachSpec &spec);
-    Status detach(qint64 vmId, qint64 machineDeviceId);
+    // A running VM keeps the machine device's devices until it stops (KeepUntilStop: marked,
+    // restart-needed), or is powered off first (StopVmFirst). A stopped VM loses it at once.
+    Status detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy = RunningVmPolicy::KeepUntilStop);
+    // Refusal when the VM may not be powered on or restarted now (its node is in maintenance).
+    Status canStart(qint64 vmId) const;
     Result<RestartResult> start(qint64 vmId, const ProgressFn &progress, const QString &action);
     Status powerOff(qint64 vmId);
     // A stopped VM to another node. Refused for a running VM, for a tenant VM whose tenant has

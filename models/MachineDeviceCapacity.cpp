@@ -1,55 +1,24 @@
 #include "MachineDeviceCapacity.h"
 
+#include "DomainService.h"
+#include "PassthroughUnits.h"
+
 namespace passdeck {
 
-GroupAvailability MachineDeviceCapacity::forVm(const Vm &vm, const ResourceGroup &group,
-                                               const QList<DeviceRecord> &groupDevices)
+Result<GroupAvailability> MachineDeviceCapacity::forVm(const DomainService &service, qint64 vmId, qint64 groupId)
 {
-    GroupAvailability a;
-    if (vm.owner == GroupOwner::Tenant) {
-        a.wrongTenantNode = group.tenantNodeId != vm.tenantNodeId;
-        for (const DeviceRecord &d : groupDevices) {
-            if (!d.present)
-                continue;
-            ++a.capacity;
-            if (d.vmId != 0)
-                ++a.inUse;
-            else if (!d.rebootPending)
-                ++a.free;
-        }
-        return a;
-    }
-    for (const DeviceRecord &d : groupDevices) {
-        if (d.nodeId != vm.nodeId || !d.present)
-            continue;
-        if (d.tenantId != 0) {
-            ++a.reserved;
-            continue;
-        }
-        ++a.capacity;
-        if (d.status == DeviceStatus::UsedByVm)
-            ++a.inUse;
-        else if (!d.rebootPending)
-            ++a.free;
-    }
-    return a;
+    return service.availabilityForVm(vmId, groupId);
 }
 
-GroupAvailability MachineDeviceCapacity::forTenantNode(const TenantNode &node, const QList<DeviceRecord> &groupDevices)
+Result<GroupAvailability> MachineDeviceCapacity::forTenantNode(const DomainService &service, qint64 tenantNodeId, qint64 groupId)
 {
-    GroupAvailability a;
-    for (const DeviceRecord &d : groupDevices) {
-        if (d.nodeId != node.nodeId || !d.present)
-            continue;
-        if (d.tenantId != 0)
-            ++a.reserved;
-        else if (d.status == DeviceStatus::UsedByVm)
-            ++a.inUse;
-        else
-            ++a.free;
-    }
-    a.capacity = a.free;
-    return a;
+    return service.availabilityForTenantNode(tenantNodeId, groupId);
+}
+
+QString MachineDeviceCapacity::unitsText(const GroupAvailability &a, int units)
+{
+    const int functions = units <= a.freeUnitSizes.size() ? a.functionsFor(units) : 0;
+    return PassthroughUnits::describe(units, functions, a.groupClass);
 }
 
 } // namespace passdeck

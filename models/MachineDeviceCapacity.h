@@ -1,27 +1,26 @@
 #pragma once
 
 #include "DomainTypes.h"
+#include "Error.h"
 
 namespace passdeck {
 
-// How many devices of a group a consumer could get, counted from the group's devices the way
-// the domain service counts them, so that the device entry form can bound Count and say why.
-struct GroupAvailability
-{
-    int capacity = 0;     // what Count may be at most
-    int free = 0;         // of those, free right now (a restart gets them at once)
-    int reserved = 0;     // on the node but owned by a tenant (thick provisioning)
-    int inUse = 0;        // on the node, allocated to running VMs
-    bool wrongTenantNode = false; // tenant group attached to another tenant node than the VM's
-};
+class DomainService;
 
+// What the device entry form shows about a group's availability. The counting is the domain
+// service's (DomainService::availabilityFor*, backend/PassthroughUnits): in passthrough units,
+// exactly as attach, start and pass count them. This only asks and words the answer.
 class MachineDeviceCapacity
 {
 public:
     // A VM drawing from a group (host VM: a host group; tenant VM: its tenant's group).
-    static GroupAvailability forVm(const Vm &vm, const ResourceGroup &group, const QList<DeviceRecord> &groupDevices);
-    // A tenant node drawing from a host group: the free devices on the node it runs on.
-    static GroupAvailability forTenantNode(const TenantNode &node, const QList<DeviceRecord> &groupDevices);
+    static Result<GroupAvailability> forVm(const DomainService &service, qint64 vmId, qint64 groupId);
+    // A tenant node drawing from a host group (Pass to Tenant): what is free on its node.
+    static Result<GroupAvailability> forTenantNode(const DomainService &service, qint64 tenantNodeId, qint64 groupId);
+
+    // "1 GPU (2 functions)": `units` units of the group, with the functions the first `units`
+    // free ones have (left out when not known, e.g. more units than are free).
+    static QString unitsText(const GroupAvailability &a, int units);
 };
 
 } // namespace passdeck

@@ -13,6 +13,8 @@ QString MachineDeviceModel::allocatedText(const MachineDevice &device)
     QStringList addresses;
     for (const AllocatedDevice &a : device.allocated)
         addresses << a.address;
+    if (device.removalPending)
+        return tr("%1 (removed: the VM keeps them until it stops)").arg(addresses.join(QStringLiteral(", ")));
     return addresses.join(QStringLiteral(", "));
 }
 
@@ -27,8 +29,12 @@ QVariant MachineDeviceModel::data(const QModelIndex &index, int role) const
         return {};
     const MachineDevice &m = m_items.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
     case Qt::ToolTipRole:
+        if (index.column() == CountColumn)
+            return tr("%n passthrough unit(s): each is all the group's devices of one IOMMU group (a GPU with its audio "
+                      "function is one)", nullptr, m.count);
+        [[fallthrough]];
+    case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return m.name;
         case VmColumn: return m.vmName;
@@ -42,7 +48,7 @@ QVariant MachineDeviceModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == VmColumn)
             return Icons::vm();
-        if (index.column() == AllocatedColumn && m.allocated.isEmpty())
+        if (index.column() == AllocatedColumn && (m.allocated.isEmpty() || m.removalPending))
             return Icons::warning();
         return {};
     case Qt::TextAlignmentRole:
@@ -50,6 +56,7 @@ QVariant MachineDeviceModel::data(const QModelIndex &index, int role) const
     case MachineDeviceIdRole: return m.id;
     case VmIdRole: return m.vmId;
     case GroupIdRole: return m.groupId;
+    case RemovalPendingRole: return m.removalPending;
     case AllocatedAddressesRole: {
         QStringList addresses;
         for (const AllocatedDevice &a : m.allocated)

@@ -13,12 +13,13 @@ class MachineDeviceModel : public RecordTableModel<MachineDevice>
 public:
     enum Column { NameColumn, VmColumn, TypeColumn, GroupColumn, CountColumn, AllocatedColumn, DescriptionColumn,
                   ColumnCount };
-    enum Role { MachineDeviceIdRole = Qt::UserRole + 1, VmIdRole, GroupIdRole, AllocatedAddressesRole };
+    enum Role { MachineDeviceIdRole = Qt::UserRole + 1, VmIdRole, GroupIdRole, AllocatedAddressesRole, RemovalPendingRole };
     Q_ENUM(Column)
 
     explicit MachineDeviceModel(QObject *parent = nullptr);
 
-    // "0000:17:00.0, 0000:3c:00.0" or "not allocated (restart the VM)".
+    // "0000:17:00.0, 0000:3c:00.0" or "not allocated (restart the VM)"; a device removed while its
+    // VM runs says it goes when the VM stops.
     static QString allocatedText(const MachineDevice &device);
 
     int columnCount(const QModelIndex &parent = {}) const override;

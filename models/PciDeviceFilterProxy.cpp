@@ -41,13 +41,46 @@ void PciDeviceFilterProxy::setOnlyFree(bool on)
     invalidateRowsFilter();
 }
 
-bool PciDeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+QString PciDeviceFilterProxy::onlyFreeExplanation() const
 {
-    if (!m_model)
-        return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    if (!m_onlyFree || !m_model)
+        return {};
+    int host = 0, grouped = 0, vm = 0, tenant = 0, bridges = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const DeviceRecord &d = m_model->device(row);
+        if (!acceptsOtherFilters(row))
+            continue;
+        if (d.isBridge)
+            ++bridges;
+        else if (d.status == DeviceStatus::InUseByHost)
+            ++host;
+        else if (d.status == DeviceStatus::InResourceGroup)
+            ++grouped;
+        else if (d.status == DeviceStatus::UsedByVm)
+            ++vm;
+        else if (d.status == DeviceStatus::OwnedByTenant)
+            ++tenant;
+    }
+    QStringList hidden;
+    if (host)
+        hidden << tr("%n on host drivers (Make Resource can still take them: it moves them to vfio-pci)", nullptr, host);
+    if (grouped)
+        hidden << tr("%n already in resource groups", nullptr, grouped);
+    if (vm)
+        hidden << tr("%n used by VMs", nullptr, vm);
+    if (tenant)
+        hidden << tr("%n owned by tenants", nullptr, tenant);
+    if (bridges)
+        hidden << tr("%n bridges (never passed through)", nullptr, bridges);
+    if (hidden.isEmpty())
+        return {};
+    return tr("\"Only free\" shows devices in no resource group and bound to no driver. Hidden: %1.")
+        .arg(hidden.join(QLatin1String("; ")));
+}
+
+bool PciDeviceFilterProxy::acceptsOtherFilters(int sourceRow) const
+{
     const DeviceRecord &d = m_model->device(sourceRow);
-    if (m_onlyFree && (d.status != DeviceStatus::Free || d.isBridge))
-        return false;
     if (m_baseClass >= 0 && (d.classId < 0 || ((d.classId >> 16) & 0xff) != m_baseClass))
         return false;
     if (!m_words.isEmpty()) {
@@ -58,6 +91,16 @@ bool PciDeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &so
         }
     }
     return true;
+}
+
+bool PciDeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (!m_model)
+        return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    const DeviceRecord &d = m_model->device(sourceRow);
+    if (m_onlyFree && (d.status != DeviceStatus::Free || d.isBridge))
+        return false;
+    return acceptsOtherFilters(sourceRow);
 }
 
 bool PciDeviceFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const

@@ -25,12 +25,19 @@ public:
     // Free devices a resource could take (bridges never are).
     void setOnlyFree(bool on);
     bool onlyFree() const { return m_onlyFree; }
+    // With "Only free" on: why the other devices (those the text and class filters let through)
+    // are hidden, by status — "Free means in no resource group and on no driver; hidden: 30 on
+    // host drivers (Make Resource can take them), 12 in resource groups…". Empty when off or
+    // nothing is hidden.
+    QString onlyFreeExplanation() const;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    bool acceptsOtherFilters(int sourceRow) const; // the text and class filters
+
     PciDeviceModel *m_model = nullptr;
     QString m_text;
     QStringList m_words;

@@ -164,7 +164,7 @@ QString PciDeviceModel::displayText(const DeviceRecord &d, int column) const
     case DriverColumn: return d.driver.isEmpty() ? tr("(none)") : d.driver;
     case IommuGroupColumn: return d.iommuGroup < 0 ? tr("none") : QString::number(d.iommuGroup);
     case NumaColumn: return d.numaNode < 0 ? QStringLiteral("–") : QString::number(d.numaNode);
-    case ResourceGroupColumn: return d.groupName;
+    case ResourceGroupColumn: return d.tenantGroupId ? tr("%1 (tenant %2, from %3)").arg(d.tenantGroupName, d.tenantName, d.groupName) : d.groupName;
     case StatusColumn: {
         QString s = statusText(d);
         if (d.rebootPending)

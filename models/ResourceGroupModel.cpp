@@ -2,6 +2,7 @@
 
 #include "GroupClassNames.h"
 #include "Icons.h"
+#include "PassthroughUnits.h"
 
 namespace passdeck {
 
@@ -18,8 +19,14 @@ QVariant ResourceGroupModel::data(const QModelIndex &index, int role) const
         return {};
     const ResourceGroup &g = m_items.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
     case Qt::ToolTipRole:
+        // Counts are passthrough units (whole IOMMU groups); the tooltip words them.
+        if (index.column() == TotalColumn)
+            return PassthroughUnits::describe(g.total, g.functions, g.groupClass);
+        if (index.column() == FreeColumn)
+            return tr("%1 free").arg(PassthroughUnits::describe(g.free, 0, g.groupClass));
+        [[fallthrough]];
+    case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return g.name;
         case ClassColumn: return GroupClassNames::display(g.groupClass);
@@ -52,6 +59,9 @@ QVariant ResourceGroupModel::data(const QModelIndex &index, int role) const
 
 QVariant ResourceGroupModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section >= TotalColumn && section <= InUseColumn)
+        return tr("Counted in passthrough units: all the group's devices of one IOMMU group on a node (a GPU and its "
+                  "audio function are one unit), what a VM or a tenant gets whole.");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {

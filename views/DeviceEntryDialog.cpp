@@ -39,7 +39,7 @@ DeviceEntryDialog::DeviceEntryDialog(DomainService &service, Mode mode, qint64 s
 {
     setObjectName(QStringLiteral("deviceEntryDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
-    setMinimumWidth(560);
+    setMinimumWidth(640);
     build();
     load();
     updateState();
@@ -62,6 +62,8 @@ void DeviceEntryDialog::build()
     };
     m_machine = new QComboBox(this);
     named(m_machine, QStringLiteral("machineCombo"), tr("Machine"));
+    m_machine->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_machine->setMinimumContentsLength(32);
     m_name = new QLineEdit(this);
     named(m_name, QStringLiteral("deviceNameEdit"), tr("Name"));
     m_name->setMaxLength(128);
@@ -73,7 +75,9 @@ void DeviceEntryDialog::build()
     m_description->setPlaceholderText(tr("Optional"));
     m_group = new QComboBox(this);
     named(m_group, QStringLiteral("resourceGroupCombo"), tr("Resource Group"));
+    // Names and counts are never cut ("render-01 (node-a)", "GPUs — 1 GPU (2 functions) free on node-a").
     m_group->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_group->setMinimumContentsLength(32);
     m_count = new QSpinBox(this);
     named(m_count, QStringLiteral("deviceCountSpin"), tr("Count"));
     m_count->setRange(1, maxCount);
@@ -182,12 +186,6 @@ void DeviceEntryDialog::load()
         break;
     }
     }
-    for (const ResourceGroup &g : std::as_const(m_groups)) {
-        auto devices = m_service.groupDevices(g.id);
-        if (!devices)
-            return fail(devices.error());
-        m_groupDevices.insert(g.id, *devices);
-    }
     {
         const QSignalBlocker blocker(m_machine);
         for (const Vm &v : std::as_const(m_vms)) {
@@ -213,22 +211,22 @@ void DeviceEntryDialog::fillGroups()
         vm = &m_vms.at(m_machine->currentIndex());
     int firstUsable = -1;
     for (const ResourceGroup &g : std::as_const(m_groups)) {
-        const QList<DeviceRecord> devices = m_groupDevices.value(g.id);
         QString text;
         GroupAvailability a;
         if (m_mode == Mode::TenantNode) {
-            a = MachineDeviceCapacity::forTenantNode(m_tenantNode, devices);
-            text = tr("%1 — %n free on %2", nullptr, a.free).arg(g.name, m_tenantNode.nodeName);
+            a = availability(g.id, 0);
+            text = tr("%1 — %2 free on %3").arg(g.name, MachineDeviceCapacity::unitsText(a, a.free), m_tenantNode.nodeName);
         } else if (vm) {
-            a = MachineDeviceCapacity::forVm(*vm, g, devices);
+            a = availability(g.id, vm->id);
             if (a.wrongTenantNode)
                 text = tr("%1 — on tenant node %2, not the VM's").arg(g.name, g.tenantNodeName);
             else
-                text = tr("%1 — %n free on %2", nullptr, a.free).arg(g.name, vm->nodeName);
+                text = tr("%1 — %2 free on %3").arg(g.name, MachineDeviceCapacity::unitsText(a, a.free), vm->nodeName);
         } else {
             text = g.name;
         }
         m_group->addItem(Icons::groupClass(g.groupClass), text, g.id);
+        m_group->setItemData(m_group->count() - 1, text, Qt::ToolTipRole);
         if (firstUsable < 0 && a.capacity > 0 && !a.wrongTenantNode)
             firstUsable = m_group->count() - 1;
     }
@@ -286,25 +284,33 @@ void DeviceEntryDialog::updateState()
         return;
     }
     m_name->setPlaceholderText(tr("Blank: generated (e.g. %1-1)").arg(group->name));
-    const QList<DeviceRecord> devices = m_groupDevices.value(group->id);
     QString where;
     if (m_mode == Mode::TenantNode) {
-        m_current = MachineDeviceCapacity::forTenantNode(m_tenantNode, devices);
+        m_current = availability(group->id, 0);
         where = m_tenantNode.nodeName;
     } else {
-        m_current = MachineDeviceCapacity::forVm(*vm, *group, devices);
+        m_current = availability(group->id, vm->id);
         where = vm->nodeName;
     }
-    QString text = tr("%n available on node %1", nullptr, m_current.capacity).arg(bold(where));
+    const int count = m_count->value();
+    // What this Count gets (a unit is a whole IOMMU group: "1 GPU (2 functions)"), then what
+    // there is on the node.
+    QString text = tr("Count %1 = %2.").arg(count).arg(MachineDeviceCapacity::unitsText(m_current, count)) + QLatin1Char(' ')
+                   + tr("%1 available on node %2").arg(MachineDeviceCapacity::unitsText(m_current, m_current.capacity), bold(where));
     if (m_current.free != m_current.capacity)
-        text += tr(" (%n free now)", nullptr, m_current.free);
+        text += tr(" (%1 free now)").arg(m_current.free);
+    if (m_current.own > 0)
+        text += tr("; %n held by this VM now (its restart takes them again)", nullptr, m_current.own);
+    if (m_current.claimed > 0)
+        text += tr("; %n taken by the VM's other machine devices of the group", nullptr, m_current.claimed);
     if (m_current.reserved > 0)
         text += tr("; %n owned by tenants", nullptr, m_current.reserved);
     if (m_current.wrongTenantNode)
         text = tr("none for this VM: the group's devices are on tenant node %1").arg(bold(group->tenantNodeName));
     m_availability->setText(text);
+    m_availability->setToolTip(tr("A unit is all the group's devices of one IOMMU group on the node (a GPU and its audio "
+                                  "function are one): VFIO gives an IOMMU group to one VM or tenant only."));
 
-    const int count = m_count->value();
     if (m_current.wrongTenantNode) {
         QString node;
         for (const TenantNode &n : std::as_const(m_allTenantNodes))
@@ -321,25 +327,58 @@ void DeviceEntryDialog::updateState()
     if (count > m_current.capacity) {
         QString why;
         if (m_mode == Mode::TenantNode)
-            why = tr("Count is %1, but group %2 has only %n free device(s) on node %3.", nullptr, m_current.capacity)
-                      .arg(count).arg(bold(group->name), bold(where));
+            why = tr("Count is %1, but group %2 has only %3 free on node %4.")
+                      .arg(count).arg(bold(group->name), MachineDeviceCapacity::unitsText(m_current, m_current.capacity), bold(where));
         else
-            why = tr("Count is %1, but VM %2 can get only %n device(s) of group %3 on node %4.", nullptr,
-                     m_current.capacity)
-                      .arg(count).arg(bold(vm->name), bold(group->name), bold(where));
+            why = tr("Count is %1, but VM %2 can get only %3 of group %4 on node %5.")
+                      .arg(count).arg(bold(vm->name), MachineDeviceCapacity::unitsText(m_current, m_current.capacity),
+                                      bold(group->name), bold(where));
+        if (m_current.claimed > 0)
+            why += QLatin1Char(' ') + tr("The VM's other machine devices of the group already take %n.", nullptr, m_current.claimed);
         if (m_current.reserved > 0)
             why += QLatin1Char(' ')
-                   + tr("%n device(s) of the group on that node are owned by a tenant and cannot be used by "
+                   + tr("%n unit(s) of the group on that node are owned by a tenant and cannot be used by "
                         "host VMs or other tenants.", nullptr, m_current.reserved);
+        if (m_mode == Mode::TenantNode && m_current.inUse > 0)
+            why += QLatin1Char(' ') + tr("%n unit(s) are in use by running VMs.", nullptr, m_current.inUse);
+        if (m_current.rebootPending > 0)
+            why += QLatin1Char(' ') + tr("%n unit(s) wait for the node's reboot.", nullptr, m_current.rebootPending);
+        if (m_current.flagged > 0)
+            why += QLatin1Char(' ') + tr("%n unit(s) are left out because a device vanished or its ids changed.", nullptr,
+                                         m_current.flagged);
         showMessage(why + QLatin1Char(' ') + tr("Lower the Count, or make more devices a resource of the group."), true);
         m_submit->setEnabled(false);
         return;
     }
-    if (m_mode != Mode::TenantNode && count > m_current.free)
-        showMessage(tr("Only %n device(s) are free now; the others are in use by running VMs. The restart gets them "
-                       "once those VMs are powered off.", nullptr, m_current.free),
+    if (m_mode != Mode::TenantNode && count > m_current.free) {
+        // Say what actually keeps the units from being free; the VM's own units never count
+        // against it (its restart releases them first).
+        QStringList reasons;
+        if (m_current.inUse > 0)
+            reasons << tr("%n in use by other running VMs (the restart gets them once those are powered off)", nullptr,
+                          m_current.inUse);
+        if (m_current.rebootPending > 0)
+            reasons << tr("%n waiting for node %1 to reboot", nullptr, m_current.rebootPending).arg(bold(where));
+        if (m_current.moving > 0)
+            reasons << tr("%n being moved by an operation in progress", nullptr, m_current.moving);
+        if (m_current.claimed > 0)
+            reasons << tr("%n taken by the VM's other machine devices of the group", nullptr, m_current.claimed);
+        showMessage(tr("Only %1 free now: %2. The device is added anyway; the VM's restart needs them free.")
+                        .arg(MachineDeviceCapacity::unitsText(m_current, m_current.free), reasons.join(QLatin1String("; "))),
                     false);
+    }
     m_submit->setEnabled(true);
+}
+
+GroupAvailability DeviceEntryDialog::availability(qint64 groupId, qint64 vmId)
+{
+    auto a = m_mode == Mode::TenantNode ? MachineDeviceCapacity::forTenantNode(m_service, m_tenantNode.id, groupId)
+                                        : MachineDeviceCapacity::forVm(m_service, vmId, groupId);
+    if (!a) {
+        showMessage(bold(a.error().what) + QStringLiteral(": ") + a.error().why.toHtmlEscaped(), true);
+        return {};
+    }
+    return *a;
 }
 
 void DeviceEntryDialog::showMessage(const QString &html, bool error)

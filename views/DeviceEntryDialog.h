@@ -59,13 +59,14 @@ private:
     void fillGroups();
     void updateState();
     void showMessage(const QString &html, bool error);
+    // The service's count (in passthrough units) for the group and the VM (0: the tenant node).
+    GroupAvailability availability(qint64 groupId, qint64 vmId);
 
     DomainService &m_service;
     Mode m_mode;
     qint64 m_subjectId;
     QList<Vm> m_vms;                  // Vm mode: the VM; Group mode: the machines offered
     QList<ResourceGroup> m_groups;    // the groups offered
-    QHash<qint64, QList<DeviceRecord>> m_groupDevices;
     TenantNode m_tenantNode;          // TenantNode mode
     QList<TenantNode> m_allTenantNodes;
     GroupAvailability m_current;

@@ -163,13 +163,9 @@ void MachineDevicesDashboard::handleLink(const QString &link)
 
 void MachineDevicesDashboard::detachNow(const MachineDevice &device, bool stopFirst)
 {
-    if (stopFirst) {
-        if (Status off = service().powerOff(device.vmId); !off) {
-            showError(off.error());
-            return;
-        }
-    }
-    Status s = service().detach(device.vmId, device.id);
+    // One change in the service: stop the VM and remove (StopVmFirst), or keep a running VM's
+    // device until it stops (KeepUntilStop).
+    Status s = service().detach(device.vmId, device.id, stopFirst ? RunningVmPolicy::StopVmFirst : RunningVmPolicy::KeepUntilStop);
     if (!s) {
         showError(s.error());
         return;

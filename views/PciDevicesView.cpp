@@ -269,6 +269,7 @@ void PciDevicesView::updateCount()
     QString text = tr("Showing %1 of %n device(s)", nullptr, m_model->rowCount()).arg(m_proxy->rowCount());
     if (selected > 0)
         text += tr(", %n selected", nullptr, selected);
+    text += m_proxy->onlyFreeExplanation().isEmpty() ? QString() : QStringLiteral(". ") + m_proxy->onlyFreeExplanation();
     m_count->setText(text);
 }
 

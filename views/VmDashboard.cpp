@@ -329,13 +329,9 @@ void VmDashboard::deleteSelected()
 
 void VmDashboard::detachNow(const MachineDevice &device, bool stopFirst)
 {
-    if (stopFirst) {
-        if (Status off = service().powerOff(argument()); !off) {
-            showError(off.error());
-            return;
-        }
-    }
-    Status s = service().detach(argument(), device.id);
+    // The service stops the VM and removes the device in one change (StopVmFirst), or keeps a
+    // running VM's device until it stops (KeepUntilStop).
+    Status s = service().detach(argument(), device.id, stopFirst ? RunningVmPolicy::StopVmFirst : RunningVmPolicy::KeepUntilStop);
     if (!s) {
         showError(s.error());
         return;

@@ -1,6 +1,7 @@
 // Store commands, part 1: nodes, groups, make/remove resource (DESIGN.md flow 1.1).
 #include "StoreCommands.h"
 
+#include "PassthroughUnits.h"
 #include "PciAddress.h"
 
 #include <QCoreApplication>
@@ -179,7 +180,8 @@ int runGroups(CliContext &ctx)
         else
             ctx.out() << g.name << "\t" << groupClassName(g.groupClass) << "\t"
                       << (g.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant:") + g.tenantName)
-                      << "\t" << tr("total %1, free %2, in use %3, tenants %4").arg(g.total).arg(g.free).arg(g.inUse).arg(g.tenantReserved)
+                      << "\t" << tr("total %1, free %2, in use %3, tenants %4")
+                                    .arg(PassthroughUnits::describe(g.total, g.functions, g.groupClass)).arg(g.free).arg(g.inUse).arg(g.tenantReserved)
                       << "\n";
     }
     if (ctx.json)

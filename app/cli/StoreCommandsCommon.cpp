@@ -22,6 +22,11 @@ std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode)
         *exitCode = ctx.fail(service.error());
         return nullptr;
     }
+    // Problems found at open (an IOMMU group held by two consumers) go to stderr on every
+    // command until they are fixed, each with what to do.
+    for (const QString &w : (*service)->openWarnings())
+        ctx.err() << tr("warning: %1").arg(w) << "\n";
+    ctx.err().flush();
     return std::move(service.value());
 }
 
@@ -86,7 +91,8 @@ QJsonObject toJson(const ResourceGroup &g)
             {QStringLiteral("owner"), g.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant")},
             {QStringLiteral("tenant"), g.tenantName}, {QStringLiteral("tenantNode"), g.tenantNodeName},
             {QStringLiteral("total"), g.total}, {QStringLiteral("free"), g.free}, {QStringLiteral("inUse"), g.inUse},
-            {QStringLiteral("tenantReserved"), g.tenantReserved}, {QStringLiteral("machineDevices"), g.machineDevices}};
+            {QStringLiteral("tenantReserved"), g.tenantReserved}, {QStringLiteral("functions"), g.functions},
+            {QStringLiteral("machineDevices"), g.machineDevices}};
 }
 
 QJsonObject toJson(const Vm &v)
@@ -107,7 +113,8 @@ QJsonObject toJson(const MachineDevice &m)
                                      {QStringLiteral("driver"), a.driver}});
     return {{QStringLiteral("id"), m.id}, {QStringLiteral("vm"), m.vmName}, {QStringLiteral("name"), m.name},
             {QStringLiteral("type"), m.type}, {QStringLiteral("description"), m.description},
-            {QStringLiteral("group"), m.groupName}, {QStringLiteral("count"), m.count}, {QStringLiteral("allocated"), allocated}};
+            {QStringLiteral("group"), m.groupName}, {QStringLiteral("count"), m.count}, {QStringLiteral("allocated"), allocated},
+            {QStringLiteral("removalPending"), m.removalPending}};
 }
 
 QJsonObject toJson(const Tenant &t)

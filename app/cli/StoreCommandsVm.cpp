@@ -73,11 +73,14 @@ int runVm(CliContext &ctx)
         || !takeValue(ctx, "--count", &countText, &hasCount, &rc) || !takeValue(ctx, "--name", &name, &hasName, &rc)
         || !takeValue(ctx, "--description", &description, &hasDescription, &rc))
         return rc;
+    // detach of a running VM's device: --stop-vm powers the VM off first (its devices are released
+    // now); without it the VM keeps the devices until it stops.
+    const bool stopVm = sub == QLatin1String("detach") && ctx.takeFlag(QStringLiteral("--stop-vm"));
     const int positional = sub == QLatin1String("detach") ? 2 : 1;
     if (int r = rejectLeftovers(ctx, positional))
         return r;
     if (ctx.args.size() != positional)
-        return ctx.usage(sub == QLatin1String("detach") ? tr("vm detach VM DEVICE") : tr("vm %1 needs the VM's NAME").arg(sub));
+        return ctx.usage(sub == QLatin1String("detach") ? tr("vm detach VM DEVICE [--stop-vm]") : tr("vm %1 needs the VM's NAME").arg(sub));
     const QString vmName = ctx.args.at(0);
 
     if (sub == QLatin1String("create")) {
@@ -160,7 +163,17 @@ int runVm(CliContext &ctx)
         auto m = service->findMachineDevice(v->id, ctx.args.at(1));
         if (!m)
             return ctx.fail(m.error());
-        return done(ctx, service->detach(v->id, m->id), tr("Detached machine device '%1' from VM '%2'.").arg(m->name, v->name));
+        QStringList held;
+        for (const AllocatedDevice &d : m->allocated)
+            held << d.address;
+        const bool deferred = !stopVm && v->power == PowerState::On && !m->allocated.isEmpty();
+        return done(ctx, service->detach(v->id, m->id, stopVm ? RunningVmPolicy::StopVmFirst : RunningVmPolicy::KeepUntilStop),
+                    deferred ? tr("VM '%1' is running: it keeps machine device '%2' (%3) until it stops; the device goes at its restart "
+                                  "or power off. Use --stop-vm to power the VM off and remove it now.")
+                                   .arg(v->name, m->name, held.join(QLatin1String(", ")))
+                             : stopVm && v->power == PowerState::On
+                                   ? tr("VM '%1' is off; detached machine device '%2'.").arg(v->name, m->name)
+                                   : tr("Detached machine device '%1' from VM '%2'.").arg(m->name, v->name));
     }
     if (sub == QLatin1String("restart") || sub == QLatin1String("power-on")) {
         auto r = sub == QLatin1String("restart") ? service->restartVm(v->id) : service->powerOn(v->id);
@@ -345,7 +358,8 @@ const bool registered = [] {
     CliRegistry::add({QStringLiteral("vms"), QStringLiteral("vms [--json]   list VMs"), runVms});
     CliRegistry::add({QStringLiteral("vm"),
                       QStringLiteral("vm create NAME --node N [--tenant T --tenant-node TN] | vm attach VM --group G --count K [--name N] "
-                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE | vm move VM --node N"),
+                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE [--stop-vm] "
+                                     "| vm move VM --node N"),
                       runVm});
     CliRegistry::add({QStringLiteral("tenants"), QStringLiteral("tenants [--json]   list tenants"), runTenants});
     CliRegistry::add({QStringLiteral("tenant"),

@@ -212,8 +212,10 @@ void TstCliStore::makeAndRemoveResource()
     QCOMPARE(boot.exitCode, 1);
     QCOMPARE(driver(QStringLiteral("0000:03:00.0")), QStringLiteral("nvme"));
     const QJsonObject gpus = byName(json({QStringLiteral("groups")}).toArray(), QStringLiteral("PCI GPUs"));
-    QCOMPARE(gpus.value(QLatin1String("total")).toInt(), 4);
-    QCOMPARE(gpus.value(QLatin1String("free")).toInt(), 4);
+    // Counted in passthrough units: two GPUs, each with its audio function.
+    QCOMPARE(gpus.value(QLatin1String("total")).toInt(), 2);
+    QCOMPARE(gpus.value(QLatin1String("functions")).toInt(), 4);
+    QCOMPARE(gpus.value(QLatin1String("free")).toInt(), 2);
 }
 
 void TstCliStore::vms()
@@ -223,10 +225,10 @@ void TstCliStore::vms()
     QCOMPARE(vm.value(QLatin1String("node")).toString(), QStringLiteral("a"));
     QCOMPARE(vm.value(QLatin1String("power")).toString(), QStringLiteral("off"));
     const QJsonObject m = json({QStringLiteral("vm"), QStringLiteral("attach"), QStringLiteral("render"), QStringLiteral("--group"),
-                                QStringLiteral("PCI GPUs"), QStringLiteral("--count"), QStringLiteral("2"), QStringLiteral("--description"),
+                                QStringLiteral("PCI GPUs"), QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--description"),
                                 QStringLiteral("GPU + audio")}).toObject();
     QCOMPARE(m.value(QLatin1String("name")).toString(), QStringLiteral("PCI GPUs-1"));
-    QCOMPARE(m.value(QLatin1String("count")).toInt(), 2);
+    QCOMPARE(m.value(QLatin1String("count")).toInt(), 1);   // one unit: the GPU with its audio function
     QVERIFY(byName(json({QStringLiteral("vms")}).toArray(), QStringLiteral("render")).value(QLatin1String("restartNeeded")).toBool());
     const CliRun text = cli({QStringLiteral("vms")});
     QVERIFY(text.out.contains("restart needed"));
@@ -248,7 +250,7 @@ void TstCliStore::vms()
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("power-off"), QStringLiteral("render")}), 0);
     QCOMPARE(byName(json({QStringLiteral("groups")}).toArray(), QStringLiteral("PCI GPUs")).value(QLatin1String("inUse")).toInt(), 0);
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("power-on"), QStringLiteral("render")}), 0);
-    QCOMPARE(byName(json({QStringLiteral("groups")}).toArray(), QStringLiteral("PCI GPUs")).value(QLatin1String("inUse")).toInt(), 2);
+    QCOMPARE(byName(json({QStringLiteral("groups")}).toArray(), QStringLiteral("PCI GPUs")).value(QLatin1String("inUse")).toInt(), 1);
 }
 
 void TstCliStore::tenants()
@@ -260,16 +262,17 @@ void TstCliStore::tenants()
                                  QStringLiteral("acme-a"), QStringLiteral("--node"), QStringLiteral("a")}).toObject();
     QCOMPARE(tn.value(QLatin1String("node")).toString(), QStringLiteral("a"));
     const QJsonObject pool = json({QStringLiteral("tenant"), QStringLiteral("pass"), QStringLiteral("acme"), QStringLiteral("acme-a"),
-                                   QStringLiteral("--group"), QStringLiteral("PCI GPUs"), QStringLiteral("--count"), QStringLiteral("2"),
+                                   QStringLiteral("--group"), QStringLiteral("PCI GPUs"), QStringLiteral("--count"), QStringLiteral("1"),
                                    QStringLiteral("--name"), QStringLiteral("acme GPUs")}).toObject();
     QCOMPARE(pool.value(QLatin1String("owner")).toString(), QStringLiteral("tenant"));
-    QCOMPARE(pool.value(QLatin1String("total")).toInt(), 2);
+    QCOMPARE(pool.value(QLatin1String("total")).toInt(), 1);        // one GPU...
+    QCOMPARE(pool.value(QLatin1String("functions")).toInt(), 2);    // ...with its audio function
     const QJsonObject tenant = byName(json({QStringLiteral("tenants")}).toArray(), QStringLiteral("acme"));
     QCOMPARE(tenant.value(QLatin1String("reservedDevices")).toInt(), 2);
     QCOMPARE(json({QStringLiteral("tenant"), QStringLiteral("nodes"), QStringLiteral("acme")}).toArray().size(), 1);
     QCOMPARE(json({QStringLiteral("groups"), QStringLiteral("--tenant"), QStringLiteral("acme")}).toArray().size(), 1);
     QCOMPARE(json({QStringLiteral("groups"), QStringLiteral("--all")}).toArray().size(), 4);
-    // No more free GPUs for anyone: all 4 are either the VM's or the tenant's.
+    // No more free GPUs for anyone: both are either the VM's or the tenant's.
     const CliRun more = cli({QStringLiteral("tenant"), QStringLiteral("pass"), QStringLiteral("acme"), QStringLiteral("acme-a"),
                              QStringLiteral("--group"), QStringLiteral("PCI GPUs"), QStringLiteral("--count"), QStringLiteral("1")});
     QCOMPARE(more.exitCode, 1);
@@ -280,7 +283,7 @@ void TstCliStore::tenants()
     QCOMPARE(tvm.value(QLatin1String("owner")).toString(), QStringLiteral("tenant"));
     QCOMPARE(tvm.value(QLatin1String("node")).toString(), QStringLiteral("a"));
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("attach"), QStringLiteral("acme-vm"), QStringLiteral("--group"), QStringLiteral("acme GPUs"),
-                     QStringLiteral("--count"), QStringLiteral("2")}), 0);
+                     QStringLiteral("--count"), QStringLiteral("1")}), 0);
     EXPECT_EXIT(cli({QStringLiteral("vm"), QStringLiteral("restart"), QStringLiteral("acme-vm")}), 0);
     const CliRun wrongNode = cli({QStringLiteral("vm"), QStringLiteral("create"), QStringLiteral("acme-vm2"), QStringLiteral("--node"),
                                   QStringLiteral("b"), QStringLiteral("--tenant"), QStringLiteral("acme"), QStringLiteral("--tenant-node"),

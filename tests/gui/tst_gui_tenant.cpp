@@ -115,7 +115,7 @@ private Q_SLOTS:
         // Count above the free devices on the node: refused, nothing reserved.
         setCount(form->countSpin(), 4);
         QVERIFY(!form->submitButton()->isEnabled());
-        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("only 3 free device(s) on node")));
+        QVERIFY(form->messageLabel()->text().contains(QStringLiteral("only 3 network devices free on node")));
         auto refused = m_fx.service().passToTenant(PassSpec{m_tenantNodeA, m_hostGroup, 4, {}, {}});
         QVERIFY(!refused);
         QCOMPARE(m_fx.service().groups(GroupOwner::Tenant, m_tenant)->size(), 0);
@@ -312,7 +312,8 @@ private Q_SLOTS:
         QVERIFY(m_fx.service().group(m_tenantGroup));
 
         const qint64 vmId = m_fx.service().findVm(QStringLiteral("acme-vm1"))->id;
-        QVERIFY(m_fx.service().detach(vmId, m_fx.service().machineDevices(vmId)->first().id));
+        // acme-vm1 runs: detaching with StopVmFirst removes the machine device now.
+        QVERIFY(m_fx.service().detach(vmId, m_fx.service().machineDevices(vmId)->first().id, RunningVmPolicy::StopVmFirst));
         QTRY_VERIFY(selectRow(tnd->groupsTable(), ResourceGroupModel::NameColumn, QStringLiteral("Shared VFs-1")));
         QVERIFY(clickMenu(w, QStringLiteral("menuReturnDevices")));
         Q_EMIT tnd->banner()->linkActivated(QStringLiteral("confirm-return"));

@@ -118,7 +118,7 @@ private Q_SLOTS:
         QCOMPARE(form->typeCombo()->currentText(), QStringLiteral("PCI"));
         QVERIFY(form->machineCombo()->isHidden());
         QVERIFY(chooseData(form->groupCombo(), m_group));
-        QVERIFY(form->groupCombo()->currentText().contains(QStringLiteral("3 free on ") + m_node));
+        QVERIFY(form->groupCombo()->currentText().contains(QStringLiteral("3 network devices free on ") + m_node));
         QCOMPARE(form->availability().capacity, 3);
 
         // Count above what the VM could get: refused in the form, nothing stored.
@@ -126,7 +126,7 @@ private Q_SLOTS:
         QCOMPARE(form->countSpin()->value(), 4);
         QVERIFY(!form->submitButton()->isEnabled());
         QVERIFY(form->messageLabel()->isVisible());
-        QVERIFY2(form->messageLabel()->text().contains(QStringLiteral("only 3 device(s)")), qPrintable(form->messageLabel()->text()));
+        QVERIFY2(form->messageLabel()->text().contains(QStringLiteral("only 3 network devices")), qPrintable(form->messageLabel()->text()));
         QVERIFY(machineDevices(vmId).isEmpty());
         // The store refuses it as well, whoever asks.
         auto refused = m_fx.service().attach(AttachSpec{vmId, m_group, 4, {}, {}});
@@ -273,9 +273,12 @@ private Q_SLOTS:
         auto *vmd = qobject_cast<VmDashboard *>(w.navigate(QStringLiteral("vm"), lateId));
         QVERIFY(selectRow(vmd->devicesTable(), MachineDeviceModel::NameColumn, QStringLiteral("Test VFs-1")));
         QVERIFY(clickButton(child<QPushButton>(vmd, QStringLiteral("deleteDeviceButton"))));
-        // late-1 runs (started above): asked first; stopping it now removes the device.
+        // late-1 runs (started above): asked first; "remove at restart" keeps the device until it
+        // stops, then it goes.
         QVERIFY(vmd->banner()->noticeText(QStringLiteral("confirm")).contains(QStringLiteral("is running")));
-        Q_EMIT vmd->banner()->linkActivated(QStringLiteral("stop-and-remove"));
+        Q_EMIT vmd->banner()->linkActivated(QStringLiteral("remove-at-restart"));
+        QVERIFY(machineDevices(lateId).first().removalPending);
+        QVERIFY(m_fx.service().powerOff(lateId));
         QVERIFY(machineDevices(lateId).isEmpty());
 
         // Delete from the list asks first; Cancel keeps it, Delete removes it.

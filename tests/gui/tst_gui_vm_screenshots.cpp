@@ -133,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(chooseData(form->groupCombo(), groupId(QStringLiteral("GPUs"))));
         form->nameEdit()->setText(QStringLiteral("Acme GPUs"));
         form->descriptionEdit()->setText(QStringLiteral("A GPU and its audio function for Acme"));
-        form->countSpin()->setValue(2);
+        form->countSpin()->setValue(1);   // one passthrough unit: the GPU and its audio function
         QVERIFY(form->submitButton()->isEnabled());
         shoot(QStringLiteral("tenant-device-entry-form"), form);
         QVERIFY(form->submit());

@@ -31,8 +31,10 @@ void TstStoreDemo::checkSeeded(DomainService &s, const QString &dir)
     auto gpus = s.findGroup(QStringLiteral("GPUs"));
     QVERIFY(gpus);
     QCOMPARE(gpus->groupClass, GroupClass::Gpu);
-    QCOMPARE(gpus->total, 7); // two GPUs + their audio on node-a; the A100, a GPU + its audio on node-b
-    QCOMPARE(gpus->inUse, 2);
+    // Passthrough units: two GPUs with their audio on node-a; the A100, a GPU with its audio on node-b.
+    QCOMPARE(gpus->total, 4);
+    QCOMPARE(gpus->functions, 7);
+    QCOMPARE(gpus->inUse, 1);   // render-01's Count 1: one GPU with its audio function
     auto nvme = s.findGroup(QStringLiteral("NVMe"));
     QCOMPARE(nvme->total, 2);
     auto vfs = s.findGroup(QStringLiteral("NIC VFs"));

@@ -81,8 +81,9 @@ void TstStoreFlows::makeResourceFlow()
              QStringLiteral("vfio-pci"));
     auto after = f.service->group(g->id);
     QVERIFY(after);
-    QCOMPARE(after->total, 2);
-    QCOMPARE(after->free, 2);
+    QCOMPARE(after->total, 1);      // one passthrough unit: the GPU with its audio function
+    QCOMPARE(after->functions, 2);
+    QCOMPARE(after->free, 1);
     QCOMPARE(after->groupClass, GroupClass::Gpu);
     auto members = f.service->groupDevices(g->id);
     QVERIFY(members);
@@ -127,10 +128,11 @@ void TstStoreFlows::vmFlow()
     const qint64 vm = f.hostVm(QStringLiteral("render-01"));
     QVERIFY(vm);
     // Blank name: generated.
-    auto m = f.service->attach(AttachSpec{vm, g, 2, QString(), QStringLiteral("two of them")});
+    // Count counts passthrough units: each GPU comes with its audio function.
+    auto m = f.service->attach(AttachSpec{vm, g, 1, QString(), QStringLiteral("one of them")});
     QVERIFY2(m, qPrintable(m ? QString() : m.error().message()));
     QCOMPARE(m->name, QStringLiteral("GPUs-1"));
-    QCOMPARE(m->count, 2);
+    QCOMPARE(m->count, 1);
     QVERIFY(m->allocated.isEmpty());
     QVERIFY(f.service->vm(vm)->restartNeeded);
     auto m2 = f.service->attach(AttachSpec{vm, g, 1, QStringLiteral("   "), {}});
@@ -139,16 +141,16 @@ void TstStoreFlows::vmFlow()
 
     auto r = f.service->restartVm(vm);
     QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
-    QCOMPARE(r->allocated.size(), 3);
+    QCOMPARE(r->allocated.size(), 4);
     QVERIFY(!r->vm.restartNeeded);
     QCOMPARE(r->vm.power, PowerState::On);
-    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vm}), 3);
-    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds WHERE holder_scope = 0")), 3);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vm}), 4);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds WHERE holder_scope = 0")), 4);
     for (const AllocatedDevice &d : r->allocated)
         QCOMPARE(f.driverA(d.address), QStringLiteral("vfio-pci"));
     auto grp = f.service->group(g);
-    QCOMPARE(grp->inUse, 3);
-    QCOMPARE(grp->free, 1);
+    QCOMPARE(grp->inUse, 2);
+    QCOMPARE(grp->free, 0);
     auto mds = f.service->machineDevices(vm);
     QVERIFY(mds);
     QCOMPARE(mds->size(), 2);
@@ -161,15 +163,17 @@ void TstStoreFlows::vmFlow()
             QCOMPARE(d.vmName, QStringLiteral("render-01"));
             QCOMPARE(d.consumer, QStringLiteral("vm:render-01"));
         }
-    QCOMPARE(used, 3);
+    QCOMPARE(used, 4);
 
-    // Detach one: its devices are released; the others stay.
+    // Detach one while the VM runs: it keeps the devices until it stops.
     QVERIFY(f.service->detach(vm, m2->id));
-    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vm}), 2);
-    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 2);
-    // Power off frees everything; the devices stay on vfio-pci, in the group.
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vm}), 4);
+    QVERIFY(f.service->machineDevices(vm)->at(1).removalPending);
+    // Power off frees everything (the detached machine device goes); the devices stay on
+    // vfio-pci, in the group.
     QVERIFY(f.service->powerOff(vm));
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 0);
+    QCOMPARE(f.service->machineDevices(vm)->size(), 1);
     QCOMPARE(f.service->vm(vm)->power, PowerState::Off);
     QCOMPARE(f.driverA(gpu1), QStringLiteral("vfio-pci"));
     // Delete: the machine devices go with it.
