@@ -164,9 +164,10 @@ private Q_SLOTS:
         QVERIFY(change->rebootRequired);
         const ResourceGroup group = *m_fx.service().group(g->id);
         const Vm vm = *m_fx.service().findVm(QStringLiteral("db-01"));
-        const GroupAvailability a = MachineDeviceCapacity::forVm(vm, group, *m_fx.service().groupDevices(g->id));
+        const Result<GroupAvailability> a = MachineDeviceCapacity::forVm(m_fx.service(), vm.id, g->id);
+        QVERIFY(a);
         QCOMPARE(group.total, 1);
-        QCOMPARE(group.free, a.free);
+        QCOMPARE(group.free, a->free);
         QCOMPARE(group.free, 0);
     }
 
