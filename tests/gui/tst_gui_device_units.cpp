@@ -95,7 +95,7 @@ private Q_SLOTS:
         // The restart gives the whole unit: the GPU and its audio function, both on vfio-pci.
         auto *vmd = m_fx.window().current<VmDashboard>();
         QVERIFY(vmd);
-        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(m_fx.window()));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         QCOMPARE(allocated(m_render), (QStringList{gpu1, gpu1Audio}));
         QCOMPARE(m_fx.driverOf(QStringLiteral("node-a"), gpu1Audio), QStringLiteral("vfio-pci"));
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QVERIFY(clickButton(form->submitButton()));
         QTRY_VERIFY(!form->isVisible());
         auto *vmd = m_fx.window().current<VmDashboard>();
-        QVERIFY(clickMenu(m_fx.window(), QStringLiteral("menuRestart")));
+        QVERIFY(clickStartOrRestart(m_fx.window()));
         QTRY_VERIFY_WITH_TIMEOUT(!vmd->isBusy(), 20000);
         // Never a function of render-01's IOMMU group.
         QCOMPARE(allocated(m_other), (QStringList{gpu2, gpu2Audio}));
