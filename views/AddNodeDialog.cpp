@@ -1,6 +1,7 @@
 #include "AddNodeDialog.h"
 
 #include "DomainService.h"
+#include "TableSetup.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -46,14 +47,7 @@ AddNodeDialog::AddNodeDialog(DomainService &service, QWidget *parent) : QDialog(
     named(m_simulated, QStringLiteral("addNodeSimulated"), tr("Simulated"));
     form->addRow(QString(), m_simulated);
     layout->addLayout(form);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("addNodeMessage"));
-    m_message->setAccessibleName(tr("Add Node message"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::RichText);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
-                                            "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
-    m_message->hide();
+    m_message = createFormError(this, QStringLiteral("addNodeMessage"), tr("Add Node message"));
     layout->addWidget(m_message);
     auto *buttons = new QDialogButtonBox(this);
     m_submit = buttons->addButton(tr("&Add Node"), QDialogButtonBox::AcceptRole);

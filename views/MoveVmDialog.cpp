@@ -2,6 +2,7 @@
 
 #include "DomainService.h"
 #include "Icons.h"
+#include "TableSetup.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -48,14 +49,7 @@ MoveVmDialog::MoveVmDialog(DomainService &service, qint64 vmId, QWidget *parent)
     }
     form->addRow(tr("Move to &node:"), m_node);
     layout->addLayout(form);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("moveVmMessage"));
-    m_message->setAccessibleName(tr("Move message"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::RichText);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
-                                            "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
-    m_message->hide();
+    m_message = createFormError(this, QStringLiteral("moveVmMessage"), tr("Move message"));
     layout->addWidget(m_message);
     auto *buttons = new QDialogButtonBox(this);
     m_submit = buttons->addButton(tr("&Move"), QDialogButtonBox::AcceptRole);

@@ -2,6 +2,7 @@
 
 #include "DomainService.h"
 #include "Icons.h"
+#include "TableSetup.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -60,14 +61,7 @@ SriovDialog::SriovDialog(DomainService &service, qint64 nodeId, const QString &p
     m_confirm->setAccessibleName(tr("Confirm removing the current VFs"));
     m_confirm->hide();
     layout->addWidget(m_confirm);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("sriovMessage"));
-    m_message->setAccessibleName(tr("SR-IOV message"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::RichText);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
-                                            "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
-    m_message->hide();
+    m_message = createFormError(this, QStringLiteral("sriovMessage"), tr("SR-IOV message"));
     layout->addWidget(m_message);
     auto *buttons = new QDialogButtonBox(this);
     m_apply = buttons->addButton(tr("&Apply"), QDialogButtonBox::AcceptRole);

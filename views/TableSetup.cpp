@@ -1,6 +1,7 @@
 #include "TableSetup.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableView>
 
 namespace passdeck {
@@ -53,6 +54,19 @@ void enableWithSelection(QTableView *table, QWidget *target)
 void setMuted(QWidget *widget)
 {
     widget->setForegroundRole(QPalette::PlaceholderText);
+}
+
+QLabel *createFormError(QWidget *parent, const QString &objectName, const QString &accessibleName)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setAccessibleName(accessibleName);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::RichText);
+    label->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
+                                        "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
+    label->hide();
+    return label;
 }
 
 } // namespace passdeck

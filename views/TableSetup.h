@@ -1,5 +1,6 @@
 #pragma once
 
+class QLabel;
 class QTableView;
 class QString;
 class QWidget;
@@ -24,5 +25,9 @@ void enableWithSelection(QTableView *table, QWidget *target);
 // Secondary text (subtitles, hints, legends): the palette's placeholder colour, so it follows
 // light and dark palettes instead of a fixed grey.
 void setMuted(QWidget *widget);
+
+// A dialog's error line: hidden until a refusal is shown in it, rich text, word-wrapped, framed
+// in the error colour, so that every form says what failed in the same place and look.
+QLabel *createFormError(QWidget *parent, const QString &objectName, const QString &accessibleName);
 
 } // namespace passdeck

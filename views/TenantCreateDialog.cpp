@@ -2,6 +2,7 @@
 
 #include "DomainService.h"
 #include "Icons.h"
+#include "TableSetup.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -48,13 +49,7 @@ TenantCreateDialog::TenantCreateDialog(DomainService &service, qint64 tenantId, 
         m_node->hide();
     }
     layout->addLayout(form);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("tenantCreateMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::RichText);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
-                                            "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
-    m_message->hide();
+    m_message = createFormError(this, QStringLiteral("tenantCreateMessage"), tr("New Tenant message"));
     layout->addWidget(m_message);
     auto *buttons = new QDialogButtonBox(this);
     m_submit = buttons->addButton(tr("&Submit"), QDialogButtonBox::AcceptRole);

@@ -2,6 +2,7 @@
 
 #include "DomainService.h"
 #include "Icons.h"
+#include "TableSetup.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -54,13 +55,7 @@ VmCreateDialog::VmCreateDialog(DomainService &service, QWidget *parent) : QDialo
     form->addRow(m_tenantNodeLabel, m_tenantNode);
     form->addRow(tr("No&de:"), m_node);
     layout->addLayout(form);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("vmCreateMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::RichText);
-    m_message->setStyleSheet(QStringLiteral("QLabel { background: rgba(220,50,47,0.15); border: 1px solid "
-                                            "rgba(220,50,47,0.6); border-radius: 4px; padding: 6px; }"));
-    m_message->hide();
+    m_message = createFormError(this, QStringLiteral("vmCreateMessage"), tr("New VM message"));
     layout->addWidget(m_message);
     auto *buttons = new QDialogButtonBox(this);
     m_submit = buttons->addButton(tr("&Submit"), QDialogButtonBox::AcceptRole);
