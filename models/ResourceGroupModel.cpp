@@ -25,6 +25,9 @@ QVariant ResourceGroupModel::data(const QModelIndex &index, int role) const
             return PassthroughUnits::describe(g.total, g.functions, g.groupClass);
         if (index.column() == FreeColumn)
             return tr("%1 free").arg(PassthroughUnits::describe(g.free, 0, g.groupClass));
+        if (index.column() == InUseColumn)
+            return tr("%1 in use").arg(PassthroughUnits::describe(
+                g.inUse + (g.owner == GroupOwner::Host ? g.tenantReserved : 0), 0, g.groupClass));
         [[fallthrough]];
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -68,9 +71,9 @@ QVariant ResourceGroupModel::headerData(int section, Qt::Orientation orientation
     case NameColumn: return tr("Name");
     case ClassColumn: return tr("Class");
     case OwnerColumn: return tr("Owner");
-    case TotalColumn: return tr("Total");
-    case FreeColumn: return tr("Free");
-    case InUseColumn: return tr("In use");
+    case TotalColumn: return tr("Total (units)");
+    case FreeColumn: return tr("Free (units)");
+    case InUseColumn: return tr("In use (units)");
     case DescriptionColumn: return tr("Description");
     default: return {};
     }

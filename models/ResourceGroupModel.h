@@ -5,7 +5,8 @@
 
 namespace passdeck {
 
-// The Resource Manager's groups: class icon, owner, devices total / free / in use.
+// The Resource Manager's groups: class icon, owner, passthrough units total / free / in use
+// (display and sort stay numbers; the headers say "units", the tooltips word them).
 class ResourceGroupModel : public RecordTableModel<ResourceGroup>
 {
     Q_OBJECT

@@ -1,6 +1,7 @@
 #include "GroupChoicePage.h"
 
 #include "DomainService.h"
+#include "PassthroughUnits.h"
 #include "GroupClassNames.h"
 #include "Icons.h"
 #include "MakeResourceWizard.h"
@@ -60,8 +61,9 @@ void GroupChoicePage::initializePage()
     if (auto groups = w->service().groups(GroupOwner::Host)) {
         for (const ResourceGroup &g : *groups) {
             auto *item = new QListWidgetItem(Icons::groupClass(g.groupClass),
-                                             tr("%1 — %2, %n device(s)", nullptr, g.total)
-                                                 .arg(g.name, GroupClassNames::display(g.groupClass)),
+                                             tr("%1 — %2, %3")
+                                                 .arg(g.name, GroupClassNames::display(g.groupClass),
+                                                      PassthroughUnits::describe(g.total, g.functions, g.groupClass)),
                                              m_list);
             item->setData(Qt::UserRole, g.id);
             item->setData(Qt::UserRole + 1, g.name);

@@ -1,6 +1,7 @@
 #include "GroupDashboard.h"
 
 #include "DomainService.h"
+#include "PassthroughUnits.h"
 #include "GroupClassNames.h"
 #include "GroupEditDialog.h"
 #include "Icons.h"
@@ -82,16 +83,16 @@ void GroupDashboard::refresh()
     setHeading(Icons::groupClass(m_group.groupClass), tr("Resource group %1").arg(m_group.name),
                m_group.description);
     QString details = tr("<table cellspacing=4>"
-                         "<tr><td><b>Type</b></td><td>%1</td><td width=30></td><td><b>Devices</b></td><td>%2</td></tr>"
+                         "<tr><td><b>Type</b></td><td>%1</td><td width=30></td><td><b>Units</b></td><td>%2</td></tr>"
                          "<tr><td><b>Class</b></td><td>%3</td><td></td><td><b>Free</b></td><td>%4</td></tr>"
                          "<tr><td><b>Owner</b></td><td>%5</td><td></td><td><b>In use</b></td><td>%6</td></tr>"
                          "</table>")
                           .arg(m_group.type.toHtmlEscaped())
-                          .arg(m_group.total)
+                          .arg(PassthroughUnits::describe(m_group.total, m_group.functions, m_group.groupClass))
                           .arg(GroupClassNames::display(m_group.groupClass).toHtmlEscaped())
-                          .arg(m_group.free)
+                          .arg(PassthroughUnits::describe(m_group.free, 0, m_group.groupClass))
                           .arg(GroupClassNames::owner(m_group).toHtmlEscaped())
-                          .arg(m_group.inUse + m_group.tenantReserved);
+                          .arg(PassthroughUnits::describe(m_group.inUse + m_group.tenantReserved, 0, m_group.groupClass));
     m_details->setText(details);
     auto devices = service().groupDevices(argument());
     if (!devices) {
@@ -183,8 +184,9 @@ void GroupDashboard::requestDelete()
         return;
     }
     const QString question = m_group.owner == GroupOwner::Host && m_group.total > 0
-        ? tr("Delete resource group <b>%1</b>? Its %n device(s) go back to their host drivers.", nullptr, m_group.total)
-              .arg(m_group.name.toHtmlEscaped())
+        ? tr("Delete resource group <b>%1</b>? Its %2 go back to their host drivers.")
+              .arg(m_group.name.toHtmlEscaped(),
+                   PassthroughUnits::describe(m_group.total, m_group.functions, m_group.groupClass))
         : tr("Delete resource group <b>%1</b>?").arg(m_group.name.toHtmlEscaped());
     askConfirmation(question, impact->devices,
                     {{QStringLiteral("confirm-delete"), tr("Delete")}, {QStringLiteral("cancel-delete"), tr("Cancel")}});

@@ -2,6 +2,7 @@
 
 #include "DeviceEntryDialog.h"
 #include "DomainService.h"
+#include "PassthroughUnits.h"
 #include "Icons.h"
 #include "MachineDeviceModel.h"
 #include "MainWindow.h"
@@ -84,7 +85,9 @@ void MachineDevicesDashboard::refresh()
     }
     m_group = *group;
     setHeading(Icons::groupClass(m_group.groupClass), tr("Machine devices of %1").arg(m_group.name),
-               tr("%1 device(s) in the group, %2 free, %3 in use.").arg(m_group.total).arg(m_group.free).arg(m_group.inUse));
+               tr("%1 in the group, %2 free, %3 in use.")
+                   .arg(PassthroughUnits::describe(m_group.total, m_group.functions, m_group.groupClass),
+                        QString::number(m_group.free), QString::number(m_group.inUse)));
     auto devices = service().groupMachineDevices(argument());
     if (!devices) {
         showError(devices.error());

@@ -112,10 +112,19 @@ void MainDashboard::refresh()
 {
     DomainService &s = service();
     if (auto groups = s.allGroups()) {
-        int devices = 0;
-        for (const ResourceGroup &g : *groups)
-            devices += g.owner == GroupOwner::Host ? g.total : 0;
-        m_resources->setCount(int(groups->size()), tr("resource groups holding %n device(s)", nullptr, devices));
+        int units = 0, functions = 0;
+        // Host groups only (a tenant group's units are drawn from one), counted as the service
+        // allocates: passthrough units, with the PCI functions they have (docs/store.md).
+        for (const ResourceGroup &g : *groups) {
+            if (g.owner != GroupOwner::Host)
+                continue;
+            units += g.total;
+            functions += g.functions;
+        }
+        QString detail = tr("resource groups holding %n passthrough unit(s)", nullptr, units);
+        if (functions > units)
+            detail += tr(" (%n PCI function(s))", nullptr, functions);
+        m_resources->setCount(int(groups->size()), detail);
     }
     if (auto nodes = s.nodes()) {
         int devices = 0, reboot = 0;
@@ -143,7 +152,7 @@ void MainDashboard::refresh()
         int reserved = 0;
         for (const Tenant &t : *tenants)
             reserved += t.reservedDevices;
-        m_tenants->setCount(int(tenants->size()), tr("%n device(s) reserved", nullptr, reserved));
+        m_tenants->setCount(int(tenants->size()), tr("%n PCI function(s) reserved", nullptr, reserved));
     }
     if (auto notices = s.rebootRequired())
         showRebootNotices(*notices);

@@ -2,6 +2,7 @@
 
 #include "DeviceEntryDialog.h"
 #include "DomainService.h"
+#include "PassthroughUnits.h"
 #include "Icons.h"
 #include "MainWindow.h"
 #include "ColumnFitter.h"
@@ -133,7 +134,7 @@ void TenantNodeDashboard::refresh()
                           "<td></td><td><b>Resource groups</b></td><td>%6</td></tr></table>")
                            .arg(m_node.tenantId)
                            .arg(m_node.tenantName.toHtmlEscaped())
-                           .arg(m_node.reservedDevices)
+                           .arg(tr("%n PCI function(s)", nullptr, m_node.reservedDevices))
                            .arg(m_node.nodeId)
                            .arg(m_node.nodeName.toHtmlEscaped())
                            .arg(m_node.groupCount));
@@ -171,11 +172,11 @@ DeviceEntryDialog *TenantNodeDashboard::newDevice()
     auto *dialog = DeviceEntryDialog::forTenantNode(service(), argument(), this);
     connect(dialog, &DeviceEntryDialog::passed, this, [this](const ResourceGroup &g) {
         banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Success,
-                            tr("Resource group <a href=\"nav:group:%1\">%2</a> of tenant %3 now holds %n device(s) "
-                               "on node %4. They are reserved to the tenant: no host VM or other tenant can use them.",
-                               nullptr, g.total)
+                            tr("Resource group <a href=\"nav:group:%1\">%2</a> of tenant %3 now holds %4 "
+                               "on node %5. They are reserved to the tenant: no host VM or other tenant can use them.")
                                 .arg(g.id)
                                 .arg(g.name.toHtmlEscaped(), m_node.tenantName.toHtmlEscaped(),
+                                     PassthroughUnits::describe(g.total, g.functions, g.groupClass),
                                      m_node.nodeName.toHtmlEscaped()));
     });
     dialog->show();
@@ -198,10 +199,10 @@ void TenantNodeDashboard::requestReturn()
     auto source = service().group(g.sourceGroupId);
     const QString sourceName = source ? source->name : tr("(deleted)");
     banner()->setNotice(QStringLiteral("confirm"), MessageBanner::Level::Warning,
-                        tr("Return the %n device(s) of group <b>%1</b> to host group %2? Tenant %3 can no longer use "
-                           "them. <a href=\"confirm-return\">Return</a> &nbsp; <a href=\"cancel-return\">Cancel</a>",
-                           nullptr, g.total)
-                            .arg(g.name.toHtmlEscaped(), sourceName.toHtmlEscaped(), m_node.tenantName.toHtmlEscaped()));
+                        tr("Return the %1 of group <b>%2</b> to host group %3? Tenant %4 can no longer use "
+                           "them. <a href=\"confirm-return\">Return</a> &nbsp; <a href=\"cancel-return\">Cancel</a>")
+                            .arg(PassthroughUnits::describe(g.total, g.functions, g.groupClass),
+                                 g.name.toHtmlEscaped(), sourceName.toHtmlEscaped(), m_node.tenantName.toHtmlEscaped()));
 }
 
 void TenantNodeDashboard::handleLink(const QString &link)

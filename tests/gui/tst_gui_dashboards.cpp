@@ -355,7 +355,7 @@ private Q_SLOTS:
         QCOMPARE(groups, int(fx().service().allGroups()->size()));
         QVERIFY(groupWithNic(QStringLiteral("Live count")));
         QTRY_COMPARE(main->tile(QStringLiteral("resources"))->count(), groups + 1);
-        QVERIFY(child<QLabel>(main->tile(QStringLiteral("resources")), QStringLiteral("tileDetail"))->text().contains(QStringLiteral("1 device")));
+        QVERIFY(child<QLabel>(main->tile(QStringLiteral("resources")), QStringLiteral("tileDetail"))->text().contains(QStringLiteral("1 passthrough unit")));
         // Recent changes follow the audit log, refusals included.
         QTRY_VERIFY(child<QLabel>(main, QStringLiteral("recentChanges"))->text().contains(QStringLiteral("Live count")));
         QVERIFY(!fx().service().createGroup({QStringLiteral("Live count"), {}, GroupClass::Other}));
