@@ -1,4 +1,4 @@
-#include "GroupClassNames.h"
+#include "models/GroupClassNames.h"
 
 #include <QCoreApplication>
 

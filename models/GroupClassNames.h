@@ -1,6 +1,6 @@
 #pragma once
 
-#include "DomainTypes.h"
+#include "core/DomainTypes.h"
 
 #include <QList>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "Icons.h"
+#include "models/Icons.h"
 
 #include <QHash>
 

@@ -1,7 +1,7 @@
-#include "MachineDeviceCapacity.h"
+#include "models/MachineDeviceCapacity.h"
 
-#include "DomainService.h"
-#include "PassthroughUnits.h"
+#include "service/DomainService.h"
+#include "service/PassthroughUnits.h"
 
 namespace passdeck {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "DomainTypes.h"
-#include "Error.h"
+#include "core/DomainTypes.h"
+#include "core/Error.h"
 
 namespace passdeck {
 

@@ -1,6 +1,6 @@
-#include "MachineDeviceModel.h"
+#include "models/MachineDeviceModel.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 namespace passdeck {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "DomainTypes.h"
-#include "RecordTableModel.h"
+#include "core/DomainTypes.h"
+#include "models/RecordTableModel.h"
 
 namespace passdeck {
 

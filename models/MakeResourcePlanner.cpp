@@ -1,8 +1,8 @@
-#include "MakeResourcePlanner.h"
+#include "models/MakeResourcePlanner.h"
 
-#include "Binder.h"
-#include "DomainService.h"
-#include "LocalNode.h"
+#include "node/bind/Binder.h"
+#include "service/DomainService.h"
+#include "node/LocalNode.h"
 
 #include <QCoreApplication>
 #include <QMap>

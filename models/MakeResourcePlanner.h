@@ -1,9 +1,9 @@
 #pragma once
 
-#include "BindTypes.h"
-#include "DomainTypes.h"
-#include "Error.h"
-#include "NodeChecks.h"
+#include "core/BindTypes.h"
+#include "core/DomainTypes.h"
+#include "core/Error.h"
+#include "core/NodeChecks.h"
 
 #include <QHash>
 

@@ -1,6 +1,6 @@
-#include "NodeModel.h"
+#include "models/NodeModel.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 namespace passdeck {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "DomainTypes.h"
-#include "NodeChecks.h"
-#include "RecordTableModel.h"
+#include "core/DomainTypes.h"
+#include "core/NodeChecks.h"
+#include "models/RecordTableModel.h"
 
 #include <QHash>
 

@@ -1,6 +1,6 @@
-#include "PciDeviceFilterProxy.h"
+#include "models/PciDeviceFilterProxy.h"
 
-#include "PciDeviceModel.h"
+#include "models/PciDeviceModel.h"
 
 namespace passdeck {
 

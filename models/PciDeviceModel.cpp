@@ -1,7 +1,7 @@
-#include "PciDeviceModel.h"
+#include "models/PciDeviceModel.h"
 
-#include "Icons.h"
-#include "MakeResourcePlanner.h"
+#include "models/Icons.h"
+#include "models/MakeResourcePlanner.h"
 
 #include <QColor>
 #include <QFont>

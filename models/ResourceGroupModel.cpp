@@ -1,8 +1,8 @@
-#include "ResourceGroupModel.h"
+#include "models/ResourceGroupModel.h"
 
-#include "GroupClassNames.h"
-#include "Icons.h"
-#include "PassthroughUnits.h"
+#include "models/GroupClassNames.h"
+#include "models/Icons.h"
+#include "service/PassthroughUnits.h"
 
 namespace passdeck {
 

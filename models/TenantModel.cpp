@@ -1,6 +1,6 @@
-#include "TenantModel.h"
+#include "models/TenantModel.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 namespace passdeck {
 

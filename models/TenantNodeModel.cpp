@@ -1,6 +1,6 @@
-#include "TenantNodeModel.h"
+#include "models/TenantNodeModel.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 namespace passdeck {
 

@@ -1,6 +1,6 @@
-#include "VmModel.h"
+#include "models/VmModel.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 namespace passdeck {
 

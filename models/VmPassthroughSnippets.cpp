@@ -1,4 +1,4 @@
-#include "VmPassthroughSnippets.h"
+#include "models/VmPassthroughSnippets.h"
 
 #include <QStringList>
 

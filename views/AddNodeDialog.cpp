@@ -1,7 +1,7 @@
-#include "AddNodeDialog.h"
+#include "views/AddNodeDialog.h"
 
-#include "DomainService.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "views/TableSetup.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,7 +1,7 @@
-#include "ApplyPage.h"
+#include "views/ApplyPage.h"
 
-#include "DomainService.h"
-#include "MakeResourceWizard.h"
+#include "service/DomainService.h"
+#include "views/MakeResourceWizard.h"
 
 #include <QLabel>
 #include <QProgressBar>

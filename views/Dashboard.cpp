@@ -1,8 +1,8 @@
-#include "Dashboard.h"
+#include "views/Dashboard.h"
 
-#include "DomainService.h"
-#include "MainWindow.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "views/MainWindow.h"
+#include "views/TableSetup.h"
 
 #include <QAbstractItemView>
 #include <QApplication>

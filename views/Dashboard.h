@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Error.h"
-#include "MessageBanner.h"
+#include "core/Error.h"
+#include "views/MessageBanner.h"
 
 #include <QFutureWatcher>
 #include <QIcon>

@@ -1,6 +1,6 @@
-#include "DashboardTile.h"
+#include "views/DashboardTile.h"
 
-#include "TableSetup.h"
+#include "views/TableSetup.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,7 +1,7 @@
-#include "DeviceEntryDialog.h"
+#include "views/DeviceEntryDialog.h"
 
-#include "DomainService.h"
-#include "Icons.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

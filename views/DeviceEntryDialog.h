@@ -1,7 +1,7 @@
 #pragma once
 
-#include "DomainTypes.h"
-#include "MachineDeviceCapacity.h"
+#include "core/DomainTypes.h"
+#include "models/MachineDeviceCapacity.h"
 
 #include <QDialog>
 

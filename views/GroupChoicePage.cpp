@@ -1,10 +1,10 @@
-#include "GroupChoicePage.h"
+#include "views/GroupChoicePage.h"
 
-#include "DomainService.h"
-#include "PassthroughUnits.h"
-#include "GroupClassNames.h"
-#include "Icons.h"
-#include "MakeResourceWizard.h"
+#include "service/DomainService.h"
+#include "service/PassthroughUnits.h"
+#include "models/GroupClassNames.h"
+#include "models/Icons.h"
+#include "views/MakeResourceWizard.h"
 
 #include <QLabel>
 #include <QListWidget>

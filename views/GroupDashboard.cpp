@@ -1,14 +1,14 @@
-#include "GroupDashboard.h"
+#include "views/GroupDashboard.h"
 
-#include "DomainService.h"
-#include "PassthroughUnits.h"
-#include "GroupClassNames.h"
-#include "GroupEditDialog.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "PciDeviceFilterProxy.h"
-#include "PciDeviceModel.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "service/PassthroughUnits.h"
+#include "models/GroupClassNames.h"
+#include "views/GroupEditDialog.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/PciDeviceFilterProxy.h"
+#include "models/PciDeviceModel.h"
+#include "views/TableSetup.h"
 
 #include <QGroupBox>
 #include <QLabel>

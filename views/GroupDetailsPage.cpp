@@ -1,10 +1,10 @@
-#include "GroupDetailsPage.h"
+#include "views/GroupDetailsPage.h"
 
-#include "DomainService.h"
-#include "GroupClassNames.h"
-#include "Icons.h"
-#include "MakeResourceWizard.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "models/GroupClassNames.h"
+#include "models/Icons.h"
+#include "views/MakeResourceWizard.h"
+#include "views/TableSetup.h"
 
 #include <QComboBox>
 #include <QFormLayout>

@@ -1,9 +1,9 @@
-#include "GroupEditDialog.h"
+#include "views/GroupEditDialog.h"
 
-#include "Dashboard.h"
-#include "DomainService.h"
-#include "GroupClassNames.h"
-#include "Icons.h"
+#include "views/Dashboard.h"
+#include "service/DomainService.h"
+#include "models/GroupClassNames.h"
+#include "models/Icons.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,8 +1,8 @@
-#include "ImpactPage.h"
+#include "views/ImpactPage.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MakeResourceWizard.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MakeResourceWizard.h"
 
 #include <QCheckBox>
 #include <QLabel>

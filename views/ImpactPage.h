@@ -1,6 +1,6 @@
 #pragma once
 
-#include "MakeResourcePlanner.h"
+#include "models/MakeResourcePlanner.h"
 
 #include <QFutureWatcher>
 #include <QWizardPage>

@@ -1,12 +1,12 @@
-#include "MachineDevicesDashboard.h"
+#include "views/MachineDevicesDashboard.h"
 
-#include "DeviceEntryDialog.h"
-#include "DomainService.h"
-#include "PassthroughUnits.h"
-#include "Icons.h"
-#include "MachineDeviceModel.h"
-#include "MainWindow.h"
-#include "TableSetup.h"
+#include "views/DeviceEntryDialog.h"
+#include "service/DomainService.h"
+#include "service/PassthroughUnits.h"
+#include "models/Icons.h"
+#include "models/MachineDeviceModel.h"
+#include "views/MainWindow.h"
+#include "views/TableSetup.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,9 +1,9 @@
-#include "MainDashboard.h"
+#include "views/MainDashboard.h"
 
-#include "DashboardTile.h"
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
+#include "views/DashboardTile.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
-#include "MainWindow.h"
+#include "views/MainWindow.h"
 
-#include "BuiltinDashboards.h"
-#include "Dashboard.h"
-#include "DomainService.h"
+#include "views/BuiltinDashboards.h"
+#include "views/Dashboard.h"
+#include "service/DomainService.h"
 
 #include <QAction>
 #include <QCoreApplication>

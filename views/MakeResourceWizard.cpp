@@ -1,11 +1,11 @@
-#include "MakeResourceWizard.h"
+#include "views/MakeResourceWizard.h"
 
-#include "ApplyPage.h"
-#include "GroupChoicePage.h"
-#include "GroupClassNames.h"
-#include "GroupDetailsPage.h"
-#include "Icons.h"
-#include "ImpactPage.h"
+#include "views/ApplyPage.h"
+#include "views/GroupChoicePage.h"
+#include "models/GroupClassNames.h"
+#include "views/GroupDetailsPage.h"
+#include "models/Icons.h"
+#include "views/ImpactPage.h"
 
 #include <QAbstractButton>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "DomainTypes.h"
-#include "MakeResourcePlanner.h"
+#include "core/DomainTypes.h"
+#include "models/MakeResourcePlanner.h"
 
 #include <QWizard>
 

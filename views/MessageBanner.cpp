@@ -1,6 +1,6 @@
-#include "MessageBanner.h"
+#include "views/MessageBanner.h"
 
-#include "Icons.h"
+#include "models/Icons.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,8 +1,8 @@
-#include "MoveVmDialog.h"
+#include "views/MoveVmDialog.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/TableSetup.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,9 +1,9 @@
-#include "NodeDashboard.h"
+#include "views/NodeDashboard.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "NodeModel.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/NodeModel.h"
 
 #include <QCheckBox>
 #include <QFormLayout>

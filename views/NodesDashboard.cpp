@@ -1,11 +1,11 @@
-#include "NodesDashboard.h"
+#include "views/NodesDashboard.h"
 
-#include "AddNodeDialog.h"
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "NodeModel.h"
-#include "TableSetup.h"
+#include "views/AddNodeDialog.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/NodeModel.h"
+#include "views/TableSetup.h"
 
 #include <QLabel>
 #include <QSortFilterProxyModel>

@@ -1,12 +1,12 @@
-#include "PciDevicesDashboard.h"
+#include "views/PciDevicesDashboard.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "MakeResourcePlanner.h"
-#include "MakeResourceWizard.h"
-#include "PciDevicesView.h"
-#include "SriovDialog.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/MakeResourcePlanner.h"
+#include "views/MakeResourceWizard.h"
+#include "views/PciDevicesView.h"
+#include "views/SriovDialog.h"
 
 #include <QAction>
 #include <QBoxLayout>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "Dashboard.h"
-#include "DomainTypes.h"
-#include "NodeChecks.h"
+#include "views/Dashboard.h"
+#include "core/DomainTypes.h"
+#include "core/NodeChecks.h"
 
 #include <QHash>
 

@@ -1,10 +1,10 @@
-#include "PciDevicesView.h"
+#include "views/PciDevicesView.h"
 
-#include "ColumnFitter.h"
-#include "Icons.h"
-#include "PciDeviceFilterProxy.h"
-#include "PciDeviceModel.h"
-#include "TableSetup.h"
+#include "views/ColumnFitter.h"
+#include "models/Icons.h"
+#include "models/PciDeviceFilterProxy.h"
+#include "models/PciDeviceModel.h"
+#include "views/TableSetup.h"
 
 #include <QAction>
 #include <QCheckBox>

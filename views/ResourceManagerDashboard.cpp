@@ -1,11 +1,11 @@
-#include "ResourceManagerDashboard.h"
+#include "views/ResourceManagerDashboard.h"
 
-#include "DomainService.h"
-#include "GroupEditDialog.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "ResourceGroupModel.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "views/GroupEditDialog.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/ResourceGroupModel.h"
+#include "views/TableSetup.h"
 
 #include <QHeaderView>
 #include <QLabel>

@@ -1,7 +1,7 @@
-#include "RisksDashboard.h"
+#include "views/RisksDashboard.h"
 
-#include "Icons.h"
-#include "MainWindow.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
 
 #include <QTextBrowser>
 #include <QVBoxLayout>

@@ -1,8 +1,8 @@
-#include "SriovDialog.h"
+#include "views/SriovDialog.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/TableSetup.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "NodeChecks.h"
+#include "core/NodeChecks.h"
 
 #include <QDialog>
 

@@ -1,4 +1,4 @@
-#include "TableSetup.h"
+#include "views/TableSetup.h"
 
 #include <QHeaderView>
 #include <QLabel>

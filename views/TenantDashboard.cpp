@@ -1,14 +1,14 @@
-#include "TenantDashboard.h"
+#include "views/TenantDashboard.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "ResourceGroupModel.h"
-#include "TableSetup.h"
-#include "TenantCreateDialog.h"
-#include "TenantNodeModel.h"
-#include "VmCreateDialog.h"
-#include "VmModel.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "models/ResourceGroupModel.h"
+#include "views/TableSetup.h"
+#include "views/TenantCreateDialog.h"
+#include "models/TenantNodeModel.h"
+#include "views/VmCreateDialog.h"
+#include "models/VmModel.h"
 
 #include <QHeaderView>
 #include <QLabel>

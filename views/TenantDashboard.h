@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Dashboard.h"
-#include "DomainTypes.h"
+#include "views/Dashboard.h"
+#include "core/DomainTypes.h"
 
 class QLabel;
 class QTabWidget;

@@ -1,11 +1,11 @@
-#include "TenantListDashboard.h"
+#include "views/TenantListDashboard.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "TableSetup.h"
-#include "TenantCreateDialog.h"
-#include "TenantModel.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "views/TableSetup.h"
+#include "views/TenantCreateDialog.h"
+#include "models/TenantModel.h"
 
 #include <QSortFilterProxyModel>
 #include <QTableView>

@@ -1,14 +1,14 @@
-#include "TenantNodeDashboard.h"
+#include "views/TenantNodeDashboard.h"
 
-#include "DeviceEntryDialog.h"
-#include "DomainService.h"
-#include "PassthroughUnits.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "ColumnFitter.h"
-#include "PciDeviceModel.h"
-#include "ResourceGroupModel.h"
-#include "TableSetup.h"
+#include "views/DeviceEntryDialog.h"
+#include "service/DomainService.h"
+#include "service/PassthroughUnits.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "views/ColumnFitter.h"
+#include "models/PciDeviceModel.h"
+#include "models/ResourceGroupModel.h"
+#include "views/TableSetup.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
-#include "VmCreateDialog.h"
+#include "views/VmCreateDialog.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "TableSetup.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/TableSetup.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

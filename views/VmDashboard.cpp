@@ -1,13 +1,13 @@
-#include "VmDashboard.h"
+#include "views/VmDashboard.h"
 
-#include "DeviceEntryDialog.h"
-#include "DomainService.h"
-#include "Icons.h"
-#include "MachineDeviceModel.h"
-#include "MainWindow.h"
-#include "MoveVmDialog.h"
-#include "TableSetup.h"
-#include "VmPassthroughSnippets.h"
+#include "views/DeviceEntryDialog.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "models/MachineDeviceModel.h"
+#include "views/MainWindow.h"
+#include "views/MoveVmDialog.h"
+#include "views/TableSetup.h"
+#include "models/VmPassthroughSnippets.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ChangeImpact.h"
-#include "Dashboard.h"
-#include "DomainTypes.h"
+#include "service/ChangeImpact.h"
+#include "views/Dashboard.h"
+#include "core/DomainTypes.h"
 
 class QLabel;
 class QPlainTextEdit;

@@ -1,12 +1,12 @@
-#include "VmListDashboard.h"
+#include "views/VmListDashboard.h"
 
-#include "DomainService.h"
-#include "Icons.h"
-#include "MainWindow.h"
-#include "TableSetup.h"
-#include "VmCreateDialog.h"
-#include "VmDashboard.h"
-#include "VmModel.h"
+#include "service/DomainService.h"
+#include "models/Icons.h"
+#include "views/MainWindow.h"
+#include "views/TableSetup.h"
+#include "views/VmCreateDialog.h"
+#include "views/VmDashboard.h"
+#include "models/VmModel.h"
 
 #include <QSortFilterProxyModel>
 #include <QTableView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Dashboard.h"
+#include "views/Dashboard.h"
 
 class QTableView;
 class QToolButton;

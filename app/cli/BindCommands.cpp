@@ -1,13 +1,13 @@
 // passdeck-cli plan | bind | unbind | sriov | sysfs-write: the binding engine from the shell.
 // The JSON shapes here are a contract (tests/kernel relies on them): see docs/binding.md.
-#include "CliContext.h"
+#include "cli/CliContext.h"
 
-#include "BindPlanner.h"
-#include "Binder.h"
-#include "LocalNode.h"
-#include "PersistentConfig.h"
-#include "RealSysfsWriter.h"
-#include "SysfsWriter.h"
+#include "node/bind/BindPlanner.h"
+#include "node/bind/Binder.h"
+#include "node/LocalNode.h"
+#include "node/host/PersistentConfig.h"
+#include "node/host/RealSysfsWriter.h"
+#include "node/host/SysfsWriter.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 // passdeck-cli devices [--json]: the host's PCI devices as a table or as JSON.
-#include "CliContext.h"
+#include "cli/CliContext.h"
 
-#include "HostRoot.h"
-#include "Inventory.h"
+#include "node/host/HostRoot.h"
+#include "node/inventory/Inventory.h"
 
 #include <QCoreApplication>
 

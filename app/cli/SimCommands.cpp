@@ -1,11 +1,11 @@
 // passdeck-cli sim build|scale|reboot|fault|link: create and drive simulated nodes.
-#include "CliContext.h"
+#include "cli/CliContext.h"
 
-#include "HostRoot.h"
-#include "SimHostBuilder.h"
-#include "SimKernel.h"
-#include "SimScale.h"
-#include "SysfsWriter.h"
+#include "node/host/HostRoot.h"
+#include "sim/SimHostBuilder.h"
+#include "sim/SimKernel.h"
+#include "sim/SimScale.h"
+#include "node/host/SysfsWriter.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

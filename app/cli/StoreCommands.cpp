@@ -1,8 +1,8 @@
 // Store commands, part 1: nodes, groups, make/remove resource (DESIGN.md flow 1.1).
-#include "StoreCommands.h"
+#include "cli/StoreCommands.h"
 
-#include "PassthroughUnits.h"
-#include "PciAddress.h"
+#include "service/PassthroughUnits.h"
+#include "core/PciAddress.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CliContext.h"
-#include "DomainService.h"
+#include "cli/CliContext.h"
+#include "service/DomainService.h"
 
 #include <QJsonObject>
 

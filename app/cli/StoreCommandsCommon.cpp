@@ -1,5 +1,5 @@
 // Store commands, shared part: opening the service, argument checks, JSON records.
-#include "StoreCommands.h"
+#include "cli/StoreCommands.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // Store commands, part 2: VMs (flow 1.2) and tenants (flow 1.3).
-#include "StoreCommands.h"
+#include "cli/StoreCommands.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

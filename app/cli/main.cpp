@@ -1,6 +1,6 @@
 // passdeck-cli: the headless face of Passdeck. Global options may stand anywhere; each command
 // lives in its own file and registers itself with CliRegistry.
-#include "CliContext.h"
+#include "cli/CliContext.h"
 
 #include <QCoreApplication>
 

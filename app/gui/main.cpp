@@ -1,6 +1,6 @@
-#include "DemoEnvironment.h"
-#include "DomainService.h"
-#include "MainWindow.h"
+#include "demo/DemoEnvironment.h"
+#include "service/DomainService.h"
+#include "views/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -8,10 +8,10 @@
 // can cost milliseconds (the allocator skips recently deleted inodes). The kernel's sysfs is in
 // memory, so the root goes to a tmpfs (/dev/shm) when there is one; PASSDECK_BENCH_DIR=DIR picks
 // another place (e.g. an ext4 directory, to see that cost).
-#include "Binder.h"
-#include "LocalNode.h"
-#include "SimHostBuilder.h"
-#include "SimKernel.h"
+#include "node/bind/Binder.h"
+#include "node/LocalNode.h"
+#include "sim/SimHostBuilder.h"
+#include "sim/SimKernel.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>

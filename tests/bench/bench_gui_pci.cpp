@@ -3,14 +3,14 @@
 //    the click to the first painted frame — the store query, the model, column sizing, paint;
 //  - one filter keystroke over 10,000 rows (target < 16 ms): from the key press to the table
 //    repainted, typing and erasing a word in the filter box.
-#include "DomainService.h"
-#include "MainWindow.h"
-#include "PciDeviceFilterProxy.h"
-#include "PciDeviceModel.h"
-#include "PciDevicesDashboard.h"
-#include "PciDevicesView.h"
-#include "SimHostBuilder.h"
-#include "SimScale.h"
+#include "service/DomainService.h"
+#include "views/MainWindow.h"
+#include "models/PciDeviceFilterProxy.h"
+#include "models/PciDeviceModel.h"
+#include "views/PciDevicesDashboard.h"
+#include "views/PciDevicesView.h"
+#include "sim/SimHostBuilder.h"
+#include "sim/SimScale.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,8 +1,8 @@
 // Benchmark (ctest label bench): the listing queries the dashboards use, on a store with 10,000
 // devices, 2,000 resource groups and 5,000 VMs (bulk-inserted directly for setup speed). Prints
 // the best of several runs per query; fails when one is over 50 ms.
-#include "DomainService.h"
-#include "Store.h"
+#include "service/DomainService.h"
+#include "store/Store.h"
 
 #include <QElapsedTimer>
 #include <QSqlDatabase>

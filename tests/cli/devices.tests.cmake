@@ -1,7 +1,7 @@
 # passdeck-cli devices: contract, exit codes, no Gui/Widgets linked, and the lspci oracle.
-passdeck_add_test(tst_cli_devices SOURCES cli/tst_cli_devices.cpp cli/CliRunner.h LABELS cli)
+passdeck_add_test(tst_cli_devices SOURCES cli/tst_cli_devices.cpp support/CliRunner.h LABELS cli)
 add_dependencies(tst_cli_devices passdeck-cli)
-passdeck_add_test(tst_cli_oracle SOURCES cli/tst_cli_oracle.cpp cli/CliRunner.h LABELS cli oracle TIMEOUT 120)
+passdeck_add_test(tst_cli_oracle SOURCES cli/tst_cli_oracle.cpp support/CliRunner.h LABELS cli oracle TIMEOUT 120)
 add_dependencies(tst_cli_oracle passdeck-cli)
 
 # The inventory benchmark: full-process passdeck-cli beside lspci on a 4,000-device tree.

@@ -1,5 +1,5 @@
 // MachineDeviceModel under QAbstractItemModelTester: resets, in-place updates, roles, headers.
-#include "MachineDeviceModel.h"
+#include "models/MachineDeviceModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,9 +1,9 @@
 // MakeResourcePlanner: the impact check behind the wizard, on the demo's simulated nodes. Read
 // only (nothing changes in the store or the sysfs); companions, blockers from the binder and
 // from the store, selections spanning two nodes.
-#include "DemoEnvironment.h"
-#include "DomainService.h"
-#include "MakeResourcePlanner.h"
+#include "demo/DemoEnvironment.h"
+#include "service/DomainService.h"
+#include "models/MakeResourcePlanner.h"
 #include "SimTestUtil.h"
 
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 // PciDeviceModel and PciDeviceFilterProxy: QAbstractItemModelTester through every change, and the
 // behaviour the PCI Devices table relies on (filter across columns, class filter, only free,
 // natural sorting, the IOMMU-group highlight).
-#include "PciDeviceFilterProxy.h"
-#include "PciDeviceModel.h"
+#include "models/PciDeviceFilterProxy.h"
+#include "models/PciDeviceModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

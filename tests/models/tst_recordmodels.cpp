@@ -2,12 +2,12 @@
 // QAbstractItemModelTester through resets and in-place updates, each behind a sort proxy as the
 // dashboards use them, plus what each column and role shows. The last test fills them from a
 // real demo store.
-#include "DemoEnvironment.h"
-#include "GroupClassNames.h"
-#include "NodeModel.h"
-#include "ResourceGroupModel.h"
-#include "TenantModel.h"
-#include "VmModel.h"
+#include "demo/DemoEnvironment.h"
+#include "models/GroupClassNames.h"
+#include "models/NodeModel.h"
+#include "models/ResourceGroupModel.h"
+#include "models/TenantModel.h"
+#include "models/VmModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,5 +1,5 @@
 // TenantNodeModel under QAbstractItemModelTester.
-#include "TenantNodeModel.h"
+#include "models/TenantNodeModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

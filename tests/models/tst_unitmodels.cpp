@@ -1,10 +1,10 @@
 // What the models show of passthrough units and running work: group counts worded in units, a
 // machine device removed while its VM runs, a tenant's VF shown with the tenant's group, and
 // "Only free" saying why devices are hidden.
-#include "MachineDeviceModel.h"
-#include "PciDeviceFilterProxy.h"
-#include "PciDeviceModel.h"
-#include "ResourceGroupModel.h"
+#include "models/MachineDeviceModel.h"
+#include "models/PciDeviceFilterProxy.h"
+#include "models/PciDeviceModel.h"
+#include "models/ResourceGroupModel.h"
 
 #include <QTest>
 

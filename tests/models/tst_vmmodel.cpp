@@ -1,5 +1,5 @@
 // VmModel's Devices column with the requested PCI device counts (the machine devices' Counts).
-#include "VmModel.h"
+#include "models/VmModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

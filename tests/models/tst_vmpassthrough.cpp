@@ -1,5 +1,5 @@
 // The QEMU / libvirt snippets.
-#include "VmPassthroughSnippets.h"
+#include "models/VmPassthroughSnippets.h"
 
 #include <QTest>
 

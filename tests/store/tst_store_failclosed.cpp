@@ -2,8 +2,8 @@
 // write that fails, as on a nearly full disk, undoes the change, sysfs included); the message
 // after a double fault says what happened (the journal's restore put the devices back); a VM
 // start journals its bind in the transaction that turns it on; an empty file is not a store.
-#include "LocalNode.h"
-#include "SimKernel.h"
+#include "node/LocalNode.h"
+#include "sim/SimKernel.h"
 #include "StoreFixture.h"
 
 #include <QFile>

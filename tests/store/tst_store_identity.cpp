@@ -2,7 +2,7 @@
 // of a host with the same machine id is refused with the name of the first node; a store that
 // already has one host as two nodes is filled in and warned about at open; `sim build` gives
 // every simulated host its own machine id and keeps it when rebuilt.
-#include "SimHostBuilder.h"
+#include "sim/SimHostBuilder.h"
 #include "StoreFixture.h"
 
 #include <QFile>

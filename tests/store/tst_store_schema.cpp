@@ -1,10 +1,10 @@
 // The store file: migration by numbered steps (an older file is upgraded with its data, a newer
 // one refused clearly), the pragmas, and journal recovery of an interrupted sysfs operation.
-#include "Journal.h"
-#include "LocalNode.h"
-#include "Schema.h"
+#include "store/Journal.h"
+#include "node/LocalNode.h"
+#include "store/Schema.h"
 #include "StoreFixture.h"
-#include "SysfsWriter.h"
+#include "node/host/SysfsWriter.h"
 
 #include <QFile>
 #include <QProcess>

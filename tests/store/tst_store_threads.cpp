@@ -1,8 +1,8 @@
 // Store connections from many short-lived threads (the GUI runs store work on QtConcurrent pool
 // threads): OS thread ids are reused, connection names must not be, and a finished thread's
 // connection must go away with it.
-#include "Store.h"
-#include "StoreQuery.h"
+#include "store/Store.h"
+#include "store/StoreQuery.h"
 
 #include <QMutex>
 #include <QSqlDatabase>

@@ -1,0 +1,28 @@
+#include "core/Error.h"
+
+namespace passdeck {
+
+QString Error::message() const
+{
+    QString text = what;
+    if (!why.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral(": ")) + why;
+    if (!hint.isEmpty()) {
+        if (!text.endsWith(u'.'))
+            text += u'.';
+        text += u' ' + hint;
+    }
+    return text;
+}
+
+Error Error::make(QString code, QString what, QString why, QString hint)
+{
+    Error e;
+    e.code = std::move(code);
+    e.what = std::move(what);
+    e.why = std::move(why);
+    e.hint = std::move(hint);
+    return e;
+}
+
+} // namespace passdeck

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core/Error.h"
+
+#include <QString>
+
+namespace passdeck {
+
+// A PCI function address, DDDD:BB:DD.F. Every address that becomes part of a path is validated
+// here first (DESIGN.md §4): lower-case hex only, so "../" tricks and stray spellings never
+// reach the filesystem.
+class PciAddress
+{
+public:
+    PciAddress() = default;
+
+    // Strict: exactly ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$
+    static bool isValid(QStringView text);
+    static Result<PciAddress> parse(QStringView text);
+    static PciAddress fromParts(int domain, int bus, int slot, int function);
+
+    bool isNull() const { return m_domain < 0; }
+    int domain() const { return m_domain; }
+    int bus() const { return m_bus; }
+    int slot() const { return m_slot; }
+    int function() const { return m_function; }
+
+    QString toString() const;
+
+    friend bool operator==(const PciAddress &, const PciAddress &) = default;
+    friend auto operator<=>(const PciAddress &, const PciAddress &) = default;
+
+private:
+    int m_domain = -1;
+    int m_bus = 0;
+    int m_slot = 0;
+    int m_function = 0;
+};
+
+// Kernel driver names as they may appear in a sysfs path: [A-Za-z0-9_-]{1,64}, not "." or "..".
+bool isValidDriverName(QStringView name);
+
+} // namespace passdeck

@@ -1,0 +1,171 @@
+#include "service/DomainServiceContext.h"
+
+#include "store/AuditLog.h"
+#include "node/LocalNode.h"
+#include "store/Store.h"
+#include "store/StoreTransaction.h"
+
+#include <QCoreApplication>
+#include <QHash>
+
+#include <csignal>
+#include <cstdio>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DomainService", text);
+}
+
+// The operation this thread is running; one at a time per thread (DomainService's rule).
+thread_local AuditScope *t_audit = nullptr;
+} // namespace
+
+QSqlDatabase ServiceContext::db() const
+{
+    return store->connection();
+}
+
+Error ServiceContext::refusal(const QString &code, const QString &what, const QString &why, const QString &hint)
+{
+    return Error::make(code, what, why, hint);
+}
+
+Error ServiceContext::notFound(const QString &kind, qint64 id)
+{
+    return Error::make(QStringLiteral("not-found"), tr("Looking up %1 #%2").arg(kind).arg(id),
+                       tr("there is no %1 with id %2 in the store").arg(kind).arg(id),
+                       tr("Reload the list; it may have been deleted meanwhile."));
+}
+
+Status ServiceContext::checkName(const QString &name, const QString &kind)
+{
+    const QString what = tr("Checking the %1 name").arg(kind);
+    if (name.trimmed().isEmpty())
+        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name is empty").arg(kind),
+                       tr("Type a name with at least one visible character."));
+    // Characters as the store's CHECK counts them (code points, not UTF-16 units).
+    if (const qsizetype length = name.toUcs4().size(); length > 128)
+        return refusal(QStringLiteral("bad-name"), what,
+                       tr("the %1 name has %2 characters; at most 128 are allowed").arg(kind).arg(length),
+                       tr("Choose a shorter name."));
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control)
+            return refusal(QStringLiteral("bad-name"), what, tr("the %1 name contains a control character").arg(kind),
+                           tr("Use letters, digits, spaces and punctuation only."));
+    }
+    if (name != name.trimmed())
+        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name starts or ends with white space").arg(kind),
+                       tr("Remove the leading and trailing spaces."));
+    return {};
+}
+
+Status ServiceContext::checkCount(int count)
+{
+    if (count < 1)
+        return refusal(QStringLiteral("bad-count"), tr("Checking the Count"),
+                       tr("Count is %1; it must be at least 1").arg(count),
+                       tr("Enter how many devices are wanted, 1 or more."));
+    return {};
+}
+
+AuditResult ServiceContext::classify(const Error &error)
+{
+    static const QStringList failures = {QStringLiteral("sql"), QStringLiteral("busy"), QStringLiteral("store-open"),
+                                         QStringLiteral("store-dir"), QStringLiteral("errno"), QStringLiteral("apply-failed"),
+                                         QStringLiteral("verify-failed"), QStringLiteral("io")};
+    if (error.errnum != 0 || failures.contains(error.code))
+        return AuditResult::Failed;
+    return AuditResult::Refused;
+}
+
+void ServiceContext::enterAudit(AuditScope &scope)
+{
+    scope.outer = t_audit;
+    t_audit = &scope;
+}
+
+void ServiceContext::leaveAudit(AuditScope &scope)
+{
+    t_audit = scope.outer;
+}
+
+Status ServiceContext::commit(StoreTransaction &tx) const
+{
+    AuditScope *scope = t_audit;
+    if (scope && !scope->written) {
+        if (Status logged = AuditLog::append(db(), user, scope->action, scope->subject, AuditResult::Ok, QString()); !logged)
+            return logged; // the change rolls back with it: no change without its audit entry
+    }
+    step("commit");
+    Status s = tx.commit();
+    if (s && scope)
+        scope->written = true;
+    if (s)
+        step("committed");
+    return s;
+}
+
+void ServiceContext::step(const char *label)
+{
+    static const QByteArray spec = qgetenv("PASSDECK_TEST_KILL_AT");
+    if (spec.isEmpty())
+        return;
+    const qsizetype colon = spec.lastIndexOf(':');
+    if (colon <= 0)
+        return;
+    const QString action = t_audit ? t_audit->action : QStringLiteral("none");
+    if (action != QString::fromUtf8(spec.left(colon)))
+        return;
+    static QHash<QString, int> counts;
+    const int n = ++counts[action];
+    if (n != spec.mid(colon + 1).toInt())
+        return;
+    std::fprintf(stderr, "passdeck: test kill at %s:%d (%s)\n", qPrintable(action), n, label);
+    std::fflush(stderr);
+    ::raise(SIGKILL);
+}
+
+void ServiceContext::finished(const AuditScope &scope, const Error *error, int changes) const
+{
+    if (!scope.written) {
+        // A refusal or failure changed nothing (its transaction rolled back), or the operation
+        // committed nothing of its own: its entry is written on its own.
+        const AuditResult result = error ? classify(*error) : AuditResult::Ok;
+        if (Status logged = AuditLog::append(db(), user, scope.action, scope.subject, result, error ? error->message() : QString()); !logged)
+            qWarning("Passdeck: the audit entry for %s (%s) could not be written: %s", qPrintable(scope.action),
+                     qPrintable(scope.subject), qPrintable(logged.error().message()));
+    } else if (error) {
+        // The change committed with its entry; what failed afterwards (reading it back) is only reported.
+        qWarning("Passdeck: %s (%s) committed, then: %s", qPrintable(scope.action), qPrintable(scope.subject),
+                 qPrintable(error->message()));
+    }
+    Q_EMIT q->auditAppended();
+    if (error || !changes)
+        return;
+    if (changes & Nodes)
+        Q_EMIT q->nodesChanged();
+    if (changes & Groups)
+        Q_EMIT q->groupsChanged();
+    if (changes & Vms)
+        Q_EMIT q->vmsChanged();
+    if (changes & Tenants)
+        Q_EMIT q->tenantsChanged();
+    Q_EMIT q->changed();
+}
+
+Result<std::unique_ptr<NodeHost>> ServiceContext::nodeHost(const NodeInfo &node) const
+{
+    if (options.nodeFactory)
+        return options.nodeFactory(node);
+    InventoryOptions inv;
+    inv.pciIdsPath = options.pciIdsPath;
+    auto local = LocalNode::open(node.hostRoot, node.simulated, inv);
+    if (!local)
+        return local.error();
+    return std::unique_ptr<NodeHost>(std::move(local.value()));
+}
+
+} // namespace passdeck

@@ -1,0 +1,178 @@
+#include "service/JournaledApply.h"
+
+#include "node/bind/Binder.h"
+#include "service/DomainServiceContext.h"
+#include "node/bind/DriverRestore.h"
+#include "store/Journal.h"
+#include "node/NodeHost.h"
+#include "store/Store.h"
+#include "store/StoreTransaction.h"
+
+#include <QCoreApplication>
+
+namespace passdeck {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DomainService", text);
+}
+} // namespace
+
+Status JournaledApply::restore(NodeHost &host, const JournalEntry &entry)
+{
+    // Live drivers first (what matters now), then what the next boot would do.
+    Status drivers = DriverRestore::restore(host, entry.originalDrivers, entry.originalOverrides);
+    Status persisted = DriverRestore::restorePersistence(host, entry.originalDrivers);
+    return drivers ? persisted : drivers;
+}
+
+Error JournaledApply::settle(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry, Error error)
+{
+    QStringList left = DriverRestore::notRestored(host, entry.originalDrivers);
+    const bool retried = !left.isEmpty();
+    if (retried && restore(host, entry))
+        left = DriverRestore::notRestored(host, entry.originalDrivers);
+    if (left.isEmpty()) {
+        if (retried) {
+            // The first attempt to put them back failed (its message may say "move them by
+            // hand"), this one worked: the message says what is true now.
+            error.why = QString(error.why + tr("; the operation journal then put every device back on its original driver"));
+            error.hint = tr("Nothing is left to move by hand; fix the cause above and try again.");
+        }
+        if (Status removed = Journal::remove(ctx.db(), entry.id); !removed)
+            error.hint = QString(error.hint + QLatin1Char(' ') + tr("The operation journal could not be cleared (%1); reopening Passdeck clears it.")
+                          .arg(removed.error().message())).trimmed();
+        return error;
+    }
+    // Half-moved devices must stay on record: the journal row is what recovery works from.
+    error.hint = QString(error.hint + QLatin1Char(' ')
+                  + tr("%1 could not be put back on the original driver; the operation journal keeps them and reopening "
+                       "Passdeck tries again.").arg(left.join(QLatin1String(", ")))).trimmed();
+    return error;
+}
+
+Result<JournalEntry> JournaledApply::journal(ServiceContext &ctx, const NodeInfo &node, const BindPlan &plan,
+                                             const QString &operation, qint64 groupId, qint64 vmId)
+{
+    JournalEntry entry;
+    entry.nodeId = node.id;
+    entry.operation = operation;
+    entry.target = plan.target == BindTarget::VfioPci ? QStringLiteral("vfio") : QStringLiteral("host");
+    entry.groupId = groupId;
+    entry.vmId = vmId;
+    for (const QString &d : plan.devices) {
+        entry.originalDrivers.insert(d, plan.originalDrivers.value(d));
+        entry.originalOverrides.insert(d, plan.originalOverrides.value(d));
+    }
+    auto pending = Journal::pending(ctx.db());
+    if (!pending)
+        return pending.error();
+    for (const JournalEntry &other : *pending) {
+        if (other.nodeId != node.id)
+            continue;
+        for (const QString &d : plan.devices) {
+            if (!other.originalDrivers.contains(d))
+                continue;
+            Error e = ServiceContext::refusal(QStringLiteral("device-busy"),
+                                              tr("Moving devices of node '%1'").arg(node.name),
+                                              tr("%1 is being moved by another operation (%2, process %3 on %4)")
+                                                  .arg(d, other.operation).arg(other.pid).arg(other.host),
+                                              tr("Wait for it to finish and try again; if that process died, reopen Passdeck to recover."));
+            e.device = d;
+            return e;
+        }
+    }
+    auto id = Journal::add(ctx.db(), entry);
+    if (!id)
+        return id.error();
+    entry.id = *id;
+    return entry;
+}
+
+Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &node, NodeHost &host,
+                                        const BindPlan &plan, const QString &operation, qint64 groupId,
+                                        const ApplyOptions &options,
+                                        const std::function<Status(const ApplyResult &)> &record,
+                                        const std::function<Status()> &recheck)
+{
+    JournalEntry entry;
+    {
+        StoreTransaction tx(*ctx.store);
+        if (!tx.begun())
+            return tx.begun().error();
+        if (recheck) {
+            if (Status s = recheck(); !s)
+                return s.error();
+        }
+        auto journaled = journal(ctx, node, plan, operation, groupId);
+        if (!journaled)
+            return journaled.error();
+        if (Status s = tx.commit(); !s)
+            return s.error();
+        entry = *journaled;
+    }
+    return complete(ctx, host, entry, plan, options, record);
+}
+
+Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry,
+                                             const BindPlan &plan, const ApplyOptions &options,
+                                             const std::function<Status(const ApplyResult &)> &record,
+                                             const std::function<Status()> &undoStore)
+{
+    ServiceContext::step("journaled");
+    ApplyOptions stepped = options;
+    stepped.progress = [&options](int done, int total, const QString &step) {
+        ServiceContext::step("write");
+        if (options.progress)
+            options.progress(done, total, step);
+    };
+    // The store side of the operation is undone first, while the row still claims the devices:
+    // a process dying after this finds the row and puts the devices back.
+    auto undo = [&](Error error) -> Error {
+        if (undoStore) {
+            StoreTransaction tx(*ctx.store);
+            Status undone = tx.begun();
+            if (undone)
+                undone = undoStore();
+            if (undone)
+                undone = tx.commit();
+            if (!undone) {
+                // The row stays, so recovery redoes both sides; the devices go back now anyway.
+                (void)restore(host, entry);
+                error.hint = QString(error.hint + QLatin1Char(' ') + tr("Undoing the store side failed too (%1); the operation "
+                                                                        "journal keeps the operation and reopening Passdeck finishes "
+                                                                        "undoing it.").arg(undone.error().message())).trimmed();
+                return error;
+            }
+            ServiceContext::step("undone");
+        }
+        return settle(ctx, host, entry, std::move(error));
+    };
+    auto applied = Binder(host).apply(plan, stepped);
+    if (!applied) {
+        // The binder tried to put the devices back; the row goes only if it managed.
+        return undo(applied.error());
+    }
+    ServiceContext::step("applied");
+    Status recorded;
+    {
+        StoreTransaction tx(*ctx.store);
+        recorded = tx.begun();
+        if (recorded)
+            recorded = record(*applied);
+        if (recorded)
+            recorded = Journal::remove(ctx.db(), entry.id);
+        if (recorded)
+            recorded = ctx.commit(tx);
+    } // rolled back unless committed, before settle() touches the journal
+    if (!recorded) {
+        // The store does not describe the move: the devices go back where it says they are,
+        // and so does the persistent configuration (also after a --next-boot apply).
+        (void)restore(host, entry); // settle() checks the outcome and keeps the row if needed
+        return undo(recorded.error());
+    }
+    return applied;
+}
+
+} // namespace passdeck

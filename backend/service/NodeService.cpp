@@ -1,0 +1,542 @@
+#include "service/NodeService.h"
+
+#include "node/bind/Binder.h"
+#include "service/GroupService.h"
+#include "service/DomainServiceContext.h"
+#include "node/bind/ImpactCheck.h"
+#include "service/DomainServiceQueries.h"
+#include "store/Journal.h"
+#include "service/JournaledApply.h"
+#include "node/NodeHost.h"
+#include "store/Store.h"
+#include "store/StoreQuery.h"
+#include "store/StoreTransaction.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+
+namespace passdeck {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DomainService", text);
+}
+
+// The lines of /proc/mounts that mount something on "/".
+QString rootMountLines(const QString &procMounts)
+{
+    QStringList lines;
+    for (const QString &line : procMounts.split(u'\n')) {
+        const QStringList fields = line.split(u' ', Qt::SkipEmptyParts);
+        if (fields.size() >= 2 && fields.at(1) == QLatin1String("/"))
+            lines << line;
+    }
+    return lines.join(u'\n');
+}
+
+QString hostUseOf(const PciDevice &d, const HostMounts &mounts)
+{
+    QStringList use;
+    for (const NetInterface &n : d.netInterfaces)
+        use << QStringLiteral("net:%1(%2)").arg(n.name, n.operstate);
+    for (const QString &b : d.blockDevices)
+        use << QStringLiteral("block:") + b;
+    // Whether a disk is in use, read once at the inventory: the status column names it
+    // ("Root disk") instead of a generic "in use by host".
+    if (!d.blockDevices.isEmpty()) {
+        if (!ImpactCheck::mountsOn(d.blockDevices, rootMountLines(mounts.mounts)).isEmpty())
+            use << QStringLiteral("root-disk");
+        else if (!ImpactCheck::mountsOn(d.blockDevices, mounts.mounts, mounts.swaps).isEmpty())
+            use << QStringLiteral("mounted");
+    }
+    if (d.bootVga)
+        use << QStringLiteral("boot-vga");
+    return use.join(u' ');
+}
+
+// The host behind a root: its canonical path ("R/", "R/." and a symlink to R are all R) and its
+// machine id, read from <root>/etc/machine-id (the real host's, or the one `sim build` wrote).
+struct HostIdentity
+{
+    QString canonicalRoot;
+    QString machineId;
+};
+
+HostIdentity identify(const QString &root)
+{
+    HostIdentity id;
+    id.canonicalRoot = QFileInfo(root).canonicalFilePath();
+    // Only a regular file, and only its first line: it is the host's data, not ours.
+    const QFileInfo file(root + QStringLiteral("/etc/machine-id"));
+    if (!file.isFile() || file.size() > 4096)
+        return id;
+    QFile f(file.filePath());
+    if (!f.open(QIODevice::ReadOnly))
+        return id;
+    const QString text = QString::fromLatin1(f.read(128)).section(u'\n', 0, 0).trimmed().toLower();
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    if (hex.match(text).hasMatch() && text != QString(32, u'0'))
+        id.machineId = text;
+    return id;
+}
+
+} // namespace
+
+Result<QStringList> NodeService::checkIdentities()
+{
+    const QSqlDatabase db = m_ctx.db();
+    const QString what = tr("Checking that every node is a different host");
+    // Nodes an older Passdeck added have no identity yet: taken from their roots now.
+    QList<std::pair<qint64, QString>> blank;
+    {
+        StoreQuery q(db, QStringLiteral("SELECT id, host_root FROM nodes WHERE canonical_root = ''"));
+        if (Status s = q.exec(what); !s)
+            return s.error();
+        while (q.next())
+            blank << std::pair{q.value(0).toLongLong(), q.value(1).toString()};
+    }
+    if (!blank.isEmpty()) {
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun().error();
+        for (const auto &[id, root] : std::as_const(blank)) {
+            const HostIdentity host = identify(root);
+            if (host.canonicalRoot.isEmpty())
+                continue; // the root is gone; refresh says so
+            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET canonical_root = ?, machine_id = ? WHERE id = ? AND canonical_root = ''"),
+                                           {host.canonicalRoot, host.machineId, id}, what); !s)
+                return s.error();
+        }
+        if (Status s = tx.commit(); !s)
+            return s.error();
+    }
+    QStringList warnings;
+    StoreQuery q(db, QStringLiteral(
+        "SELECT a.name, b.name, a.canonical_root, a.canonical_root = b.canonical_root FROM nodes a JOIN nodes b ON a.id < b.id"
+        " WHERE (a.canonical_root <> '' AND a.canonical_root = b.canonical_root) OR (a.machine_id <> '' AND a.machine_id = b.machine_id)"
+        " ORDER BY a.id, b.id"));
+    if (Status s = q.exec(what); !s)
+        return s.error();
+    while (q.next()) {
+        const QString same = q.value(3).toInt() ? tr("the same host root %1").arg(q.value(2).toString()) : tr("the same machine id");
+        warnings << tr("nodes '%1' and '%2' are one host (%3): a device of it can be given to two VMs at once. Keep one of "
+                       "them: move the other's resources and VMs to it, then remove the other with `passdeck-cli node remove %2`.")
+                        .arg(q.value(0).toString(), q.value(1).toString(), same);
+    }
+    return warnings;
+}
+
+HostMounts NodeService::mountsOf(const NodeHost &host)
+{
+    // Unreadable means nothing mounted we could know of (e.g. a bare simulated root).
+    HostMounts m;
+    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/mounts")))
+        m.mounts = r.value();
+    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/swaps")))
+        m.swaps = r.value();
+    return m;
+}
+
+Result<RefreshReport> NodeService::add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
+{
+    const QString subject = tr("node '%1'").arg(name);
+    auto run = [&]() -> Result<RefreshReport> {
+        if (Status s = ServiceContext::checkName(name, tr("node")); !s)
+            return s.error();
+        const QString what = tr("Adding node '%1'").arg(name);
+        if (hostRoot.isEmpty() || !QFileInfo(hostRoot).isDir())
+            return ServiceContext::refusal(QStringLiteral("host-root-missing"), what,
+                                           tr("the host root '%1' is not a directory").arg(hostRoot),
+                                           tr("Give the directory that stands for / on the node (/ for this machine)."));
+        const QString root = hostRoot == QLatin1String("/") ? hostRoot : QDir(hostRoot).absolutePath();
+        {
+            auto existing = DomainServiceQueries::nodes(m_ctx.db(), 0, name);
+            if (!existing)
+                return existing.error();
+            if (!existing->isEmpty())
+                return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a node named '%1' already exists").arg(name),
+                                               tr("Choose another name, or refresh the existing node."));
+        }
+        NodeInfo probe;
+        probe.name = name;
+        probe.hostRoot = root;
+        probe.simulated = simulated;
+        auto host = m_ctx.nodeHost(probe);
+        if (!host)
+            return host.error();
+        if (progress)
+            progress(0, 2, tr("Reading the PCI devices of %1").arg(name));
+        auto snapshot = (*host)->inventory();
+        if (!snapshot)
+            return snapshot.error();
+        const HostIdentity identity = identify(root);
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun().error();
+        // One host, one node (checked under the write lock, so two adds cannot both pass).
+        {
+            StoreQuery same(m_ctx.db(), QStringLiteral(
+                "SELECT name, canonical_root = ? FROM nodes WHERE canonical_root = ? OR (? <> '' AND machine_id = ?) ORDER BY id LIMIT 1"));
+            same.bind(identity.canonicalRoot).bind(identity.canonicalRoot).bind(identity.machineId).bind(identity.machineId);
+            if (Status s = same.exec(what); !s)
+                return s.error();
+            if (same.next()) {
+                const QString first = same.value(0).toString();
+                const QString why = same.value(1).toInt()
+                    ? tr("'%1' is the host root of node '%2' (both are %3)").arg(hostRoot, first, identity.canonicalRoot)
+                    : tr("the host at '%1' has the machine id of node '%2' (%3)").arg(hostRoot, first, identity.machineId);
+                return ServiceContext::refusal(QStringLiteral("same-host"), what, why,
+                                               tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
+            }
+        }
+        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?)"));
+        q.bind(name).bind(root).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
+        if (Status s = q.exec(what); !s) {
+            if (s.error().code == QLatin1String("constraint"))
+                return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a node named '%1' already exists").arg(name),
+                                               tr("Choose another name, or refresh the existing node."));
+            return s.error();
+        }
+        probe.id = q.lastInsertId();
+        auto report = storeInventory(probe, *snapshot, mountsOf(**host));
+        if (!report)
+            return report.error();
+        if (Status s = m_ctx.commit(tx); !s)
+            return s.error();
+        if (progress)
+            progress(2, 2, tr("Stored %1 devices").arg(report->added));
+        auto info = DomainServiceQueries::node(m_ctx.db(), probe.id);
+        if (info)
+            report->node = *info;
+        return report;
+    };
+    return m_ctx.run(QStringLiteral("node.add"), subject, run, ServiceContext::Nodes);
+}
+
+Result<RefreshReport> NodeService::refresh(qint64 nodeId, const ProgressFn &progress)
+{
+    auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
+    return m_ctx.run(QStringLiteral("node.refresh"), subject, [&] { return refreshImpl(nodeId, progress); }, ServiceContext::Nodes);
+}
+
+Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &progress)
+{
+    auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    if (!n)
+        return n.error();
+    auto host = m_ctx.nodeHost(*n);
+    if (!host)
+        return host.error();
+    if (progress)
+        progress(0, 2, tr("Reading the PCI devices of %1").arg(n->name));
+    auto snapshot = (*host)->inventory();
+    if (!snapshot)
+        return snapshot.error();
+    StoreTransaction tx(*m_ctx.store);
+    if (!tx.begun())
+        return tx.begun().error();
+    auto report = storeInventory(*n, *snapshot, mountsOf(**host));
+    if (!report)
+        return report.error();
+    if (Status s = m_ctx.commit(tx); !s)
+        return s.error();
+    if (progress)
+        progress(2, 2, tr("Stored the devices of %1").arg(n->name));
+    auto info = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    if (info)
+        report->node = *info;
+    return report;
+}
+
+Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const InventorySnapshot &snapshot,
+                                                 const HostMounts &mounts)
+{
+    const QSqlDatabase db = m_ctx.db();
+    const QString what = tr("Storing the devices of node '%1'").arg(node.name);
+    RefreshReport report;
+    report.warnings = snapshot.warnings;
+
+    struct Known { qint64 id; int vendor, device, subVendor, subDevice; bool present; };
+    QHash<QString, Known> known;
+    {
+        StoreQuery q(db, QStringLiteral("SELECT id, address, vendor_id, pci_device_id, subsys_vendor_id, subsys_device_id, present"
+                                        " FROM devices WHERE node_id = ?"));
+        q.bind(node.id);
+        if (Status s = q.exec(what); !s)
+            return s.error();
+        while (q.next())
+            known.insert(q.value(1).toString(), Known{q.value(0).toLongLong(), q.value(2).toInt(), q.value(3).toInt(),
+                                                      q.value(4).toInt(), q.value(5).toInt(), q.value(6).toInt() != 0});
+    }
+    StoreQuery insert(db, QStringLiteral(
+        "INSERT INTO devices (node_id, address, vendor_id, pci_device_id, subsys_vendor_id, subsys_device_id, class_id,"
+        " vendor_name, device_name, class_name, driver, iommu_group, numa_node, is_bridge, host_use)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    // Ids are kept as first recorded: a different card in the same slot is flagged, not adopted.
+    StoreQuery update(db, QStringLiteral(
+        "UPDATE devices SET class_id = ?, vendor_name = ?, device_name = ?, class_name = ?, driver = ?, iommu_group = ?,"
+        " numa_node = ?, host_use = ?, present = 1, ids_changed = ? WHERE id = ?"));
+    for (const PciDevice &d : snapshot.devices) {
+        const auto it = known.constFind(d.address);
+        if (it == known.cend()) {
+            const QVariantList values = {node.id, d.address, d.vendorId, d.deviceId, d.subsystemVendorId, d.subsystemDeviceId,
+                                         d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
+                                         d.numaNode, d.isBridge ? 1 : 0, hostUseOf(d, mounts)};
+            for (int i = 0; i < values.size(); ++i)
+                insert.bindAt(i, values.at(i));
+            if (Status s = insert.exec(what); !s)
+                return s.error();
+            ++report.added;
+            continue;
+        }
+        const bool changed = it->vendor != d.vendorId || it->device != d.deviceId || it->subVendor != d.subsystemVendorId
+                          || it->subDevice != d.subsystemDeviceId;
+        if (changed)
+            report.idsChanged << d.address;
+        const QVariantList values = {d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
+                                     d.numaNode, hostUseOf(d, mounts), changed ? 1 : 0, it->id};
+        for (int i = 0; i < values.size(); ++i)
+            update.bindAt(i, values.at(i));
+        if (Status s = update.exec(what); !s)
+            return s.error();
+        ++report.updated;
+        known.remove(d.address);
+    }
+    // What is left vanished: kept and flagged, so its rules and allocations stay visible.
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET present = 0 WHERE id = ?"), {it->id}, what); !s)
+            return s.error();
+        report.vanished << it.key();
+    }
+    report.vanished.sort();
+    if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET refreshed_at = ? WHERE id = ?"),
+                                   {QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), node.id}, what); !s)
+        return s.error();
+    return report;
+}
+
+Status NodeService::remove(qint64 nodeId)
+{
+    auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
+    auto run = [&]() -> Status {
+        if (!n)
+            return n.error();
+        const QString what = tr("Removing node '%1'").arg(n->name);
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        auto uses = StoreQuery::scalar(m_ctx.db(), QStringLiteral(
+            "SELECT (SELECT COUNT(*) FROM resource_rules WHERE node_id = ?) + (SELECT COUNT(*) FROM vms WHERE node_id = ?)"
+            " + (SELECT COUNT(*) FROM tenant_nodes WHERE node_id = ?)"), {nodeId, nodeId, nodeId}, what);
+        if (!uses)
+            return uses.error();
+        if (uses->toInt() > 0)
+            return ServiceContext::refusal(QStringLiteral("in-use"), what,
+                                           tr("the node still has resource rules, VMs or tenant nodes"),
+                                           tr("Remove its devices from their groups and delete its VMs and tenant nodes first."));
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM nodes WHERE id = ?"), {nodeId}, what); !s)
+            return s;
+        return m_ctx.commit(tx);
+    };
+    return m_ctx.run(QStringLiteral("node.remove"), subject, run, ServiceContext::Nodes);
+}
+
+Status NodeService::setMaintenance(qint64 nodeId, bool on)
+{
+    auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
+    auto run = [&]() -> Status {
+        if (!n)
+            return n.error();
+        StoreTransaction tx(*m_ctx.store);
+        if (!tx.begun())
+            return tx.begun();
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET maintenance = ? WHERE id = ?"),
+                                       {on ? 1 : 0, nodeId}, tr("Setting maintenance mode")); !s)
+            return s;
+        return m_ctx.commit(tx);
+    };
+    return m_ctx.run(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject, run,
+                     ServiceContext::Nodes);
+}
+
+Status NodeService::stopVms(qint64 nodeId, const QString &what)
+{
+    // A reboot stops every VM of the node: their devices are released, and machine devices
+    // removed while they ran go.
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+            "DELETE FROM machine_devices WHERE removal_pending = 1 AND vm_id IN (SELECT id FROM vms WHERE node_id = ?)"), {nodeId}, what); !s)
+        return s;
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE node_id = ?"), {nodeId}, what); !s)
+        return s;
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+            "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id IN (SELECT id FROM devices WHERE node_id = ?)"), {nodeId}, what); !s)
+        return s;
+    return StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE node_id = ?"), {nodeId}, what);
+}
+
+Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, NodeHost &host, qint64 journalId)
+{
+    // Read before the write lock is taken; stored in the transaction that ends the reboot.
+    auto snapshot = host.inventory();
+    if (!snapshot)
+        return snapshot.error();
+    StoreTransaction tx(*m_ctx.store);
+    if (!tx.begun())
+        return tx.begun().error();
+    const QString what = tr("Recording the reboot of node '%1'").arg(node.name);
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET reboot_required = 0 WHERE id = ?"), {node.id}, what); !s)
+        return s.error();
+    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {node.id}, what); !s)
+        return s.error();
+    if (Status s = stopVms(node.id, what); !s)
+        return s.error();
+    auto report = storeInventory(node, *snapshot, mountsOf(host));
+    if (!report)
+        return report.error();
+    if (Status s = Journal::remove(m_ctx.db(), journalId); !s)
+        return s.error();
+    if (Status s = m_ctx.commit(tx); !s)
+        return s.error();
+    auto info = DomainServiceQueries::node(m_ctx.db(), node.id);
+    if (info)
+        report->node = *info;
+    return report;
+}
+
+Result<RefreshReport> NodeService::reboot(qint64 nodeId)
+{
+    auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
+    const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
+    auto run = [&]() -> Result<RefreshReport> {
+        if (!n)
+            return n.error();
+        auto host = m_ctx.nodeHost(*n);
+        if (!host)
+            return host.error();
+        if (!n->simulated) {
+            // Refused before anything is journaled or stopped: a refusal changes nothing.
+            return ServiceContext::refusal(QStringLiteral("reboot-refused"), tr("Rebooting node '%1'").arg(n->name),
+                                           tr("Passdeck never reboots a real machine"),
+                                           tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
+                                              "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));
+        }
+        // Journaled before the first effect: the VMs stop (store) in the transaction that writes
+        // the row, and the row goes in the one that records the reboot, so that a process killed
+        // in between is finished at the next open (the simulated reboot is repeated).
+        qint64 journalId = 0;
+        {
+            StoreTransaction tx(*m_ctx.store);
+            if (!tx.begun())
+                return tx.begun().error();
+            JournalEntry entry;
+            entry.nodeId = nodeId;
+            entry.operation = QStringLiteral("node-reboot");
+            entry.target = QStringLiteral("host");
+            auto id = Journal::add(m_ctx.db(), entry);
+            if (!id)
+                return id.error();
+            if (Status s = stopVms(nodeId, tr("Stopping the VMs of node '%1' for its reboot").arg(n->name)); !s)
+                return s.error();
+            if (Status s = tx.commit(); !s)
+                return s.error();
+            journalId = *id;
+        }
+        ServiceContext::step("journaled");
+        if (Status s = (*host)->reboot(); !s) {
+            // The reboot did not happen (or not all of it): the VMs are stopped, the node still
+            // needs its reboot; the row stays only if it cannot be cleared.
+            Error e = s.error();
+            if (Status removed = Journal::remove(m_ctx.db(), journalId); !removed)
+                e.hint = QString(e.hint + QLatin1Char(' ') + tr("The operation journal could not be cleared (%1); reopening Passdeck "
+                                                                "repeats the reboot.").arg(removed.error().message())).trimmed();
+            e.hint = QString(e.hint + QLatin1Char(' ') + tr("The VMs of node '%1' were stopped; reboot it again.").arg(n->name)).trimmed();
+            return e;
+        }
+        ServiceContext::step("rebooted");
+        return recordReboot(*n, **host, journalId);
+    };
+    return m_ctx.run(QStringLiteral("node.reboot"), subject, run,
+                     ServiceContext::Nodes | ServiceContext::Vms | ServiceContext::Groups);
+}
+
+Result<int> NodeService::recoverInterrupted()
+{
+    auto pending = Journal::pending(m_ctx.db());
+    if (!pending)
+        return pending.error();
+    int recovered = 0;
+    for (const JournalEntry &e : *pending) {
+        if (Journal::ownerAlive(e))
+            continue; // another live process is still working on it
+        auto n = DomainServiceQueries::node(m_ctx.db(), e.nodeId);
+        const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(e.nodeId);
+        bool refreshed = false;
+        auto run = [&]() -> Status {
+            if (!n)
+                return n.error();
+            auto host = m_ctx.nodeHost(*n);
+            if (!host)
+                return host.error();
+            if (e.operation == QLatin1String("node-reboot")) {
+                // A reboot cannot be undone: it is finished (repeated, it is the same reboot) and recorded.
+                if (Status s = (*host)->reboot(); !s)
+                    return s;
+                ServiceContext::step("rebooted");
+                auto recorded = recordReboot(*n, **host, e.id);
+                refreshed = recorded.ok();
+                return recorded ? Status() : Status(recorded.error());
+            }
+            // Back to where every device was before the interrupted operation: the store never
+            // recorded its outcome, so the original drivers are what the store still describes.
+            // Exactly the journaled devices, each to its own driver: a new bind plan would pull
+            // in the rest of the IOMMU group and bounce devices a running VM holds.
+            if (Status s = JournaledApply::restore(**host, e); !s)
+                return s;
+            ServiceContext::step("restored");
+            StoreTransaction tx(*m_ctx.store);
+            if (!tx.begun())
+                return tx.begun();
+            if (e.vmId > 0) {
+                // A VM start died while binding: its devices are back on host drivers, so it is
+                // not running on them. Free them and ask for a restart.
+                const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"),
+                                               {e.vmId}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+                        "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
+                    return s;
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
+                                               {e.vmId}, what); !s)
+                    return s;
+            }
+            if (Status s = Journal::remove(m_ctx.db(), e.id); !s)
+                return s;
+            return m_ctx.commit(tx);
+        };
+        Status s = m_ctx.run(QStringLiteral("journal.recover"),
+                             tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))), run,
+                             ServiceContext::Nodes | (e.vmId > 0 || e.operation == QLatin1String("node-reboot") ? ServiceContext::Vms : 0));
+        // A node that cannot be reached now (host root gone, store busy) must not lock the
+        // administrator out of every other node: the entry stays and is retried next time.
+        if (!s)
+            continue;
+        ++recovered;
+        if (!refreshed)
+            (void)refreshImpl(e.nodeId, {});
+    }
+    return recovered;
+}
+
+} // namespace passdeck

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "service/DomainService.h"
+
+namespace passdeck {
+
+struct ServiceContext;
+
+// VMs and machine devices: create/delete, attach/detach (restart-needed), restart and power
+// (allocation of concrete devices on the VM's node, binding them to vfio-pci when needed).
+class VmService
+{
+public:
+    explicit VmService(ServiceContext &ctx) : m_ctx(ctx) {}
+
+    Result<Vm> create(const VmSpec &spec);
+    Status remove(qint64 vmId);
+    Result<MachineDevice> attach(const AttachSpec &spec);
+    // A running VM keeps the machine device's devices until it stops (KeepUntilStop: marked,
+    // restart-needed), or is powered off first (StopVmFirst). A stopped VM loses it at once.
+    Status detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy = RunningVmPolicy::KeepUntilStop);
+    // Refusal when the VM may not be powered on or restarted now (its node is in maintenance).
+    Status canStart(qint64 vmId) const;
+    Result<RestartResult> start(qint64 vmId, const ProgressFn &progress, const QString &action);
+    Status powerOff(qint64 vmId);
+    // A stopped VM to another node. Refused for a running VM, for a tenant VM whose tenant has
+    // no tenant node there (or whose devices are attached to its current tenant node), and when
+    // a machine device's Count cannot be met on the new node.
+    Status moveToNode(qint64 vmId, qint64 nodeId);
+
+private:
+    Result<Vm> createImpl(const VmSpec &spec);
+    Result<MachineDevice> attachImpl(const AttachSpec &spec);
+    Result<RestartResult> startImpl(qint64 vmId, const ProgressFn &progress);
+    // Inside a transaction: frees the VM's devices.
+    Status release(qint64 vmId, const QString &what);
+    QString vmSubject(qint64 vmId) const;
+    QString machineDeviceSubject(qint64 machineDeviceId) const;
+
+    ServiceContext &m_ctx;
+};
+
+} // namespace passdeck

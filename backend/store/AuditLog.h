@@ -1,0 +1,22 @@
+#pragma once
+
+#include "core/DomainTypes.h"
+#include "core/Error.h"
+
+#include <QSqlDatabase>
+
+namespace passdeck {
+
+// The audit log: one row per change or refused/failed attempt (DESIGN.md §2).
+class AuditLog
+{
+public:
+    static Status append(const QSqlDatabase &db, const QString &user, const QString &action,
+                         const QString &subject, AuditResult result, const QString &detail);
+    static Result<QList<AuditEntry>> list(const QSqlDatabase &db, int limit);
+    // The OS user running Passdeck: the real uid's account name ($USER is not trusted); as root
+    // under sudo, "root (sudo NAME)" from SUDO_USER.
+    static QString osUser();
+};
+
+} // namespace passdeck

@@ -1,0 +1,409 @@
+#include "store/Schema.h"
+
+#include "store/StoreQuery.h"
+
+#include <QCoreApplication>
+#include <QSqlRecord>
+
+namespace passdeck {
+
+namespace {
+
+// Names: non-blank, at most 128 characters. trim()/length() exist in SQLite and PostgreSQL.
+#define NAME_CHECK(col) "CHECK (length(trim(" col ")) > 0 AND length(" col ") <= 128)"
+#define FLAG(col) col " INTEGER NOT NULL DEFAULT 0 CHECK (" col " IN (0, 1))"
+
+// Version 1: the tables of DESIGN.md §2. "%ID%" is the auto-numbered primary key, the one
+// spelling that differs between SQLite and PostgreSQL. The invariants are carried by
+// composite foreign keys (a child row repeats the parent's scope column and must match it):
+//  - resource_rules.device_id UNIQUE: a device is in at most one group; (device_id, is_bridge)
+//    references devices with is_bridge CHECKed to 0: a bridge never is.
+//  - device_holds.device_id PRIMARY KEY: one consumer per device; holder_scope is 0 for host
+//    VMs and the tenant id for a tenant; allocations and tenant_pool reference
+//    (device_id, scope) so a host VM cannot use a tenant's device and vice versa.
+//  - machine_devices reference (group_id, owner_scope) and (group_id, tenant_node_id) of the
+//    group and the same pairs of the VM: a tenant VM draws only from its tenant's groups on
+//    its own tenant node; allocations reference the pool row on that tenant node.
+const char *const step1[] = {
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+    "CREATE TABLE nodes ("
+    " id %ID%,"
+    " name VARCHAR(128) NOT NULL UNIQUE " NAME_CHECK("name") ","
+    " host_root TEXT NOT NULL CHECK (length(host_root) > 0),"
+    " " FLAG("simulated") ","
+    " " FLAG("maintenance") ","
+    " " FLAG("reboot_required") ","
+    " refreshed_at VARCHAR(32))",
+    "CREATE TABLE devices ("
+    " id %ID%,"
+    " node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+    " address VARCHAR(12) NOT NULL CHECK (length(address) = 12),"
+    " vendor_id INTEGER NOT NULL DEFAULT -1,"
+    " pci_device_id INTEGER NOT NULL DEFAULT -1,"
+    " subsys_vendor_id INTEGER NOT NULL DEFAULT -1,"
+    " subsys_device_id INTEGER NOT NULL DEFAULT -1,"
+    " class_id INTEGER NOT NULL DEFAULT -1,"
+    " vendor_name TEXT NOT NULL DEFAULT '',"
+    " device_name TEXT NOT NULL DEFAULT '',"
+    " class_name TEXT NOT NULL DEFAULT '',"
+    " driver VARCHAR(64) NOT NULL DEFAULT '',"
+    " iommu_group INTEGER NOT NULL DEFAULT -1,"
+    " numa_node INTEGER NOT NULL DEFAULT -1,"
+    " " FLAG("is_bridge") ","
+    " host_use TEXT NOT NULL DEFAULT '',"
+    " present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),"
+    " " FLAG("ids_changed") ","
+    " " FLAG("reboot_pending") ","
+    " UNIQUE (node_id, address), UNIQUE (id, is_bridge), UNIQUE (id, node_id))",
+    "CREATE TABLE tenants ("
+    " id %ID%,"
+    " name VARCHAR(128) NOT NULL UNIQUE " NAME_CHECK("name") ","
+    " description TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE tenant_nodes ("
+    " id %ID%,"
+    " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+    " name VARCHAR(128) NOT NULL " NAME_CHECK("name") ","
+    " node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    " UNIQUE (tenant_id, name), UNIQUE (id, node_id), UNIQUE (id, tenant_id))",
+    "CREATE TABLE resource_groups ("
+    " id %ID%,"
+    " name VARCHAR(128) NOT NULL " NAME_CHECK("name") ","
+    " type VARCHAR(8) NOT NULL DEFAULT 'PCI' CHECK (type = 'PCI'),"
+    " description TEXT NOT NULL DEFAULT '',"
+    " class VARCHAR(16) NOT NULL DEFAULT 'Other' CHECK (class IN ('GPU', 'Network', 'Storage', 'USB', 'Audio', 'Accelerator', 'Other')),"
+    " owner_scope INTEGER NOT NULL DEFAULT 0,"
+    " tenant_id INTEGER REFERENCES tenants(id),"
+    " tenant_node_id INTEGER,"
+    " source_group_id INTEGER REFERENCES resource_groups(id),"
+    " CHECK ((tenant_id IS NULL AND owner_scope = 0 AND tenant_node_id IS NULL AND source_group_id IS NULL)"
+    "     OR (tenant_id IS NOT NULL AND owner_scope = tenant_id AND tenant_node_id IS NOT NULL)),"
+    " FOREIGN KEY (tenant_node_id, tenant_id) REFERENCES tenant_nodes(id, tenant_id),"
+    " UNIQUE (owner_scope, name), UNIQUE (id, owner_scope), UNIQUE (id, tenant_node_id))",
+    "CREATE TABLE resource_rules ("
+    " id %ID%,"
+    " group_id INTEGER NOT NULL,"
+    " group_scope INTEGER NOT NULL DEFAULT 0 CHECK (group_scope = 0),"
+    " device_id INTEGER NOT NULL UNIQUE,"
+    " node_id INTEGER NOT NULL,"
+    " is_bridge INTEGER NOT NULL DEFAULT 0 CHECK (is_bridge = 0),"
+    " address VARCHAR(12) NOT NULL,"
+    " vendor_id INTEGER NOT NULL,"
+    " pci_device_id INTEGER NOT NULL,"
+    " subsys_vendor_id INTEGER NOT NULL,"
+    " subsys_device_id INTEGER NOT NULL,"
+    " created_at VARCHAR(32) NOT NULL,"
+    " FOREIGN KEY (group_id, group_scope) REFERENCES resource_groups(id, owner_scope),"
+    " FOREIGN KEY (device_id, is_bridge) REFERENCES devices(id, is_bridge),"
+    " FOREIGN KEY (device_id, node_id) REFERENCES devices(id, node_id),"
+    " UNIQUE (device_id, group_id))",
+    "CREATE TABLE device_holds ("
+    " device_id INTEGER NOT NULL PRIMARY KEY REFERENCES resource_rules(device_id),"
+    " holder_scope INTEGER NOT NULL CHECK (holder_scope >= 0),"
+    " UNIQUE (device_id, holder_scope))",
+    "CREATE TABLE tenant_pool ("
+    " device_id INTEGER NOT NULL PRIMARY KEY,"
+    " tenant_id INTEGER NOT NULL CHECK (tenant_id > 0),"
+    " group_id INTEGER NOT NULL,"
+    " tenant_node_id INTEGER NOT NULL,"
+    " node_id INTEGER NOT NULL,"
+    " FOREIGN KEY (device_id, tenant_id) REFERENCES device_holds(device_id, holder_scope),"
+    " FOREIGN KEY (group_id, tenant_node_id) REFERENCES resource_groups(id, tenant_node_id),"
+    " FOREIGN KEY (group_id, tenant_id) REFERENCES resource_groups(id, owner_scope),"
+    " FOREIGN KEY (tenant_node_id, node_id) REFERENCES tenant_nodes(id, node_id),"
+    " FOREIGN KEY (tenant_node_id, tenant_id) REFERENCES tenant_nodes(id, tenant_id),"
+    " FOREIGN KEY (device_id, node_id) REFERENCES devices(id, node_id),"
+    " UNIQUE (device_id, tenant_node_id), UNIQUE (device_id, group_id))",
+    "CREATE TABLE vms ("
+    " id %ID%,"
+    " name VARCHAR(128) NOT NULL UNIQUE " NAME_CHECK("name") ","
+    " description TEXT NOT NULL DEFAULT '',"
+    " node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    " owner_scope INTEGER NOT NULL DEFAULT 0,"
+    " tenant_id INTEGER REFERENCES tenants(id),"
+    " tenant_node_id INTEGER,"
+    " power VARCHAR(8) NOT NULL DEFAULT 'off' CHECK (power IN ('off', 'on')),"
+    " " FLAG("restart_needed") ","
+    " CHECK ((tenant_id IS NULL AND owner_scope = 0 AND tenant_node_id IS NULL)"
+    "     OR (tenant_id IS NOT NULL AND owner_scope = tenant_id AND tenant_node_id IS NOT NULL)),"
+    " FOREIGN KEY (tenant_node_id, node_id) REFERENCES tenant_nodes(id, node_id),"
+    " FOREIGN KEY (tenant_node_id, tenant_id) REFERENCES tenant_nodes(id, tenant_id),"
+    " UNIQUE (id, owner_scope), UNIQUE (id, node_id), UNIQUE (id, tenant_node_id))",
+    "CREATE TABLE machine_devices ("
+    " id %ID%,"
+    " vm_id INTEGER NOT NULL,"
+    " name VARCHAR(128) NOT NULL " NAME_CHECK("name") ","
+    " type VARCHAR(8) NOT NULL DEFAULT 'PCI' CHECK (type = 'PCI'),"
+    " description TEXT NOT NULL DEFAULT '',"
+    " group_id INTEGER NOT NULL,"
+    " count INTEGER NOT NULL CHECK (count >= 1),"
+    " owner_scope INTEGER NOT NULL,"
+    " tenant_node_id INTEGER,"
+    " CHECK ((owner_scope = 0 AND tenant_node_id IS NULL) OR (owner_scope <> 0 AND tenant_node_id IS NOT NULL)),"
+    " FOREIGN KEY (vm_id, owner_scope) REFERENCES vms(id, owner_scope) ON DELETE CASCADE,"
+    " FOREIGN KEY (vm_id, tenant_node_id) REFERENCES vms(id, tenant_node_id) ON DELETE CASCADE,"
+    " FOREIGN KEY (group_id, owner_scope) REFERENCES resource_groups(id, owner_scope),"
+    " FOREIGN KEY (group_id, tenant_node_id) REFERENCES resource_groups(id, tenant_node_id),"
+    " UNIQUE (vm_id, name), UNIQUE (id, vm_id), UNIQUE (id, group_id))",
+    "CREATE TABLE allocations ("
+    " id %ID%,"
+    " machine_device_id INTEGER NOT NULL,"
+    " vm_id INTEGER NOT NULL,"
+    " group_id INTEGER NOT NULL,"
+    " device_id INTEGER NOT NULL UNIQUE,"
+    " node_id INTEGER NOT NULL,"
+    " vm_scope INTEGER NOT NULL,"
+    " tenant_node_id INTEGER,"
+    " rule_group_id INTEGER,"
+    " pool_group_id INTEGER,"
+    " CHECK ((vm_scope = 0 AND tenant_node_id IS NULL AND rule_group_id = group_id AND pool_group_id IS NULL)"
+    "     OR (vm_scope <> 0 AND tenant_node_id IS NOT NULL AND pool_group_id = group_id AND rule_group_id IS NULL)),"
+    " FOREIGN KEY (machine_device_id, vm_id) REFERENCES machine_devices(id, vm_id) ON DELETE CASCADE,"
+    " FOREIGN KEY (machine_device_id, group_id) REFERENCES machine_devices(id, group_id) ON DELETE CASCADE,"
+    " FOREIGN KEY (vm_id, node_id) REFERENCES vms(id, node_id) ON DELETE CASCADE,"
+    " FOREIGN KEY (vm_id, vm_scope) REFERENCES vms(id, owner_scope) ON DELETE CASCADE,"
+    " FOREIGN KEY (vm_id, tenant_node_id) REFERENCES vms(id, tenant_node_id) ON DELETE CASCADE,"
+    " FOREIGN KEY (device_id, node_id) REFERENCES devices(id, node_id),"
+    " FOREIGN KEY (device_id, vm_scope) REFERENCES device_holds(device_id, holder_scope),"
+    " FOREIGN KEY (device_id, rule_group_id) REFERENCES resource_rules(device_id, group_id),"
+    " FOREIGN KEY (device_id, pool_group_id) REFERENCES tenant_pool(device_id, group_id),"
+    " FOREIGN KEY (device_id, tenant_node_id) REFERENCES tenant_pool(device_id, tenant_node_id))",
+    "CREATE TABLE journal ("
+    " id %ID%,"
+    " node_id INTEGER NOT NULL REFERENCES nodes(id),"
+    " operation VARCHAR(32) NOT NULL,"
+    " target VARCHAR(8) NOT NULL CHECK (target IN ('vfio', 'host')),"
+    " devices TEXT NOT NULL,"
+    " group_id INTEGER,"
+    " started_at VARCHAR(32) NOT NULL,"
+    " host VARCHAR(255) NOT NULL DEFAULT '',"
+    " pid INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE audit_log ("
+    " id %ID%,"
+    " at VARCHAR(32) NOT NULL,"
+    " os_user VARCHAR(128) NOT NULL,"
+    " action VARCHAR(64) NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " result VARCHAR(8) NOT NULL CHECK (result IN ('ok', 'refused', 'failed')),"
+    " detail TEXT NOT NULL DEFAULT '')",
+    // Indexes for the dashboards' listing queries (benchmarked in tests/bench/bench_store).
+    "CREATE INDEX resource_rules_group ON resource_rules(group_id)",
+    "CREATE INDEX resource_rules_node ON resource_rules(node_id)",
+    "CREATE INDEX tenant_pool_group ON tenant_pool(group_id)",
+    "CREATE INDEX tenant_pool_tenant ON tenant_pool(tenant_id)",
+    "CREATE INDEX tenant_pool_tnode ON tenant_pool(tenant_node_id)",
+    "CREATE INDEX vms_node ON vms(node_id)",
+    "CREATE INDEX vms_tenant ON vms(tenant_id)",
+    "CREATE INDEX machine_devices_group ON machine_devices(group_id)",
+    "CREATE INDEX allocations_md ON allocations(machine_device_id)",
+    "CREATE INDEX allocations_vm ON allocations(vm_id)",
+    "CREATE INDEX resource_groups_tenant ON resource_groups(tenant_id)",
+    "CREATE INDEX tenant_nodes_node ON tenant_nodes(node_id)",
+    "CREATE INDEX journal_node ON journal(node_id)",
+    // SQLite-only (documented exception; PostgreSQL gets the same rule as a plpgsql trigger):
+    // never more concrete devices than the machine device's Count.
+    "CREATE TRIGGER allocations_within_count BEFORE INSERT ON allocations"
+    " WHEN (SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.machine_device_id)"
+    "   >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)"
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+    "CREATE TRIGGER machine_devices_count_kept BEFORE UPDATE OF count ON machine_devices"
+    " WHEN NEW.count < (SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+};
+
+// Version 2 (found by tests/bench/bench_store): the Resource Manager's reboot banner reads the
+// few reboot-pending devices among many thousands without a scan; the tenant node list counts
+// its groups, and group delete looks for derived tenant groups, by index.
+const char *const step2[] = {
+    "CREATE INDEX devices_reboot_pending ON devices(node_id) WHERE reboot_pending = 1",
+    "CREATE INDEX resource_groups_tenant_node ON resource_groups(tenant_node_id)",
+    "CREATE INDEX resource_groups_source ON resource_groups(source_group_id)",
+};
+
+// Version 3: the journal names its process by PID and start time, so that a PID reused by an
+// unrelated process after a crash is not taken for the live owner of the operation.
+const char *const step3[] = {
+    "ALTER TABLE journal ADD COLUMN owner_start BIGINT NOT NULL DEFAULT 0",
+};
+
+// Version 4: recovery puts each journaled device back exactly (its driver_override too), and a
+// vm-restart row names its VM so that recovery can turn the VM off and free its allocations.
+// journal_devices lists a row's devices for "is this device being moved?" in plain SQL (EXISTS
+// on an index) instead of a substring search in the JSON.
+const char *const step4[] = {
+    "ALTER TABLE journal ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE journal ADD COLUMN vm_id BIGINT",
+    "CREATE TABLE journal_devices ("
+    " journal_id BIGINT NOT NULL REFERENCES journal(id) ON DELETE CASCADE,"
+    " node_id BIGINT NOT NULL,"
+    " address VARCHAR(16) NOT NULL,"
+    " PRIMARY KEY (journal_id, address))",
+    "CREATE INDEX journal_devices_device ON journal_devices(node_id, address)",
+};
+
+// Version 5: a node is identified by its host, not only by its name: the canonical path of its
+// root (symlinks and "R/" resolved) and the host's machine id (<root>/etc/machine-id), so that
+// one host registered twice is refused (two VMs would get the same device). Rows of older
+// stores are filled in at the next open (NodeService::checkIdentities).
+const char *const step5[] = {
+    "ALTER TABLE nodes ADD COLUMN canonical_root TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN machine_id VARCHAR(64) NOT NULL DEFAULT ''",
+    "CREATE INDEX nodes_canonical_root ON nodes(canonical_root)",
+    "CREATE INDEX nodes_machine_id ON nodes(machine_id)",
+};
+
+// Version 6: one owner per IOMMU group. VFIO hands an IOMMU group to one user only, so all
+// endpoints of one IOMMU group on one node have at most one consumer: one tenant (its pool) or
+// host VMs (scope 0) by device_holds, and one VM by allocations. Count counts passthrough units
+// (a group's endpoints of one IOMMU group on a node), so the Count triggers count distinct units.
+// machine_devices.removal_pending: removed while its VM ran; it goes at the VM's stop.
+// The conditions are plain EXISTS / COUNT(DISTINCT) subqueries valid in SQLite and PostgreSQL;
+// the SQLite trigger wraps them in WHEN ... RAISE, the PostgreSQL version wraps the same text in
+// a plpgsql function (docs/store.md).
+#define UNIT_KEY(a) "(CASE WHEN " a ".iommu_group >= 0 THEN " a ".node_id * 4294967296 + " a ".iommu_group ELSE -" a ".id END)"
+#define OTHER_HOLDER \
+    "EXISTS (SELECT 1 FROM devices n JOIN devices o ON o.node_id = n.node_id AND o.iommu_group = n.iommu_group AND o.id <> n.id" \
+    " JOIN device_holds h ON h.device_id = o.id" \
+    " WHERE n.id = NEW.device_id AND n.iommu_group >= 0 AND h.holder_scope <> NEW.holder_scope)"
+#define OTHER_VM \
+    "EXISTS (SELECT 1 FROM devices n JOIN devices o ON o.node_id = n.node_id AND o.iommu_group = n.iommu_group AND o.id <> n.id" \
+    " JOIN allocations x ON x.device_id = o.id" \
+    " WHERE n.id = NEW.device_id AND n.iommu_group >= 0 AND x.vm_id <> NEW.vm_id)"
+#define UNITS_OF(md) \
+    "(SELECT COUNT(DISTINCT " UNIT_KEY("d") ") FROM allocations x JOIN devices d ON d.id = x.device_id WHERE x.machine_device_id = " md ")"
+#define SAME_UNIT_ALLOCATED \
+    "EXISTS (SELECT 1 FROM allocations x JOIN devices o ON o.id = x.device_id JOIN devices n ON n.id = NEW.device_id" \
+    " WHERE x.machine_device_id = NEW.machine_device_id AND n.iommu_group >= 0 AND o.node_id = n.node_id AND o.iommu_group = n.iommu_group)"
+const char *const step6[] = {
+    "ALTER TABLE machine_devices ADD COLUMN removal_pending INTEGER NOT NULL DEFAULT 0 CHECK (removal_pending IN (0, 1))",
+    "CREATE INDEX devices_iommu ON devices(node_id, iommu_group)",
+    "CREATE TRIGGER device_holds_one_owner_per_iommu_group BEFORE INSERT ON device_holds"
+    " WHEN " OTHER_HOLDER
+    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
+    "CREATE TRIGGER device_holds_one_owner_per_iommu_group_update BEFORE UPDATE ON device_holds"
+    " WHEN " OTHER_HOLDER
+    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
+    "CREATE TRIGGER allocations_one_vm_per_iommu_group BEFORE INSERT ON allocations"
+    " WHEN " OTHER_VM
+    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
+    "CREATE TRIGGER allocations_one_vm_per_iommu_group_update BEFORE UPDATE ON allocations"
+    " WHEN " OTHER_VM
+    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
+    "DROP TRIGGER allocations_within_count",
+    "DROP TRIGGER machine_devices_count_kept",
+    "CREATE TRIGGER allocations_within_count BEFORE INSERT ON allocations"
+    " WHEN NOT " SAME_UNIT_ALLOCATED
+    " AND " UNITS_OF("NEW.machine_device_id") " >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)"
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+    "CREATE TRIGGER machine_devices_count_kept BEFORE UPDATE OF count ON machine_devices"
+    " WHEN NEW.count < " UNITS_OF("NEW.id")
+    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+};
+#undef UNIT_KEY
+#undef OTHER_HOLDER
+#undef OTHER_VM
+#undef UNITS_OF
+#undef SAME_UNIT_ALLOCATED
+
+#undef NAME_CHECK
+#undef FLAG
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Schema", text);
+}
+
+} // namespace
+
+int Schema::currentVersion()
+{
+    return 6;
+}
+
+QStringList Schema::step(int version, const QString &driverName)
+{
+    QStringList out;
+    if (version == 2) {
+        for (const char *s : step2)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 3) {
+        for (const char *s : step3)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 4) {
+        for (const char *s : step4)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 5) {
+        for (const char *s : step5)
+            out << QString::fromLatin1(s);
+        return out;
+    }
+    if (version == 6) {
+        for (const char *s : step6) {
+            const QString sql = QString::fromLatin1(s);
+            // PostgreSQL: see docs/store.md (plpgsql functions carry the same conditions)
+            if (driverName == QLatin1String("QPSQL") && (sql.startsWith(QLatin1String("CREATE TRIGGER")) || sql.startsWith(QLatin1String("DROP TRIGGER"))))
+                continue;
+            out << sql;
+        }
+        return out;
+    }
+    if (version != 1)
+        return out;
+    const bool pg = driverName == QLatin1String("QPSQL");
+    const QString id = pg ? QStringLiteral("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+                          : QStringLiteral("INTEGER PRIMARY KEY");
+    for (const char *s : step1) {
+        QString sql = QString::fromLatin1(s);
+        if (pg && sql.startsWith(QLatin1String("CREATE TRIGGER")))
+            continue; // PostgreSQL: see docs/store.md (a plpgsql function carries the same rule)
+        sql.replace(QLatin1String("%ID%"), id);
+        out << sql;
+    }
+    out << QStringLiteral("INSERT INTO schema_version (version) VALUES (1)");
+    return out;
+}
+
+Result<int> Schema::version(const QSqlDatabase &db)
+{
+    if (!db.tables().contains(QStringLiteral("schema_version")))
+        return 0;
+    auto v = StoreQuery::scalar(db, QStringLiteral("SELECT MAX(version) FROM schema_version"), {},
+                                tr("Reading the store's schema version"));
+    if (!v)
+        return v.error();
+    return v->isNull() ? 0 : v->toInt();
+}
+
+Status Schema::migrate(const QSqlDatabase &db)
+{
+    auto v = version(db);
+    if (!v)
+        return v.error();
+    const int from = *v;
+    if (from > currentVersion()) {
+        return Error::make(QStringLiteral("schema-too-new"), tr("Opening the state store"),
+                           tr("the store has schema version %1 but this Passdeck knows only up to %2")
+                               .arg(from).arg(currentVersion()),
+                           tr("Use the newer Passdeck that wrote this store, or open a different file with --db."));
+    }
+    for (int next = from + 1; next <= currentVersion(); ++next) {
+        const QStringList statements = step(next, db.driverName());
+        for (const QString &sql : statements) {
+            if (Status s = StoreQuery::run(db, sql, {}, tr("Upgrading the store to schema version %1").arg(next)); !s)
+                return s;
+        }
+        if (next > 1) {
+            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE schema_version SET version = ?"), {next},
+                                           tr("Recording schema version %1").arg(next)); !s)
+                return s;
+        }
+    }
+    return {};
+}
+
+} // namespace passdeck

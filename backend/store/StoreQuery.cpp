@@ -1,0 +1,96 @@
+#include "store/StoreQuery.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+
+namespace passdeck {
+
+StoreQuery::StoreQuery(const QSqlDatabase &db, const QString &sql)
+    : m_query(db), m_sql(sql)
+{
+    // Results are read once, front to back: forward-only keeps SQLite from caching every row.
+    m_query.setForwardOnly(true);
+    m_prepared = m_query.prepare(sql);
+}
+
+static QVariant normalized(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QString && value.toString().isNull())
+        return QString(QLatin1String(""));
+    return value;
+}
+
+StoreQuery &StoreQuery::bind(const QVariant &value)
+{
+    m_query.addBindValue(normalized(value));
+    return *this;
+}
+
+StoreQuery &StoreQuery::bindAt(int index, const QVariant &value)
+{
+    m_query.bindValue(index, normalized(value));
+    return *this;
+}
+
+Status StoreQuery::exec(const QString &what)
+{
+    if (!m_prepared)
+        return sqlError(m_query.lastError(), what);
+    if (!m_query.exec())
+        return sqlError(m_query.lastError(), what);
+    return {};
+}
+
+Result<QVariant> StoreQuery::scalar(const QSqlDatabase &db, const QString &sql,
+                                    const QVariantList &values, const QString &what)
+{
+    StoreQuery q(db, sql);
+    for (const QVariant &v : values)
+        q.bind(v);
+    if (Status s = q.exec(what); !s)
+        return s.error();
+    if (!q.next())
+        return QVariant();
+    return q.value(0);
+}
+
+Status StoreQuery::run(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+                       const QString &what)
+{
+    StoreQuery q(db, sql);
+    for (const QVariant &v : values)
+        q.bind(v);
+    return q.exec(what);
+}
+
+bool StoreQuery::isBusy(const QSqlError &error)
+{
+    // SQLITE_BUSY (5) / SQLITE_LOCKED (6) and their extended codes.
+    const int code = error.nativeErrorCode().toInt();
+    if ((code & 0xff) == 5 || (code & 0xff) == 6)
+        return true;
+    const QString text = error.databaseText();
+    return text.contains(QLatin1String("database is locked")) || text.contains(QLatin1String("database table is locked"));
+}
+
+Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
+{
+    const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    if (text.contains(QLatin1String("constraint"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("RAISE"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("exceeds"), Qt::CaseInsensitive)) {
+        return Error::make(QStringLiteral("constraint"), what,
+                           QCoreApplication::translate("Store", "the store refused the change because it would break a rule (%1)").arg(text),
+                           QCoreApplication::translate("Store", "Reload the lists; another change may have happened meanwhile."));
+    }
+    if (isBusy(error)) {
+        return Error::make(QStringLiteral("busy"), what,
+                           QCoreApplication::translate("Store", "the state store stayed locked by another Passdeck process (%1)").arg(text),
+                           QCoreApplication::translate("Store", "Wait for the other operation to finish and try again."));
+    }
+    return Error::make(QStringLiteral("sql"), what,
+                       QCoreApplication::translate("Store", "the state store reported an error: %1").arg(text),
+                       QCoreApplication::translate("Store", "Check that the store file is readable and writable and not damaged."));
+}
+
+} // namespace passdeck

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/Error.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+
+namespace passdeck {
+
+// A prepared statement with positional bound values whose every failure becomes an Error.
+// Values are always bound, never spliced into the SQL text.
+class StoreQuery
+{
+public:
+    StoreQuery(const QSqlDatabase &db, const QString &sql);
+
+    // A null QString is bound as '' (the schema's text columns are NOT NULL); a null value of
+    // another type binds SQL NULL.
+    StoreQuery &bind(const QVariant &value);
+    StoreQuery &bindAt(int index, const QVariant &value);
+    // Runs the statement; `what` says what the caller was doing ("Recording the resource rule").
+    Status exec(const QString &what);
+    bool next() { return m_query.next(); }
+    QVariant value(int i) const { return m_query.value(i); }
+    qint64 lastInsertId() const { return m_query.lastInsertId().toLongLong(); }
+    int rowsAffected() const { return m_query.numRowsAffected(); }
+    QSqlQuery &raw() { return m_query; }
+
+    // Runs sql and returns the first column of the first row (invalid QVariant when no row).
+    static Result<QVariant> scalar(const QSqlDatabase &db, const QString &sql,
+                                   const QVariantList &values, const QString &what);
+    static Status run(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+                      const QString &what);
+
+    // An Error for a failed statement; code "constraint" for a constraint violation, "busy"
+    // when the database stayed locked, "sql" otherwise.
+    static Error sqlError(const QSqlError &error, const QString &what);
+    static bool isBusy(const QSqlError &error);
+
+private:
+    QSqlQuery m_query;
+    QString m_sql;
+    bool m_prepared = false;
+};
+
+} // namespace passdeck

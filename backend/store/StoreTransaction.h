@@ -1,0 +1,28 @@
+#pragma once
+
+#include "core/Error.h"
+
+namespace passdeck {
+
+class Store;
+
+// A write transaction that rolls back unless commit() succeeded (RAII for every flow).
+class StoreTransaction
+{
+public:
+    explicit StoreTransaction(const Store &store);
+    ~StoreTransaction();
+    StoreTransaction(const StoreTransaction &) = delete;
+    StoreTransaction &operator=(const StoreTransaction &) = delete;
+
+    // The result of BEGIN; nothing else may run when this failed.
+    const Status &begun() const { return m_begun; }
+    Status commit();
+
+private:
+    const Store &m_store;
+    Status m_begun;
+    bool m_open = false;
+};
+
+} // namespace passdeck

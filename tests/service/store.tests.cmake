@@ -1,0 +1,11 @@
+# The state store and domain service (issue 4): flows, invariants, bad input, schema, journal.
+passdeck_add_test(tst_store_flows SOURCES service/tst_store_flows.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_invariants SOURCES service/tst_store_invariants.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_input SOURCES service/tst_store_input.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_schema SOURCES store/tst_store_schema.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_demo SOURCES service/tst_store_demo.cpp support/StoreFixture.h LIBS passdeck_demo passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_threads SOURCES store/tst_store_threads.cpp LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_recovery SOURCES service/tst_store_recovery.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
+passdeck_add_test(tst_store_cli_usage SOURCES service/tst_store_cli_usage.cpp LABELS cli store)
+add_dependencies(tst_store_cli_usage passdeck-cli)
+passdeck_add_test(tst_store_audit SOURCES service/tst_store_audit.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)

@@ -1,2 +1,0 @@
-# What a change would do to running work, read before the GUI asks (ChangeImpact).
-passdeck_add_test(tst_changeimpact SOURCES store/tst_changeimpact.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)

@@ -1,4 +1,0 @@
-# Passthrough units: the store's one-owner-per-IOMMU-group triggers, split groups flagged at open,
-# capacity in units, running work protected (detach, maintenance, impact queries, can-delete).
-passdeck_add_test(tst_store_units SOURCES store/tst_store_units.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
-passdeck_add_test(tst_store_running SOURCES store/tst_store_running.cpp store/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
