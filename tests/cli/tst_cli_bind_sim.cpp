@@ -79,11 +79,11 @@ private Q_SLOTS:
         QProcess p;
         p.start(cliPath(), {QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"), pinnedPciIds(),
                             QStringLiteral("bind"), kGpu});
-        QVERIFY(p.waitForStarted());
+        QVERIFY(p.waitForStarted(600000));
         // Six writes at 150 ms each: kill it once the first device is off its host driver.
         QTRY_VERIFY_WITH_TIMEOUT(driverOf(root, kGpu) != QLatin1String("nvidia"), 10000);
         p.kill();
-        QVERIFY(p.waitForFinished());
+        QVERIFY(p.waitForFinished(600000));
         QVERIFY(driverOf(root, kAudio) != QLatin1String("vfio-pci")); // interrupted before the end
         QCOMPARE(runCli(simFault + QStringList{QStringLiteral("--clear")}).exitCode, 0);
 

@@ -49,12 +49,12 @@ class TestCliFailClosed : public CliBindTest
         p.start(cliPath(), QStringList{QStringLiteral("--host-root"), root, QStringLiteral("--simulate"), QStringLiteral("--pci-ids"),
                                        pinnedPciIds()} + args);
         CliRun r;
-        if (!p.waitForStarted(10000))
+        if (!p.waitForStarted(600000))
             return r;
-        const bool ended = p.waitForFinished(20000);
+        const bool ended = p.waitForFinished(600000);
         if (!ended || p.state() != QProcess::NotRunning) {
             p.kill();
-            p.waitForFinished(10000);
+            p.waitForFinished(600000);
             return r; // hung
         }
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;

@@ -93,8 +93,8 @@ void TstCliStoreCrash::killedMidMakeResource()
     QProcess p;
     p.start(cliPath(), base() + QStringList{QStringLiteral("make-resource"), QStringLiteral("--group"), QStringLiteral("GPUs"),
                                              QStringLiteral("--node"), QStringLiteral("a"), gpu});
-    QVERIFY(p.waitForStarted());
-    const QDeadlineTimer deadline(30000);
+    QVERIFY(p.waitForStarted(600000));
+    const QDeadlineTimer deadline(600000);
     auto reached = [&] {
         switch (point) {
         case 0: return storeCount(QStringLiteral("SELECT COUNT(*) FROM journal")) == 1;
@@ -117,7 +117,7 @@ void TstCliStoreCrash::killedMidMakeResource()
         QThread::msleep(5);
     QVERIFY2(p.state() == QProcess::Running, "make-resource finished before the kill point; raise the delay");
     ::kill(pid_t(p.processId()), SIGKILL);
-    QVERIFY(p.waitForFinished(10000));
+    QVERIFY(p.waitForFinished(600000));
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
     if (lock.isOpen()) {
         QVERIFY(QSqlQuery(lock).exec(QStringLiteral("ROLLBACK")));

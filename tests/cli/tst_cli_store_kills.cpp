@@ -120,7 +120,7 @@ Killed TstCliStoreKills::killAt(const QString &action, int n, const QStringList 
     p.setProcessEnvironment(env);
     p.start(cliPath(), base() + args);
     Killed k;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(120000))
+    if (!p.waitForStarted(600000) || !p.waitForFinished(600000))
         return k;
     k.killed = p.exitStatus() == QProcess::CrashExit;
     k.exitCode = k.killed ? -1 : p.exitCode();
@@ -408,7 +408,7 @@ void TstCliStoreKills::sameHostRace()
                                     QStringLiteral("add")};
         a.start(cliPath(), common + QStringList{QStringLiteral("a"), QStringLiteral("--host-root"), root, QStringLiteral("--simulate")});
         b.start(cliPath(), common + QStringList{QStringLiteral("b"), QStringLiteral("--host-root"), root + u'/', QStringLiteral("--simulate")});
-        QVERIFY(a.waitForFinished(60000) && b.waitForFinished(60000));
+        QVERIFY(a.waitForFinished(600000) && b.waitForFinished(600000));
         const int wins = (a.exitCode() == 0 ? 1 : 0) + (b.exitCode() == 0 ? 1 : 0);
         QCOMPARE(wins, 1);
         QProcess &loser = a.exitCode() == 0 ? b : a;

@@ -42,7 +42,7 @@ QList<CliRun> TstCliStoreRace::race(const QStringList &first, const QStringList 
     b.start(cliPath(), base() + second);
     QList<CliRun> out;
     for (QProcess *p : {&a, &b}) {
-        p->waitForFinished(60000);
+        p->waitForFinished(600000);
         CliRun r;
         r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
         r.out = p->readAllStandardOutput();

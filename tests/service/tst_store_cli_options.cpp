@@ -40,7 +40,7 @@ private:
         p.setProcessEnvironment(env);
         p.start(cliPath(), args);
         CliRun r;
-        if (!p.waitForStarted(10000) || !p.waitForFinished(60000))
+        if (!p.waitForStarted(600000) || !p.waitForFinished(600000))
             return r;
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
         r.out = p.readAllStandardOutput();
@@ -159,7 +159,7 @@ void TstStoreCliOptions::newStoreCreatedConcurrently()
             running << p;
         }
         for (QProcess *p : std::as_const(running)) {
-            QVERIFY(p->waitForFinished(60000));
+            QVERIFY(p->waitForFinished(600000));
             QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0, p->readAllStandardError().constData());
             delete p;
         }

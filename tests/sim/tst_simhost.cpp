@@ -157,7 +157,7 @@ private Q_SLOTS:
         p.start(lspci, {QStringLiteral("-A"), QStringLiteral("linux-sysfs"), QStringLiteral("-O"),
                         QStringLiteral("sysfs.path=") + m_root + QLatin1String("/sys/bus/pci"),
                         QStringLiteral("-D"), QStringLiteral("-nn"), QStringLiteral("-k"), QStringLiteral("-vmm")});
-        QVERIFY(p.waitForFinished(30000));
+        QVERIFY(p.waitForFinished(600000));
         QCOMPARE(p.exitCode(), 0);
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         // libkmod complaining about this machine's /lib/modules is not about the tree.

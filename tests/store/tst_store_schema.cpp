@@ -227,7 +227,7 @@ void TstStoreSchema::reusedPidIsNotTheOwner()
     STORE_SETUP(f, false);
     QProcess sleeper;
     sleeper.start(QStringLiteral("sleep"), {QStringLiteral("30")});
-    QVERIFY(sleeper.waitForStarted());
+    QVERIFY(sleeper.waitForStarted(600000));
     JournalEntry e;
     e.nodeId = f.nodeA;
     e.operation = QStringLiteral("make-resource");
@@ -245,7 +245,7 @@ void TstStoreSchema::reusedPidIsNotTheOwner()
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
     QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));
     sleeper.kill();
-    sleeper.waitForFinished();
+    sleeper.waitForFinished(600000);
 }
 
 QTEST_GUILESS_MAIN(TstStoreSchema)

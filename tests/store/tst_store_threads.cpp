@@ -117,7 +117,7 @@ private Q_SLOTS:
                     }
                 });
             }
-            QVERIFY(pool.waitForDone(10000));
+            QVERIFY(pool.waitForDone(600000));
             QThread::msleep(15); // the idle threads expire and exit
         }
         QVERIFY2(failed.load() == 0, qPrintable(firstFailure));

@@ -25,12 +25,12 @@ inline QString pinnedPciIds()
     return QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
 }
 
-inline CliRun runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000)
+inline CliRun runProgram(const QString &program, const QStringList &args, int timeoutMs = 600000)
 {
     QProcess p;
     p.start(program, args);
     CliRun r;
-    if (!p.waitForStarted(10000))
+    if (!p.waitForStarted(600000))
         return r;
     p.waitForFinished(timeoutMs);
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
