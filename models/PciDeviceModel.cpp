@@ -1,7 +1,7 @@
 #include "models/PciDeviceModel.h"
 
 #include "models/Icons.h"
-#include "models/MakeResourcePlanner.h"
+#include "service/MakeResourceImpact.h"
 
 #include <QColor>
 #include <QFont>
@@ -120,7 +120,7 @@ QString PciDeviceModel::statusText(const DeviceRecord &d)
     // The specific reason a device stays with the host ("Boot VGA", "Root disk", "NIC eno1 up",
     // a bridge) says more than "In use by host".
     if (d.status == DeviceStatus::Free || d.status == DeviceStatus::InUseByHost) {
-        if (const QString why = MakeResourcePlanner::hostReason(d); !why.isEmpty())
+        if (const QString why = MakeResourceCheck::hostReason(d); !why.isEmpty())
             return why;
     }
     switch (d.status) {

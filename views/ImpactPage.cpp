@@ -83,9 +83,10 @@ void ImpactPage::initializePage()
     // The plan reads the node's sysfs: off the GUI thread, it can take a while on a big node.
     const DomainService *service = &w->service();
     const QList<DeviceRecord> selection = w->selection();
-    const QString pciIds = w->pciIdsPath();
-    m_watcher->setFuture(QtConcurrent::run([service, selection, pciIds] {
-        return MakeResourcePlanner::plan(*service, selection, pciIds);
+    // The service's check: the same rules makeResource refuses with, for the group chosen.
+    const qint64 groupId = std::max<qint64>(0, w->chosenGroupId());
+    m_watcher->setFuture(QtConcurrent::run([service, selection, groupId] {
+        return service->makeResourceImpact(selection, groupId);
     }));
 }
 
@@ -148,7 +149,7 @@ void ImpactPage::showImpact(const Result<MakeResourceImpact> &result)
     if (impact.findings.isEmpty())
         new QListWidgetItem(Icons::ok(), tr("No impact on the host was found."), m_findings);
     // Devices to leave out: the ones behind device blockers (a node-wide one has none).
-    const QList<DeviceRecord> kept = MakeResourcePlanner::withoutBlocked(w->selection(), impact);
+    const QList<DeviceRecord> kept = MakeResourceCheck::withoutBlocked(w->selection(), impact);
     const int leaving = int(w->selection().size() - kept.size());
     if (m_blockers > 0) {
         if (leaving == 0)
@@ -172,7 +173,7 @@ void ImpactPage::leaveBlockedOut()
     auto *w = static_cast<MakeResourceWizard *>(wizard());
     if (m_checking)
         return;
-    const QList<DeviceRecord> kept = MakeResourcePlanner::withoutBlocked(w->selection(), m_impact);
+    const QList<DeviceRecord> kept = MakeResourceCheck::withoutBlocked(w->selection(), m_impact);
     if (kept.isEmpty() || kept.size() == w->selection().size())
         return;
     w->setSelection(kept);

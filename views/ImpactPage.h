@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/MakeResourcePlanner.h"
+#include "service/MakeResourceImpact.h"
 
 #include <QFutureWatcher>
 #include <QWizardPage>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/DomainTypes.h"
-#include "models/MakeResourcePlanner.h"
+#include "service/MakeResourceImpact.h"
 
 #include <QWizard>
 

@@ -3,7 +3,7 @@
 #include "service/DomainService.h"
 #include "models/Icons.h"
 #include "views/MainWindow.h"
-#include "models/MakeResourcePlanner.h"
+#include "service/MakeResourceImpact.h"
 #include "views/MakeResourceWizard.h"
 #include "views/PciDevicesView.h"
 #include "views/SriovDialog.h"
@@ -123,7 +123,7 @@ void PciDevicesDashboard::refresh()
 void PciDevicesDashboard::updateActions()
 {
     const QList<DeviceRecord> selection = m_view->selectedDevices();
-    const QString refusal = selection.isEmpty() ? QString() : MakeResourcePlanner::selectionRefusal(selection, m_readiness);
+    const QString refusal = selection.isEmpty() ? QString() : MakeResourceCheck::selectionRefusal(selection, m_readiness);
     m_makeResource->setEnabled(!selection.isEmpty() && refusal.isEmpty());
     m_makeResource->setToolTip(refusal.isEmpty() ? tr("Add the selected devices to a resource group (Ctrl+M)") : refusal);
     m_makeResourceReason->setText(refusal);

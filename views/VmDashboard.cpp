@@ -7,7 +7,7 @@
 #include "views/MainWindow.h"
 #include "views/MoveVmDialog.h"
 #include "views/TableSetup.h"
-#include "models/VmPassthroughSnippets.h"
+#include "service/VmPassthroughSnippets.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -182,26 +182,21 @@ void VmDashboard::refresh()
     else
         banner()->clearNotice(QStringLiteral("restart"));
 
-    auto devices = service().machineDevices(argument());
-    if (!devices) {
-        showError(devices.error());
+    auto passthrough = VmPassthroughSnippets::forVm(service(), argument());
+    if (!passthrough) {
+        showError(passthrough.error());
         return;
     }
-    m_model->setItems(*devices);
+    const QList<MachineDevice> &devices = passthrough->machineDevices;
+    m_model->setItems(devices);
     m_table->resizeColumnsToContents();
-    QList<AllocatedDevice> allocated;
-    int requested = 0;
-    for (const MachineDevice &m : *devices) {
-        allocated << m.allocated;
-        requested += m.count;
-    }
-    m_summary->setText(devices->isEmpty() ? tr("none yet — click New Device…")
-                                          : tr("%1 of %2 requested PCI device(s) allocated, in %3 machine device(s)")
-                                                .arg(allocated.size())
-                                                .arg(requested)
-                                                .arg(devices->size()));
-    m_qemu->setPlainText(VmPassthroughSnippets::qemuArguments(allocated));
-    m_libvirt->setPlainText(VmPassthroughSnippets::libvirtHostdevXml(allocated));
+    m_summary->setText(devices.isEmpty() ? tr("none yet — click New Device…")
+                                         : tr("%1 of %2 requested PCI device(s) allocated, in %3 machine device(s)")
+                                               .arg(passthrough->allocated.size())
+                                               .arg(passthrough->requested)
+                                               .arg(devices.size()));
+    m_qemu->setPlainText(passthrough->qemu);
+    m_libvirt->setPlainText(passthrough->libvirt);
 }
 
 DeviceEntryDialog *VmDashboard::newDevice()

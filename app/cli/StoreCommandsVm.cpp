@@ -1,6 +1,8 @@
 // Store commands, part 2: VMs (flow 1.2) and tenants (flow 1.3).
 #include "cli/StoreCommands.h"
 
+#include "service/VmPassthroughSnippets.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 
@@ -60,10 +62,57 @@ int runVms(CliContext &ctx)
     return printList(ctx, a, lines);
 }
 
+// The VM, where it runs, its machine devices and what they got, then the QEMU and libvirt
+// snippets for those devices (the service's, as the VM dashboard shows them).
+int showVm(CliContext &ctx, const DomainService &service, const Vm &v)
+{
+    auto passthrough = VmPassthroughSnippets::forVm(service, v.id);
+    if (!passthrough)
+        return ctx.fail(passthrough.error());
+    if (ctx.json) {
+        QJsonObject o = toJson(v);
+        QJsonArray devices;
+        for (const MachineDevice &m : passthrough->machineDevices)
+            devices.append(toJson(m));
+        o.insert(QStringLiteral("machineDevices"), devices);
+        o.insert(QStringLiteral("qemu"), passthrough->qemu);
+        o.insert(QStringLiteral("libvirt"), passthrough->libvirt);
+        ctx.printJson(o);
+        return ExitOk;
+    }
+    QTextStream &out = ctx.out();
+    out << tr("VM:        %1").arg(v.name) << "\n";
+    out << tr("Node:      %1").arg(v.nodeName) << "\n";
+    if (v.owner == GroupOwner::Tenant)
+        out << tr("Tenant:    %1 (tenant node %2)").arg(v.tenantName, v.tenantNodeName) << "\n";
+    out << tr("State:     %1%2").arg(v.power == PowerState::On ? tr("on") : tr("off"),
+                                    v.restartNeeded ? tr(", restart needed") : QString()) << "\n";
+    out << tr("Devices:") << "\n";
+    if (passthrough->machineDevices.isEmpty())
+        out << "  " << tr("none") << "\n";
+    for (const MachineDevice &m : passthrough->machineDevices) {
+        QStringList addresses;
+        for (const AllocatedDevice &d : m.allocated)
+            addresses << d.address;
+        out << QStringLiteral("  %1\t%2\tcount %3\t%4")
+                   .arg(m.name, m.groupName)
+                   .arg(m.count)
+                   .arg(addresses.isEmpty() ? tr("not allocated") : addresses.join(QLatin1String(", ")))
+            << "\n";
+    }
+    out << tr("QEMU:") << "\n";
+    out << (passthrough->qemu.isEmpty() ? QStringLiteral("  ") + tr("no device allocated (start the VM first)") : passthrough->qemu) << "\n";
+    out << tr("libvirt:") << "\n";
+    out << (passthrough->libvirt.isEmpty() ? QStringLiteral("  ") + tr("no device allocated (start the VM first)") : passthrough->libvirt)
+        << "\n";
+    out.flush();
+    return ExitOk;
+}
+
 int runVm(CliContext &ctx)
 {
     if (ctx.args.isEmpty())
-        return ctx.usage(tr("vm needs a subcommand: create, delete, attach, detach, restart, power-on, power-off, devices, move"));
+        return ctx.usage(tr("vm needs a subcommand: create, show, delete, attach, detach, restart, power-on, power-off, devices, move"));
     const QString sub = ctx.args.takeFirst();
     int rc = ExitOk;
     QString node, tenant, tenantNode, group, countText, name, description;
@@ -133,7 +182,7 @@ int runVm(CliContext &ctx)
     }
     static const QStringList known = {QStringLiteral("attach"), QStringLiteral("detach"), QStringLiteral("restart"), QStringLiteral("power-on"),
                                       QStringLiteral("power-off"), QStringLiteral("delete"), QStringLiteral("devices"),
-                                      QStringLiteral("move")};
+                                      QStringLiteral("move"), QStringLiteral("show")};
     if (!known.contains(sub))
         return ctx.usage(tr("unknown vm subcommand '%1'").arg(sub));
     auto service = openService(ctx, &rc);
@@ -209,6 +258,8 @@ int runVm(CliContext &ctx)
             return ctx.fail(n.error());
         return done(ctx, service->moveVm(v->id, n->id), tr("VM '%1' moved to node '%2'.").arg(v->name, n->name));
     }
+    if (sub == QLatin1String("show"))
+        return showVm(ctx, *service, *v);
     if (sub == QLatin1String("devices")) {
         auto list = service->machineDevices(v->id);
         if (!list)
@@ -358,7 +409,7 @@ const bool registered = [] {
     CliRegistry::add({QStringLiteral("vms"), QStringLiteral("vms [--json]   list VMs"), runVms});
     CliRegistry::add({QStringLiteral("vm"),
                       QStringLiteral("vm create NAME --node N [--tenant T --tenant-node TN] | vm attach VM --group G --count K [--name N] "
-                                     "[--description D] | vm restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE [--stop-vm] "
+                                     "[--description D] | vm show|restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE [--stop-vm] "
                                      "| vm move VM --node N"),
                       runVm});
     CliRegistry::add({QStringLiteral("tenants"), QStringLiteral("tenants [--json]   list tenants"), runTenants});

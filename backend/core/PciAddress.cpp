@@ -45,6 +45,29 @@ Result<PciAddress> PciAddress::parse(QStringView text)
                      text[11].unicode() - u'0');
 }
 
+Result<QList<PciAddress>> PciAddress::parseList(const QStringList &texts, Spelling spelling, QString *invalid)
+{
+    QList<PciAddress> parsed;
+    for (const QString &given : texts) {
+        const QString text = spelling == Spelling::Normalized ? given.trimmed().toLower() : given;
+        Result<PciAddress> a = parse(text);
+        if (!a) {
+            if (invalid)
+                *invalid = given;
+            Error e = a.error();
+            e.device = given.left(64);
+            return e;
+        }
+        if (!parsed.contains(a.value()))
+            parsed.append(a.value());
+    }
+    if (parsed.isEmpty())
+        return Error::make(QStringLiteral("no-devices"), QCoreApplication::translate("PciAddress", "Nothing to plan"),
+                           QCoreApplication::translate("PciAddress", "no device address was given"),
+                           QCoreApplication::translate("PciAddress", "Name at least one device, e.g. 0000:01:00.0."));
+    return parsed;
+}
+
 PciAddress PciAddress::fromParts(int domain, int bus, int slot, int function)
 {
     PciAddress a;

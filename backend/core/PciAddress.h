@@ -2,7 +2,9 @@
 
 #include "core/Error.h"
 
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace passdeck {
 
@@ -18,6 +20,17 @@ public:
     static bool isValid(QStringView text);
     static Result<PciAddress> parse(QStringView text);
     static PciAddress fromParts(int domain, int bus, int slot, int function);
+
+    // How parseList reads each entry. Exact: as given (the node side, where an address becomes
+    // part of a path). Normalized: trimmed and lower-cased first (what a form or the CLI typed).
+    enum class Spelling { Exact, Normalized };
+    // The one parser of an address list (the node's planner and the service both use it):
+    // every entry in order, duplicates collapsed (asking twice for the same device is not
+    // ambiguous). The first malformed entry is an Error "bad-address" whose device is that entry
+    // (at most 64 characters; *invalid, when given, gets it in full); an empty list an Error
+    // "no-devices".
+    static Result<QList<PciAddress>> parseList(const QStringList &texts, Spelling spelling = Spelling::Exact,
+                                               QString *invalid = nullptr);
 
     bool isNull() const { return m_domain < 0; }
     int domain() const { return m_domain; }

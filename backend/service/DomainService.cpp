@@ -245,6 +245,11 @@ Result<ChangeImpactReport> DomainService::detachImpact(qint64 vmId, qint64 machi
 }
 Result<ChangeImpactReport> DomainService::deleteGroupImpact(qint64 groupId) const { return ChangeImpact::deleteGroup(m_ctx->db(), groupId); }
 Result<ChangeImpactReport> DomainService::deleteTenantImpact(qint64 tenantId) const { return ChangeImpact::deleteTenant(m_ctx->db(), tenantId); }
+Result<MakeResourceImpact> DomainService::makeResourceImpact(const QList<DeviceRecord> &selection, qint64 groupId) const
+{
+    return MakeResourceCheck::impact(*m_ctx, selection, groupId);
+}
+
 Result<GroupAvailability> DomainService::availabilityForVm(qint64 vmId, qint64 groupId) const
 {
     auto v = DomainServiceQueries::vm(m_ctx->db(), vmId);

@@ -2,6 +2,7 @@
 
 #include "core/BindTypes.h"
 #include "service/ChangeImpact.h"
+#include "service/MakeResourceImpact.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
 #include "core/NodeChecks.h"
@@ -100,6 +101,10 @@ public:
     // Flow 1.1: devices -> group (binder apply to vfio-pci, rules recorded, reboot noted).
     Result<ResourceChange> makeResource(qint64 groupId, qint64 nodeId, const QStringList &addresses,
                                         const ApplyOptions &options = {});
+    // Its impact check, read-only (the wizard shows it before asking): the binder's plan per node
+    // and the store's refusals makeResource would give, for a selection on one or more nodes.
+    // groupId: the group chosen (0: none yet; a device in any group is then a blocker).
+    Result<MakeResourceImpact> makeResourceImpact(const QList<DeviceRecord> &selection, qint64 groupId = 0) const;
     // Back to the host driver; refused while a VM or a tenant holds one of them.
     Result<ResourceChange> removeResource(qint64 nodeId, const QStringList &addresses,
                                           const ApplyOptions &options = {});

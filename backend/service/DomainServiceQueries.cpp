@@ -222,21 +222,23 @@ Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db
         " LEFT JOIN tenants t ON t.id = g.tenant_id"
         " LEFT JOIN tenant_nodes tn ON tn.id = g.tenant_node_id"
         // "waiting": neither allocated nor reserved, but not free to take either: it waits for
-        // its node's reboot or vanished. Free counts what a restart gets, as the forms do.
+        // its node's reboot, vanished or changed its ids (PassthroughUnits::unusableSql, the
+        // condition the forms' and attach's count leaves out). Free counts what a restart gets.
         " LEFT JOIN (SELECT r.group_id AS group_id, COUNT(DISTINCT %UNIT%) AS total,"
         "   COUNT(DISTINCT CASE WHEN a.id IS NOT NULL THEN %UNIT% END) AS used,"
         "   COUNT(DISTINCT CASE WHEN p.device_id IS NOT NULL THEN %UNIT% END) AS reserved, COUNT(*) AS functions,"
-        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND p.device_id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN %UNIT% END) AS waiting"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND p.device_id IS NULL AND %UNUSABLE% THEN %UNIT% END) AS waiting"
         "   FROM resource_rules r JOIN devices d ON d.id = r.device_id"
         "   LEFT JOIN allocations a ON a.device_id = r.device_id AND a.vm_scope = 0"
         "   LEFT JOIN tenant_pool p ON p.device_id = r.device_id GROUP BY r.group_id) rc ON rc.group_id = g.id"
         " LEFT JOIN (SELECT p.group_id AS group_id, COUNT(DISTINCT %UNIT%) AS total,"
         "   COUNT(DISTINCT CASE WHEN a.id IS NOT NULL THEN %UNIT% END) AS used, COUNT(*) AS functions,"
-        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND (d.reboot_pending = 1 OR d.present = 0) THEN %UNIT% END) AS waiting"
+        "   COUNT(DISTINCT CASE WHEN a.id IS NULL AND %UNUSABLE% THEN %UNIT% END) AS waiting"
         "   FROM tenant_pool p JOIN devices d ON d.id = p.device_id"
         "   LEFT JOIN allocations a ON a.device_id = p.device_id GROUP BY p.group_id) pc ON pc.group_id = g.id"
         " LEFT JOIN (SELECT group_id, COUNT(*) AS c FROM machine_devices GROUP BY group_id) mc ON mc.group_id = g.id")
         .replace(QLatin1String("%UNIT%"), PassthroughUnits::keySql())
+        .replace(QLatin1String("%UNUSABLE%"), PassthroughUnits::unusableSql())
         + f.sql() + QStringLiteral(" ORDER BY g.owner_scope, g.name"));
     auto r = run(q, f, tr("Listing resource groups"));
     if (!r)

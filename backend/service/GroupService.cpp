@@ -4,6 +4,7 @@
 #include "service/DomainServiceContext.h"
 #include "service/DomainServiceQueries.h"
 #include "service/JournaledApply.h"
+#include "service/MakeResourceImpact.h"
 #include "node/NodeHost.h"
 #include "core/PciAddress.h"
 #include "store/Store.h"
@@ -156,34 +157,24 @@ Result<ResourceChange> GroupService::makeResource(qint64 groupId, qint64 nodeId,
                      ServiceContext::Groups | ServiceContext::Nodes);
 }
 
-// Why a device cannot go into group groupId and what to do instead; empty when it can.
-struct MembershipProblem
+// The addresses a make or remove names, read by the one address parser (core/PciAddress):
+// trimmed, lower-cased, duplicates collapsed; refused with the service's wording.
+static Result<QStringList> wantedAddresses(const QStringList &addresses, const QString &what)
 {
-    QString why;
-    QString hint;
-};
-
-static Result<MembershipProblem> membershipProblem(const QSqlDatabase &db, qint64 nodeId, const QString &address, qint64 groupId)
-{
-    StoreQuery q(db, QStringLiteral("SELECT d.is_bridge, d.present, r.group_id, g.name FROM devices d"
-                                    " LEFT JOIN resource_rules r ON r.device_id = d.id LEFT JOIN resource_groups g ON g.id = r.group_id"
-                                    " WHERE d.node_id = ? AND d.address = ?"));
-    q.bind(nodeId).bind(address);
-    if (Status s = q.exec(tr("Checking device %1").arg(address)); !s)
-        return s.error();
-    if (!q.next())
-        return MembershipProblem{tr("%1 has not been observed on this node").arg(address),
-                                 tr("Refresh the node, or check the address in its device list.")};
-    if (q.value(0).toInt() != 0)
-        return MembershipProblem{tr("%1 is a bridge; bridges never go into a resource group").arg(address),
-                                 tr("Choose the devices behind the bridge instead.")};
-    if (q.value(1).toInt() == 0)
-        return MembershipProblem{tr("%1 vanished at the last refresh").arg(address),
-                                 tr("Check the hardware and refresh the node; choose a present device.")};
-    if (!q.value(2).isNull() && q.value(2).toLongLong() != groupId)
-        return MembershipProblem{tr("%1 already belongs to resource group '%2'").arg(address, q.value(3).toString()),
-                                 tr("Choose another device, or remove it from group '%1' first.").arg(q.value(3).toString())};
-    return MembershipProblem{};
+    QString invalid;
+    auto parsed = PciAddress::parseList(addresses, PciAddress::Spelling::Normalized, &invalid);
+    if (!parsed) {
+        if (parsed.error().code == QLatin1String("no-devices"))
+            return ServiceContext::refusal(QStringLiteral("no-devices"), what, tr("no device was selected"),
+                                           tr("Select one or more devices."));
+        return ServiceContext::refusal(QStringLiteral("bad-address"), what,
+                                       tr("'%1' is not a PCI address of the form DDDD:BB:DD.F").arg(invalid),
+                                       tr("Copy the address from the device list, e.g. 0000:01:00.0."));
+    }
+    QStringList out;
+    for (const PciAddress &a : *parsed)
+        out << a.toString();
+    return out;
 }
 
 Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nodeId, const QStringList &addresses, const ApplyOptions &options)
@@ -200,21 +191,12 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
                                        tr("'%1' is a tenant's group; resource rules belong to host groups").arg(g->name),
                                        tr("Pick a host resource group; tenants get devices with Pass to Tenant."));
-    QStringList wanted;
-    for (const QString &a : addresses) {
-        const QString addr = a.trimmed().toLower();
-        if (!PciAddress::isValid(addr))
-            return ServiceContext::refusal(QStringLiteral("bad-address"), what,
-                                           tr("'%1' is not a PCI address of the form DDDD:BB:DD.F").arg(a),
-                                           tr("Copy the address from the device list, e.g. 0000:01:00.0."));
-        if (!wanted.contains(addr))
-            wanted << addr;
-    }
-    if (wanted.isEmpty())
-        return ServiceContext::refusal(QStringLiteral("no-devices"), what, tr("no device was selected"),
-                                       tr("Select one or more devices."));
-    for (const QString &addr : wanted) {
-        auto problem = membershipProblem(db, nodeId, addr, groupId);
+    auto wanted = wantedAddresses(addresses, what);
+    if (!wanted)
+        return wanted.error();
+    for (const QString &addr : *wanted) {
+        // The rule the impact check reports before asking (service/MakeResourceImpact).
+        auto problem = MakeResourceCheck::membershipProblem(db, nodeId, addr, groupId);
         if (!problem)
             return problem.error();
         if (!problem->why.isEmpty()) {
@@ -227,7 +209,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
     if (!host)
         return host.error();
     Binder binder(**host);
-    auto plan = binder.plan(wanted, BindTarget::VfioPci);
+    auto plan = binder.plan(*wanted, BindTarget::VfioPci);
     if (!plan)
         return plan.error();
     const QList<Finding> blockers = plan->blockers(options.force);
@@ -245,13 +227,12 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         return e;
     }
     for (const QString &addr : plan->added) {
-        auto problem = membershipProblem(db, nodeId, addr, groupId);
+        auto problem = MakeResourceCheck::membershipProblem(db, nodeId, addr, groupId);
         if (!problem)
             return problem.error();
         if (!problem->why.isEmpty()) {
-            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what,
-                                              tr("%1 must come along (same IOMMU group), but %2").arg(addr, problem->why),
-                                              tr("Remove it from its group first, or choose devices of another IOMMU group."));
+            const MembershipProblem companion = MakeResourceCheck::asCompanion(addr, *problem);
+            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, companion.why, companion.hint);
             e.device = addr;
             return e;
         }
@@ -304,7 +285,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
     };
     auto recheck = [&]() -> Status {
         for (const QString &addr : plan->devices) {
-            auto problem = membershipProblem(db, nodeId, addr, groupId);
+            auto problem = MakeResourceCheck::membershipProblem(db, nodeId, addr, groupId);
             if (!problem)
                 return problem.error();
             if (!problem->why.isEmpty()) {
@@ -337,22 +318,13 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
     if (!n)
         return n.error();
     const QString what = tr("Returning devices of node '%1' to the host").arg(n->name);
-    QStringList wanted;
-    for (const QString &a : addresses) {
-        const QString addr = a.trimmed().toLower();
-        if (!PciAddress::isValid(addr))
-            return ServiceContext::refusal(QStringLiteral("bad-address"), what,
-                                           tr("'%1' is not a PCI address of the form DDDD:BB:DD.F").arg(a),
-                                           tr("Copy the address from the device list, e.g. 0000:01:00.0."));
-        if (!wanted.contains(addr))
-            wanted << addr;
-    }
-    if (wanted.isEmpty())
-        return ServiceContext::refusal(QStringLiteral("no-devices"), what, tr("no device was selected"), tr("Select one or more devices."));
+    auto wanted = wantedAddresses(addresses, what);
+    if (!wanted)
+        return wanted.error();
     auto host = m_ctx.nodeHost(*n);
     if (!host)
         return host.error();
-    auto plan = Binder(**host).plan(wanted, BindTarget::Host);
+    auto plan = Binder(**host).plan(*wanted, BindTarget::Host);
     if (!plan)
         return plan.error();
     qint64 groupId = 0;

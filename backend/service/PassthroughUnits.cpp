@@ -123,6 +123,12 @@ QString PassthroughUnits::keySql(const QString &alias)
     return QStringLiteral("(CASE WHEN %1.iommu_group >= 0 THEN %1.node_id * 4294967296 + %1.iommu_group ELSE -%1.id END)").arg(alias);
 }
 
+QString PassthroughUnits::unusableSql(const QString &alias)
+{
+    // The columns load() reads as UnitState::flagged and rebootPending.
+    return QStringLiteral("(%1.reboot_pending = 1 OR %1.present = 0 OR %1.ids_changed = 1)").arg(alias);
+}
+
 Result<QList<PassthroughUnit>> PassthroughUnits::freeForHost(const QSqlDatabase &db, qint64 groupId, qint64 nodeId, const QString &what)
 {
     auto units = load(db, Source::HostGroup, groupId, nodeId, what);

@@ -29,6 +29,10 @@ public:
     // SQL expression (SQLite and PostgreSQL) of the unit key of the devices row aliased `alias`:
     // node and IOMMU group, or minus the device id for a device without an IOMMU group.
     static QString keySql(const QString &alias = QStringLiteral("d"));
+    // SQL condition: device `alias` keeps its unit from being handed out whoever holds it (it
+    // vanished, its ids changed, or it waits for its node's reboot). The group listing's free
+    // count uses it, so the dashboards count what the forms and attach count.
+    static QString unusableSql(const QString &alias = QStringLiteral("d"));
 
     // The units a start or a pass would take now, in the order it takes them (first address).
     // Host consumer: units of host group groupId on node nodeId no one holds any device of the

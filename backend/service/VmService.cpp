@@ -509,31 +509,33 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
                                                tr("Delete the VM's machine devices first, move it, then add devices from the tenant's "
                                                   "groups on the new tenant node."));
         } else {
-            // Every machine device's Count must still be possible on the new node.
-            // Counted in passthrough units, as attach and start count them.
-            StoreQuery q(db, QStringLiteral(
-                "SELECT m.name, g.name, SUM(m.count),"
-                " (SELECT COUNT(DISTINCT ") + PassthroughUnits::keySql() + QStringLiteral(") FROM resource_rules r JOIN devices d ON d.id = r.device_id"
-                "  WHERE r.group_id = m.group_id AND r.node_id = ? AND d.present = 1 AND d.ids_changed = 0"
-                "  AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = r.device_id))"
-                " FROM machine_devices m JOIN resource_groups g ON g.id = m.group_id WHERE m.vm_id = ?"
-                " GROUP BY m.group_id, g.name, m.name ORDER BY m.name"));
-            q.bind(nodeId).bind(vmId);
-            if (Status s = q.exec(what); !s)
-                return s;
-            QHash<QString, int> wantedPerGroup;
-            QHash<QString, int> capacity;
-            while (q.next()) {
-                wantedPerGroup[q.value(1).toString()] += q.value(2).toInt();
-                capacity[q.value(1).toString()] = q.value(3).toInt();
-            }
-            for (auto it = wantedPerGroup.cbegin(); it != wantedPerGroup.cend(); ++it) {
-                if (it.value() > capacity.value(it.key()))
+            // Every machine device's Count must still be possible on the new node, counted as
+            // attach counts it (PassthroughUnits::forVm: units with a vanished or changed device
+            // and tenants' reservations left out, the VM's machine devices of a group together).
+            auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
+            if (!mds)
+                return mds.error();
+            Vm there = *v;
+            there.nodeId = nodeId;
+            there.nodeName = n->name;
+            QList<qint64> checked;
+            for (const MachineDevice &m : *mds) {
+                if (checked.contains(m.groupId))
+                    continue;
+                checked << m.groupId;
+                auto g = DomainServiceQueries::group(db, m.groupId);
+                if (!g)
+                    return g.error();
+                auto available = PassthroughUnits::forVm(db, there, *g);
+                if (!available)
+                    return available.error();
+                const int capacity = available->total - available->reserved;
+                if (available->claimed > capacity)
                     return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
                                                    tr("VM '%1' asks for %2 device(s) of group '%3', which has %4 on node '%5'")
-                                                       .arg(v->name).arg(it.value()).arg(it.key()).arg(capacity.value(it.key())).arg(n->name),
+                                                       .arg(v->name).arg(available->claimed).arg(g->name).arg(capacity).arg(n->name),
                                                    tr("Make devices of node '%1' a resource of group '%2' (PCI Devices → Make Resource), "
-                                                      "or lower the Count first.").arg(n->name, it.key()));
+                                                      "or lower the Count first.").arg(n->name, g->name));
             }
         }
         // Stopped: nothing allocated. Any leftover is released rather than carried across nodes.

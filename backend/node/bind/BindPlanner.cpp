@@ -91,25 +91,7 @@ bool BindPlanner::isOnTarget(const QString &driver, const QString &override, Bin
 
 Result<QList<PciAddress>> BindPlanner::parseAddresses(const QStringList &addresses)
 {
-    QList<PciAddress> parsed;
-    QSet<QString> seen;
-    for (const QString &text : addresses) {
-        Result<PciAddress> a = PciAddress::parse(text);
-        if (!a) {
-            Error e = a.error();
-            e.device = text.left(64);
-            return e;
-        }
-        // Collapsed rather than refused: asking twice for the same device is not ambiguous.
-        if (seen.contains(text))
-            continue;
-        seen.insert(text);
-        parsed.append(a.value());
-    }
-    if (parsed.isEmpty())
-        return Error::make(QStringLiteral("no-devices"), tr("Nothing to plan"), tr("no device address was given"),
-                           tr("Name at least one device, e.g. 0000:01:00.0."));
-    return parsed;
+    return PciAddress::parseList(addresses);
 }
 
 Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const NodeHost &node,

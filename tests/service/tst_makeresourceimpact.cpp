@@ -1,9 +1,10 @@
-// MakeResourcePlanner: the impact check behind the wizard, on the demo's simulated nodes. Read
-// only (nothing changes in the store or the sysfs); companions, blockers from the binder and
-// from the store, selections spanning two nodes.
+// DomainService::makeResourceImpact: the impact check behind the wizard, on the demo's simulated
+// nodes. Read only (nothing changes in the store or the sysfs); companions, blockers from the
+// binder and from the store (the rules makeResource refuses with), selections spanning two nodes.
 #include "demo/DemoEnvironment.h"
 #include "service/DomainService.h"
-#include "models/MakeResourcePlanner.h"
+#include "node/NodeHost.h"
+#include "store/Store.h"
 #include "SimTestUtil.h"
 
 #include <QTemporaryDir>
@@ -11,7 +12,7 @@
 
 using namespace passdeck;
 
-class TestMakeResourcePlanner : public QObject
+class TestMakeResourceImpact : public QObject
 {
     Q_OBJECT
 
@@ -54,7 +55,7 @@ private Q_SLOTS:
 
     void gpuBringsItsAudioFunction()
     {
-        auto impact = MakeResourcePlanner::plan(*m_service, pick(QStringLiteral("node-a"), {QStringLiteral("0000:17:00.0")}));
+        auto impact = m_service->makeResourceImpact(pick(QStringLiteral("node-a"), {QStringLiteral("0000:17:00.0")}));
         QVERIFY(impact);
         QCOMPARE(impact->blockerCount, 0);
         QCOMPARE(impact->warningCount, 1);
@@ -72,8 +73,8 @@ private Q_SLOTS:
 
     void binderBlockers()
     {
-        auto impact = MakeResourcePlanner::plan(*m_service, pick(QStringLiteral("node-a"),
-                                                                 {QStringLiteral("0000:02:00.0"), QStringLiteral("0000:00:1c.0")}));
+        auto impact = m_service->makeResourceImpact(pick(QStringLiteral("node-a"),
+                                                         {QStringLiteral("0000:02:00.0"), QStringLiteral("0000:00:1c.0")}));
         QVERIFY(impact);
         QCOMPARE(impact->blockerCount, 2);
         const QStringList blockers = codes(*impact, Severity::Blocker);
@@ -87,7 +88,7 @@ private Q_SLOTS:
         QVERIFY(g);
         auto nodeA = m_service->findNode(QStringLiteral("node-a"));
         QVERIFY(m_service->makeResource(g->id, nodeA->id, {QStringLiteral("0000:3b:00.0")}));
-        auto impact = MakeResourcePlanner::plan(*m_service, pick(QStringLiteral("node-a"), {QStringLiteral("0000:3b:00.0")}));
+        auto impact = m_service->makeResourceImpact(pick(QStringLiteral("node-a"), {QStringLiteral("0000:3b:00.0")}));
         QVERIFY(impact);
         QVERIFY(codes(*impact, Severity::Blocker).contains(QStringLiteral("in-group")));
         bool named = false;
@@ -96,12 +97,57 @@ private Q_SLOTS:
         QVERIFY(named);
     }
 
+    // The store's finding is makeResource's refusal, word for word: one rule, one wording. For
+    // the group the device is in already, neither refuses.
+    void storeFindingIsMakeResourcesRefusal()
+    {
+        auto disks = m_service->findGroup(QStringLiteral("Disks"));
+        QVERIFY(disks);
+        auto other = m_service->createGroup({QStringLiteral("Other disks"), {}, GroupClass::Storage});
+        QVERIFY(other);
+        auto nodeA = m_service->findNode(QStringLiteral("node-a"));
+        const QList<DeviceRecord> disk = pick(QStringLiteral("node-a"), {QStringLiteral("0000:3b:00.0")});
+        auto impact = m_service->makeResourceImpact(disk, other->id);
+        QVERIFY(impact);
+        QString message;
+        for (const Finding &f : impact->findings)
+            if (f.code == QLatin1String("in-group"))
+                message = f.message;
+        QVERIFY(!message.isEmpty());
+        auto refused = m_service->makeResource(other->id, nodeA->id, {QStringLiteral("0000:3b:00.0")});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().why + QStringLiteral(". ") + refused.error().hint, message);
+
+        auto same = m_service->makeResourceImpact(disk, disks->id);
+        QVERIFY(same);
+        QVERIFY(!codes(*same, Severity::Blocker).contains(QStringLiteral("in-group")));
+        QVERIFY(m_service->makeResource(disks->id, nodeA->id, {QStringLiteral("0000:3b:00.0")}));
+    }
+
+    // The check reaches the node the way the service does (ServiceOptions::nodeFactory), never
+    // around it.
+    void throughTheServicesNodeAccess()
+    {
+        ServiceOptions options;
+        int calls = 0;
+        options.nodeFactory = [&calls](const auto &) {
+            ++calls;
+            return Error::make(QStringLiteral("test-node"), QStringLiteral("Reaching the node"), QStringLiteral("the test's node factory"));
+        };
+        // A second service on the same store, without owning it.
+        DomainService viaFactory(std::shared_ptr<Store>(std::shared_ptr<Store>(), &m_service->store()), options);
+        auto impact = viaFactory.makeResourceImpact(pick(QStringLiteral("node-a"), {QStringLiteral("0000:17:00.0")}));
+        QVERIFY(!impact);
+        QCOMPARE(impact.error().code, QStringLiteral("test-node"));
+        QCOMPARE(calls, 1);
+    }
+
     void twoNodes()
     {
         QList<DeviceRecord> both = pick(QStringLiteral("node-a"), {QStringLiteral("0000:02:00.0")})
             + pick(QStringLiteral("node-b"), {QStringLiteral("0000:af:00.0")});
         QCOMPARE(both.size(), 2);
-        auto impact = MakeResourcePlanner::plan(*m_service, both);
+        auto impact = m_service->makeResourceImpact(both);
         QVERIFY(impact);
         QCOMPARE(impact->nodes.size(), 2);
         // Findings name their node when the selection spans nodes.
@@ -113,5 +159,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMakeResourcePlanner)
-#include "tst_makeresourceplanner.moc"
+QTEST_GUILESS_MAIN(TestMakeResourceImpact)
+#include "tst_makeresourceimpact.moc"

@@ -1,5 +1,5 @@
 // The QEMU / libvirt snippets.
-#include "models/VmPassthroughSnippets.h"
+#include "service/VmPassthroughSnippets.h"
 
 #include <QTest>
 
