@@ -154,6 +154,7 @@ void TstStoreFailClosed::vmStartJournalsWithAllocation()
 
 void TstStoreFailClosed::zeroLengthStoreRefused()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("empty.db"));
     {
