@@ -115,10 +115,10 @@ Status PostgresDialect::configure(QSqlDatabase &db) const
 
 Result<bool> PostgresDialect::isConfigured(const QSqlDatabase &db) const
 {
-    auto level = StoreQuery::scalar(db, QStringLiteral("SHOW default_transaction_isolation"), {}, tr("Checking the store connection"));
-    if (!level)
-        return level.error();
-    return level->toString() == QLatin1String("serializable");
+    QSqlQuery q(db); // SHOW cannot be prepared
+    if (!q.exec(QStringLiteral("SHOW default_transaction_isolation")))
+        return StoreQuery::sqlError(q.lastError(), tr("Checking the store connection"));
+    return q.next() && q.value(0).toString() == QLatin1String("serializable");
 }
 
 Status PostgresDialect::beginWrite(QSqlDatabase &db, const QString &what) const

@@ -4,6 +4,7 @@
 #include "store/StoreQuery.h"
 
 #include <QCoreApplication>
+#include <QSqlQuery>
 #include <QSqlRecord>
 
 namespace passdeck {
@@ -393,8 +394,10 @@ Status Schema::migrate(const QSqlDatabase &db)
     for (int next = from + 1; next <= currentVersion(); ++next) {
         const QStringList statements = step(next, db.driverName());
         for (const QString &sql : statements) {
-            if (Status s = StoreQuery::run(db, sql, {}, tr("Upgrading the store to schema version %1").arg(next)); !s)
-                return s;
+            // Not prepared: PostgreSQL prepares only queries and changes of rows, not DDL.
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                return StoreQuery::sqlError(q.lastError(), tr("Upgrading the store to schema version %1").arg(next));
         }
         if (next > 1) {
             if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE schema_version SET version = ?"), {next},

@@ -141,6 +141,12 @@ public:
     bool sql(const QString &statement, const QVariantList &values = {}, QString *error = nullptr) const
     {
         QSqlQuery q(db());
+        if (values.isEmpty()) { // DDL too: PostgreSQL prepares only queries and row changes
+            const bool ok = q.exec(statement);
+            if (!ok && error)
+                *error = q.lastError().text();
+            return ok;
+        }
         if (!q.prepare(statement)) {
             if (error)
                 *error = q.lastError().text();
@@ -152,6 +158,26 @@ public:
         if (!ok && error)
             *error = q.lastError().text();
         return ok;
+    }
+
+    // Makes every INSERT into `table` fail with `message` (a full disk, a broken file), in the
+    // store's own trigger syntax.
+    bool failInserts(const QString &name, const QString &table, const QString &message) const
+    {
+        if (!postgres())
+            return sql(QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 BEGIN SELECT RAISE(ABORT, '%3'); END").arg(name, table, message));
+        return sql(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION '%2'; END $fn$")
+                       .arg(name, message))
+            && sql(QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW EXECUTE FUNCTION %1()").arg(name, table));
+    }
+
+    bool dropTrigger(const QString &name, const QString &table) const
+    {
+        for (const QString &statement : service->store().dialect().dropTrigger(name, table)) {
+            if (!sql(statement))
+                return false;
+        }
+        return true;
     }
 
     QVariant scalar(const QString &statement, const QVariantList &values = {}) const
