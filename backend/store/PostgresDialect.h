@@ -41,6 +41,7 @@ public:
     void rollback(QSqlDatabase &db) const override;
 
     QString idColumn() const override;
+    QString adaptDdl(const QString &sql) const override;
     QStringList refusingTrigger(const QString &name, const QString &event, const QString &table,
                                 const QString &condition, const QString &message) const override;
     QStringList dropTrigger(const QString &name, const QString &table) const override;

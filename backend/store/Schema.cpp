@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QSqlQuery>
+#include <QSqlError>
 #include <QSqlRecord>
 
 namespace passdeck {
@@ -336,9 +337,9 @@ QStringList Schema::step(int version, const QString &driverName)
 {
     const std::unique_ptr<SqlDialect> dialect = SqlDialect::forDriver(driverName);
     QStringList out;
-    auto add = [&out](const auto &statements) {
+    auto add = [&out, &dialect](const auto &statements) {
         for (const char *sql : statements)
-            out << QString::fromLatin1(sql);
+            out << dialect->adaptDdl(QString::fromLatin1(sql));
     };
     auto addTriggers = [&](const auto &specs) {
         for (const TriggerSpec &t : specs)
@@ -348,7 +349,7 @@ QStringList Schema::step(int version, const QString &driverName)
     switch (version) {
     case 1:
         for (const char *s : step1)
-            out << QString::fromLatin1(s).replace(QLatin1String("%ID%"), dialect->idColumn());
+            out << dialect->adaptDdl(QString::fromLatin1(s).replace(QLatin1String("%ID%"), dialect->idColumn()));
         addTriggers(step1Triggers);
         out << QStringLiteral("INSERT INTO schema_version (version) VALUES (1)");
         break;

@@ -47,6 +47,8 @@ public:
 
     // DDL. The auto-numbered primary key column.
     virtual QString idColumn() const = 0;
+    // A statement of a schema step as this database needs it (column types).
+    virtual QString adaptDdl(const QString &sql) const { return sql; }
     // A row trigger that refuses the change when `condition` (an SQL expression over NEW) holds.
     // `event` is "INSERT", "UPDATE" or "UPDATE OF col".
     virtual QStringList refusingTrigger(const QString &name, const QString &event, const QString &table,

@@ -39,7 +39,7 @@ public:
 
     // Empty when the server runs, else why it does not.
     const QString &error() const { return m_error; }
-    const QString &socketDir() const { return m_base.path(); }
+    QString socketDir() const { return m_base.path(); }
     static QString user() { return QStringLiteral("passdeck"); }
 
     QString uri(const QString &database) const
@@ -89,7 +89,7 @@ private:
             m_error = QStringLiteral("The PostgreSQL test server could not be started (PASSDECK_TEST_DB=postgres): %1").arg(m_error);
     }
 
-    static QString adminName() { return QStringLiteral("passdeck-test-pg-admin"); }
+    static QString adminName() { return QStringLiteral("pg-test-server-admin"); }
     QString dataDir() const { return m_base.path() + QStringLiteral("/data"); }
 
     QSqlDatabase adminConnection() const
