@@ -168,6 +168,13 @@ private:
             return QStringLiteral("pg_ctl start failed: %1 %2").arg(out.trimmed(), logText.trimmed());
         }
         m_started = true;
+        // Should this process die without stopping it (a crash, a timeout's SIGKILL), a watchdog
+        // stops the server and removes its directory once the process is gone.
+        const QString stop = QStringLiteral("%1 -D %2 -m immediate -w stop").arg(m_bin + QStringLiteral("/pg_ctl"), dataDir());
+        const QString script = QStringLiteral("exec </dev/null >/dev/null 2>&1; while [ -d /proc/%1 ]; do sleep 1; done; %2 >/dev/null 2>&1; rm -rf '%3'")
+                                   .arg(QString::number(::getpid()), m_runAs.isEmpty() ? stop : QStringLiteral("runuser -u %1 -- %2").arg(m_runAs, stop),
+                                        m_base.path());
+        QProcess::startDetached(QStringLiteral("sh"), {QStringLiteral("-c"), script});
         QSqlDatabase admin = adminConnection();
         if (!admin.isOpen())
             return QStringLiteral("cannot connect to %1: %2").arg(m_base.path(), admin.lastError().text());
