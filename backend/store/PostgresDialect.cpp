@@ -18,10 +18,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Store", text);
 }
 
-// The key of the store's write lock (pg_advisory_lock): any constant, the same in every
-// Passdeck; "passdeck" in ASCII, cut to 63 bits.
-constexpr qint64 writeLockKey = 0x7061737364656bLL;
-
 Error uriError(const QString &uri, const QString &why)
 {
     return Error::make(QStringLiteral("store-uri"), tr("Opening the state store %1").arg(uri), why,

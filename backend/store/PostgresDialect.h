@@ -49,6 +49,9 @@ public:
 
     // How long a writer waits for the write lock before giving up ("busy"), as on SQLite.
     static constexpr int lockTimeoutMs = 10000;
+    // The key of the store's write lock (pg_advisory_lock): any constant, the same in every
+    // Passdeck; "passdek" in ASCII.
+    static constexpr qint64 writeLockKey = 0x7061737364656bLL;
 
 private:
     Address m_address;

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void noServer();
     void schema();
     void writeLock();
+    void writeLockTimeout();
     void conflictReported();
     void raceOneAllocation();
 
@@ -189,6 +190,41 @@ void TstStorePostgres::writeLock()
     }
     peek = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+}
+
+void TstStorePostgres::writeLockTimeout()
+{
+    // Another session holds the store's write lock longer than the lock timeout: the change is
+    // refused as "busy", with what to do, instead of waiting forever.
+    const QString uri = newDatabase();
+    QVERIFY(!uri.isEmpty());
+    auto store = Store::open(uri);
+    QVERIFY(store);
+    auto a = PostgresDialect::parse(uri);
+    QVERIFY(a);
+    {
+        QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("other"));
+        other.setHostName(a->host);
+        other.setUserName(a->user);
+        other.setDatabaseName(a->database);
+        QVERIFY(other.open());
+        QSqlQuery q(other);
+        QVERIFY(q.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(PostgresDialect::writeLockKey)));
+        {
+            StoreTransaction tx(**store);
+            QVERIFY(!tx.begun().ok());
+            QCOMPARE(tx.begun().error().code, QStringLiteral("busy"));
+            QVERIFY(tx.begun().error().hint.contains(QLatin1String("try again")));
+        }
+        QVERIFY(q.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(PostgresDialect::writeLockKey)));
+        // Let go, the next change goes through.
+        StoreTransaction tx(**store);
+        QVERIFY(tx.begun().ok());
+        QVERIFY(tx.commit().ok());
+        q = QSqlQuery();
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("other"));
 }
 
 void TstStorePostgres::conflictReported()
