@@ -21,7 +21,7 @@ struct CliContext
     bool hostRootGiven = false;
     bool simulate = false;
     bool json = false;
-    QString dbPath;   // empty: the default store in the user's data directory
+    QString dbPath;   // a file or a postgresql:// URI; empty: the default store in the user's data directory
     QString pciIds;   // empty: the system pci.ids
     QString command;  // e.g. "devices"
     QStringList args; // what follows the command, global options removed

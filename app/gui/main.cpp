@@ -27,8 +27,10 @@ int main(int argc, char *argv[])
                                      QStringLiteral("DIR"));
     const QCommandLineOption reset(QStringLiteral("demo-reset"),
                                    QApplication::translate("main", "Start the demo environment over (implies --demo)."));
-    const QCommandLineOption db(QStringLiteral("db"), QApplication::translate("main", "The state store to open."),
-                                QStringLiteral("PATH"));
+    const QCommandLineOption db(QStringLiteral("db"),
+                                QApplication::translate("main", "The state store to open: an SQLite file, or postgresql://USER@HOST:PORT/DBNAME "
+                                                                "(also ?host=/socket/dir; the password comes from ~/.pgpass or PGPASSFILE)."),
+                                QStringLiteral("FILE|URI"));
     const QCommandLineOption pciIds(QStringLiteral("pci-ids"),
                                    QApplication::translate("main", "pci.ids for device names."), QStringLiteral("FILE"));
     const QCommandLineOption hostRoot(QStringLiteral("host-root"),

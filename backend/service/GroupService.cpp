@@ -58,11 +58,11 @@ Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
         return exists.error();
     if (exists->toInt() > 0)
         return duplicateGroup(what, spec.name);
-    StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO resource_groups (name, description, class) VALUES (?, ?, ?)"));
+    StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO resource_groups (name, description, class) VALUES (?, ?, ?) RETURNING id"));
     q.bind(spec.name).bind(spec.description).bind(groupClassName(spec.groupClass));
     if (Status s = q.exec(what); !s)
         return s.error().code == QLatin1String("constraint") ? duplicateGroup(what, spec.name) : s.error();
-    const qint64 id = q.lastInsertId();
+    const qint64 id = q.returnedId();
     if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::group(m_ctx.db(), id);

@@ -195,7 +195,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
                                                tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
             }
         }
-        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?)"));
+        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?) RETURNING id"));
         q.bind(name).bind(root).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
         if (Status s = q.exec(what); !s) {
             if (s.error().code == QLatin1String("constraint"))
@@ -203,7 +203,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
                                                tr("Choose another name, or refresh the existing node."));
             return s.error();
         }
-        probe.id = q.lastInsertId();
+        probe.id = q.returnedId();
         auto report = storeInventory(probe, *snapshot, mountsOf(**host));
         if (!report)
             return report.error();

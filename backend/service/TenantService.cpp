@@ -43,11 +43,11 @@ Result<Tenant> TenantService::create(const QString &name, const QString &descrip
         if (dup->toInt() > 0)
             return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a tenant named '%1' already exists").arg(name),
                                            tr("Choose another name."));
-        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO tenants (name, description) VALUES (?, ?)"));
+        StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO tenants (name, description) VALUES (?, ?) RETURNING id"));
         q.bind(name).bind(description);
         if (Status s = q.exec(what); !s)
             return s.error();
-        const qint64 id = q.lastInsertId();
+        const qint64 id = q.returnedId();
         if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         return DomainServiceQueries::tenant(m_ctx.db(), id);
@@ -120,11 +120,11 @@ Result<TenantNode> TenantService::addNodeImpl(qint64 tenantId, const QString &na
     if (dup->toInt() > 0)
         return ServiceContext::refusal(QStringLiteral("duplicate"), what,
                                        tr("tenant '%1' already has a node named '%2'").arg(t->name, name), tr("Choose another name."));
-    StoreQuery q(db, QStringLiteral("INSERT INTO tenant_nodes (tenant_id, name, node_id) VALUES (?, ?, ?)"));
+    StoreQuery q(db, QStringLiteral("INSERT INTO tenant_nodes (tenant_id, name, node_id) VALUES (?, ?, ?) RETURNING id"));
     q.bind(tenantId).bind(name).bind(nodeId);
     if (Status s = q.exec(what); !s)
         return s.error();
-    const qint64 id = q.lastInsertId();
+    const qint64 id = q.returnedId();
     if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::tenantNode(db, id);
@@ -224,12 +224,12 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
                                        tr("tenant '%1' already has a resource group named '%2'").arg(tn->tenantName, name),
                                        tr("Choose another name, or leave it blank for a generated one."));
     StoreQuery q(db, QStringLiteral("INSERT INTO resource_groups (name, description, class, owner_scope, tenant_id, tenant_node_id, source_group_id)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     q.bind(name).bind(spec.description).bind(groupClassName(g->groupClass)).bind(tn->tenantId).bind(tn->tenantId)
         .bind(tn->id).bind(g->id);
     if (Status s = q.exec(what); !s)
         return s.error();
-    const qint64 groupId = q.lastInsertId();
+    const qint64 groupId = q.returnedId();
     for (qint64 deviceId : devices) {
         if (Status s = StoreQuery::run(db, QStringLiteral("INSERT INTO device_holds (device_id, holder_scope) VALUES (?, ?)"),
                                        {deviceId, tn->tenantId}, what); !s)

@@ -89,14 +89,14 @@ Result<Vm> VmService::createImpl(const VmSpec &spec)
     if (dup->toInt() > 0)
         return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a VM named '%1' already exists").arg(spec.name),
                                        tr("Choose another name."));
-    StoreQuery q(db, QStringLiteral("INSERT INTO vms (name, description, node_id, owner_scope, tenant_id, tenant_node_id) VALUES (?, ?, ?, ?, ?, ?)"));
+    StoreQuery q(db, QStringLiteral("INSERT INTO vms (name, description, node_id, owner_scope, tenant_id, tenant_node_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
     const QVariant nullId(QMetaType(QMetaType::LongLong));
     q.bind(spec.name).bind(spec.description).bind(nodeId).bind(spec.tenantId > 0 ? spec.tenantId : 0)
         .bind(spec.tenantId > 0 ? QVariant(spec.tenantId) : nullId)
         .bind(spec.tenantId > 0 ? QVariant(spec.tenantNodeId) : nullId);
     if (Status s = q.exec(what); !s)
         return s.error();
-    const qint64 id = q.lastInsertId();
+    const qint64 id = q.returnedId();
     if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::vm(db, id);
@@ -226,12 +226,12 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
                                        tr("Choose another name, or leave it blank for a generated one."));
     const QVariant nullId(QMetaType(QMetaType::LongLong));
     StoreQuery q(db, QStringLiteral("INSERT INTO machine_devices (vm_id, name, description, group_id, count, owner_scope, tenant_node_id)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     q.bind(v->id).bind(name).bind(spec.description).bind(g->id).bind(spec.count).bind(v->tenantId)
         .bind(v->tenantNodeId > 0 ? QVariant(v->tenantNodeId) : nullId);
     if (Status s = q.exec(what); !s)
         return s.error();
-    const qint64 id = q.lastInsertId();
+    const qint64 id = q.returnedId();
     if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET restart_needed = 1 WHERE id = ?"), {v->id}, what); !s)
         return s.error();
     if (Status s = m_ctx.commit(tx); !s)

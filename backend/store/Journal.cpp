@@ -36,7 +36,7 @@ Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
     for (auto it = entry.originalOverrides.cbegin(); it != entry.originalOverrides.cend(); ++it)
         overrides.insert(it.key(), it.value());
     StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid,"
-                                    " owner_start, overrides, vm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                    " owner_start, overrides, vm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     q.bind(entry.nodeId).bind(entry.operation).bind(entry.target)
         .bind(QString::fromUtf8(QJsonDocument(devices).toJson(QJsonDocument::Compact)))
         .bind(entry.groupId > 0 ? QVariant(entry.groupId) : QVariant(QMetaType(QMetaType::LongLong)))
@@ -46,7 +46,7 @@ Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
         .bind(entry.vmId > 0 ? QVariant(entry.vmId) : QVariant(QMetaType(QMetaType::LongLong)));
     if (Status s = q.exec(tr("Journaling the sysfs changes")); !s)
         return s.error();
-    const qint64 id = q.lastInsertId();
+    const qint64 id = q.returnedId();
     for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it) {
         if (Status s = StoreQuery::run(db, QStringLiteral("INSERT INTO journal_devices (journal_id, node_id, address) VALUES (?, ?, ?)"),
                                        {id, entry.nodeId, it.key()}, tr("Journaling the sysfs changes")); !s)

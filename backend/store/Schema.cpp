@@ -1,8 +1,11 @@
 #include "store/Schema.h"
 
+#include "store/SqlDialect.h"
 #include "store/StoreQuery.h"
 
 #include <QCoreApplication>
+#include <QSqlQuery>
+#include <QSqlError>
 #include <QSqlRecord>
 
 namespace passdeck {
@@ -12,6 +15,16 @@ namespace {
 // Names: non-blank, at most 128 characters. trim()/length() exist in SQLite and PostgreSQL.
 #define NAME_CHECK(col) "CHECK (length(trim(" col ")) > 0 AND length(" col ") <= 128)"
 #define FLAG(col) col " INTEGER NOT NULL DEFAULT 0 CHECK (" col " IN (0, 1))"
+
+// A trigger that refuses a change when its condition holds; each dialect spells it its way.
+struct TriggerSpec
+{
+    const char *name;
+    const char *event;
+    const char *table;
+    const char *condition;
+    const char *message;
+};
 
 // Version 1: the tables of DESIGN.md §2. "%ID%" is the auto-numbered primary key, the one
 // spelling that differs between SQLite and PostgreSQL. The invariants are carried by
@@ -199,15 +212,18 @@ const char *const step1[] = {
     "CREATE INDEX resource_groups_tenant ON resource_groups(tenant_id)",
     "CREATE INDEX tenant_nodes_node ON tenant_nodes(node_id)",
     "CREATE INDEX journal_node ON journal(node_id)",
-    // SQLite-only (documented exception; PostgreSQL gets the same rule as a plpgsql trigger):
-    // never more concrete devices than the machine device's Count.
-    "CREATE TRIGGER allocations_within_count BEFORE INSERT ON allocations"
-    " WHEN (SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.machine_device_id)"
-    "   >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)"
-    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
-    "CREATE TRIGGER machine_devices_count_kept BEFORE UPDATE OF count ON machine_devices"
-    " WHEN NEW.count < (SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.id)"
-    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
+};
+
+// Version 1's triggers (refusingTrigger: SQLite WHEN … RAISE, a plpgsql function on PostgreSQL):
+// never more concrete devices than the machine device's Count.
+const TriggerSpec step1Triggers[] = {
+    {"allocations_within_count", "INSERT", "allocations",
+     "(SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.machine_device_id)"
+     "   >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)",
+     "allocation exceeds the machine device Count"},
+    {"machine_devices_count_kept", "UPDATE OF count", "machine_devices",
+     "NEW.count < (SELECT COUNT(*) FROM allocations WHERE machine_device_id = NEW.id)",
+     "allocation exceeds the machine device Count"},
 };
 
 // Version 2 (found by tests/bench/bench_store): the Resource Manager's reboot banner reads the
@@ -276,28 +292,26 @@ const char *const step5[] = {
 const char *const step6[] = {
     "ALTER TABLE machine_devices ADD COLUMN removal_pending INTEGER NOT NULL DEFAULT 0 CHECK (removal_pending IN (0, 1))",
     "CREATE INDEX devices_iommu ON devices(node_id, iommu_group)",
-    "CREATE TRIGGER device_holds_one_owner_per_iommu_group BEFORE INSERT ON device_holds"
-    " WHEN " OTHER_HOLDER
-    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
-    "CREATE TRIGGER device_holds_one_owner_per_iommu_group_update BEFORE UPDATE ON device_holds"
-    " WHEN " OTHER_HOLDER
-    " BEGIN SELECT RAISE(ABORT, 'another consumer holds a device of the same IOMMU group'); END",
-    "CREATE TRIGGER allocations_one_vm_per_iommu_group BEFORE INSERT ON allocations"
-    " WHEN " OTHER_VM
-    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
-    "CREATE TRIGGER allocations_one_vm_per_iommu_group_update BEFORE UPDATE ON allocations"
-    " WHEN " OTHER_VM
-    " BEGIN SELECT RAISE(ABORT, 'another VM has a device of the same IOMMU group'); END",
-    "DROP TRIGGER allocations_within_count",
-    "DROP TRIGGER machine_devices_count_kept",
-    "CREATE TRIGGER allocations_within_count BEFORE INSERT ON allocations"
-    " WHEN NOT " SAME_UNIT_ALLOCATED
-    " AND " UNITS_OF("NEW.machine_device_id") " >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)"
-    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
-    "CREATE TRIGGER machine_devices_count_kept BEFORE UPDATE OF count ON machine_devices"
-    " WHEN NEW.count < " UNITS_OF("NEW.id")
-    " BEGIN SELECT RAISE(ABORT, 'allocation exceeds the machine device Count'); END",
 };
+#define ONE_OWNER "another consumer holds a device of the same IOMMU group"
+#define ONE_VM "another VM has a device of the same IOMMU group"
+#define COUNT_EXCEEDED "allocation exceeds the machine device Count"
+const TriggerSpec step6Triggers[] = {
+    {"device_holds_one_owner_per_iommu_group", "INSERT", "device_holds", OTHER_HOLDER, ONE_OWNER},
+    {"device_holds_one_owner_per_iommu_group_update", "UPDATE", "device_holds", OTHER_HOLDER, ONE_OWNER},
+    {"allocations_one_vm_per_iommu_group", "INSERT", "allocations", OTHER_VM, ONE_VM},
+    {"allocations_one_vm_per_iommu_group_update", "UPDATE", "allocations", OTHER_VM, ONE_VM},
+};
+// Then the Count triggers of version 1 are dropped and made again counting units.
+const TriggerSpec step6CountTriggers[] = {
+    {"allocations_within_count", "INSERT", "allocations",
+     "NOT " SAME_UNIT_ALLOCATED " AND " UNITS_OF("NEW.machine_device_id") " >= (SELECT count FROM machine_devices WHERE id = NEW.machine_device_id)",
+     COUNT_EXCEEDED},
+    {"machine_devices_count_kept", "UPDATE OF count", "machine_devices", "NEW.count < " UNITS_OF("NEW.id"), COUNT_EXCEEDED},
+};
+#undef ONE_OWNER
+#undef ONE_VM
+#undef COUNT_EXCEEDED
 #undef UNIT_KEY
 #undef OTHER_HOLDER
 #undef OTHER_VM
@@ -321,56 +335,43 @@ int Schema::currentVersion()
 
 QStringList Schema::step(int version, const QString &driverName)
 {
+    const std::unique_ptr<SqlDialect> dialect = SqlDialect::forDriver(driverName);
     QStringList out;
-    if (version == 2) {
-        for (const char *s : step2)
-            out << QString::fromLatin1(s);
-        return out;
+    auto add = [&out, &dialect](const auto &statements) {
+        for (const char *sql : statements)
+            out << dialect->adaptDdl(QString::fromLatin1(sql));
+    };
+    auto addTriggers = [&](const auto &specs) {
+        for (const TriggerSpec &t : specs)
+            out << dialect->refusingTrigger(QString::fromLatin1(t.name), QString::fromLatin1(t.event), QString::fromLatin1(t.table),
+                                            QString::fromLatin1(t.condition), QString::fromLatin1(t.message));
+    };
+    switch (version) {
+    case 1:
+        for (const char *s : step1)
+            out << dialect->adaptDdl(QString::fromLatin1(s).replace(QLatin1String("%ID%"), dialect->idColumn()));
+        addTriggers(step1Triggers);
+        out << QStringLiteral("INSERT INTO schema_version (version) VALUES (1)");
+        break;
+    case 2: add(step2); break;
+    case 3: add(step3); break;
+    case 4: add(step4); break;
+    case 5: add(step5); break;
+    case 6:
+        add(step6);
+        addTriggers(step6Triggers);
+        for (const TriggerSpec &t : step6CountTriggers)
+            out << dialect->dropTrigger(QString::fromLatin1(t.name), QString::fromLatin1(t.table));
+        addTriggers(step6CountTriggers);
+        break;
+    default: break;
     }
-    if (version == 3) {
-        for (const char *s : step3)
-            out << QString::fromLatin1(s);
-        return out;
-    }
-    if (version == 4) {
-        for (const char *s : step4)
-            out << QString::fromLatin1(s);
-        return out;
-    }
-    if (version == 5) {
-        for (const char *s : step5)
-            out << QString::fromLatin1(s);
-        return out;
-    }
-    if (version == 6) {
-        for (const char *s : step6) {
-            const QString sql = QString::fromLatin1(s);
-            // PostgreSQL: see docs/store.md (plpgsql functions carry the same conditions)
-            if (driverName == QLatin1String("QPSQL") && (sql.startsWith(QLatin1String("CREATE TRIGGER")) || sql.startsWith(QLatin1String("DROP TRIGGER"))))
-                continue;
-            out << sql;
-        }
-        return out;
-    }
-    if (version != 1)
-        return out;
-    const bool pg = driverName == QLatin1String("QPSQL");
-    const QString id = pg ? QStringLiteral("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
-                          : QStringLiteral("INTEGER PRIMARY KEY");
-    for (const char *s : step1) {
-        QString sql = QString::fromLatin1(s);
-        if (pg && sql.startsWith(QLatin1String("CREATE TRIGGER")))
-            continue; // PostgreSQL: see docs/store.md (a plpgsql function carries the same rule)
-        sql.replace(QLatin1String("%ID%"), id);
-        out << sql;
-    }
-    out << QStringLiteral("INSERT INTO schema_version (version) VALUES (1)");
     return out;
 }
 
 Result<int> Schema::version(const QSqlDatabase &db)
 {
-    if (!db.tables().contains(QStringLiteral("schema_version")))
+    if (!SqlDialect::forDriver(db.driverName())->hasTable(db, QStringLiteral("schema_version")))
         return 0;
     auto v = StoreQuery::scalar(db, QStringLiteral("SELECT MAX(version) FROM schema_version"), {},
                                 tr("Reading the store's schema version"));
@@ -394,8 +395,10 @@ Status Schema::migrate(const QSqlDatabase &db)
     for (int next = from + 1; next <= currentVersion(); ++next) {
         const QStringList statements = step(next, db.driverName());
         for (const QString &sql : statements) {
-            if (Status s = StoreQuery::run(db, sql, {}, tr("Upgrading the store to schema version %1").arg(next)); !s)
-                return s;
+            // Not prepared: PostgreSQL prepares only queries and changes of rows, not DDL.
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                return StoreQuery::sqlError(q.lastError(), tr("Upgrading the store to schema version %1").arg(next));
         }
         if (next > 1) {
             if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE schema_version SET version = ?"), {next},

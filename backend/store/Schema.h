@@ -15,7 +15,8 @@ class Schema
 public:
     static int currentVersion();
 
-    // The statements of one step for a driver ("QSQLITE", "QPSQL"): the id column type differs.
+    // The statements of one step for a driver ("QSQLITE", "QPSQL"), spelt by its SqlDialect:
+    // the id column and the triggers differ.
     static QStringList step(int version, const QString &driverName);
 
     // The version of an open database: 0 when it has no schema yet.

@@ -1,6 +1,7 @@
 #include "store/Store.h"
 
 #include "store/Schema.h"
+#include "store/SqliteDialect.h"
 #include "store/StoreQuery.h"
 
 #include <QAtomicInt>
@@ -59,15 +60,11 @@ ThreadConnections &threadConnections()
     return connections;
 }
 
-bool isSqlite(const QSqlDatabase &db)
-{
-    return db.driverName() == QLatin1String("QSQLITE");
-}
-
 } // namespace
 
-Store::Store(QString path)
+Store::Store(QString path, std::unique_ptr<SqlDialect> dialect)
     : m_path(std::move(path)),
+      m_dialect(std::move(dialect)),
       m_connectionPrefix(QStringLiteral("passdeck-%1-").arg(storeCounter.fetchAndAddRelaxed(1)))
 {
 }
@@ -92,9 +89,11 @@ QString Store::defaultPath()
     return dir + QStringLiteral("/passdeck.db");
 }
 
-Result<std::shared_ptr<Store>> Store::open(const QString &path)
+Result<std::shared_ptr<Store>> Store::open(const QString &location)
 {
-    const QString file = path.isEmpty() ? defaultPath() : path;
+    if (SqlDialect::isUri(location))
+        return openServer(location);
+    const QString file = location.isEmpty() ? defaultPath() : location;
     const QFileInfo info(file);
     if (!QDir().mkpath(info.absolutePath())) {
         return Error::make(QStringLiteral("store-dir"), tr("Opening the state store %1").arg(file),
@@ -115,19 +114,47 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
                            tr("If it should hold your store, restore it from a backup. To start a new store, delete the "
                               "empty file or give --db the name of a file that does not exist yet."));
     }
-    std::shared_ptr<Store> store(new Store(info.absoluteFilePath()));
-    auto db = store->checkedConnection();
-    if (!db)
-        return db.error();
-    if (Status s = store->beginWrite(); !s)
-        return s.error();
-    if (Status s = Schema::migrate(*db); !s) {
-        store->rollback();
-        return s.error();
-    }
-    if (Status s = store->commit(); !s)
+    const QString path = info.absoluteFilePath();
+    std::shared_ptr<Store> store(new Store(path, std::make_unique<SqliteDialect>(path)));
+    if (Status s = store->migrate(); !s)
         return s.error();
     return store;
+}
+
+Result<std::shared_ptr<Store>> Store::openServer(const QString &uri)
+{
+    auto dialect = SqlDialect::forLocation(uri);
+    if (!dialect)
+        return dialect.error();
+    const QString location = dialect.value()->location();
+    if (!QSqlDatabase::isDriverAvailable(dialect.value()->driverName())) {
+        return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(location),
+                           tr("Qt's PostgreSQL driver (QPSQL) is not installed"),
+                           tr("Install the package libqt6sql6-psql, or give --db a file for an SQLite store."));
+    }
+    std::shared_ptr<Store> store(new Store(location, std::move(dialect).value()));
+    if (Status s = store->migrate(); !s)
+        return s.error();
+    return store;
+}
+
+Status Store::migrate() const
+{
+    auto db = checkedConnection();
+    if (!db)
+        return db.error();
+    if (Status s = beginWrite(); !s)
+        return s;
+    if (Status s = Schema::migrate(*db); !s) {
+        rollback();
+        return s;
+    }
+    return commit();
+}
+
+bool Store::isPostgres() const
+{
+    return m_dialect->driverName() == QLatin1String("QPSQL");
 }
 
 Status Store::create(const QString &file)
@@ -140,19 +167,13 @@ Status Store::create(const QString &file)
     };
     removeTmp();
     {
-        std::shared_ptr<Store> store(new Store(tmp));
+        std::shared_ptr<Store> store(new Store(tmp, std::make_unique<SqliteDialect>(tmp)));
         Status built = [&]() -> Status {
+            if (Status s = store->migrate(); !s)
+                return s;
             auto db = store->checkedConnection();
             if (!db)
                 return db.error();
-            if (Status s = store->beginWrite(); !s)
-                return s;
-            if (Status s = Schema::migrate(*db); !s) {
-                store->rollback();
-                return s;
-            }
-            if (Status s = store->commit(); !s)
-                return s;
             // Everything into the main file before it gets its name (the WAL stays behind).
             QSqlQuery q(*db);
             if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
@@ -200,11 +221,10 @@ QSqlDatabase Store::connection() const
     ThreadConnections &mine = threadConnections();
     if (!mine.names.contains(name))
         mine.names.append(name);
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driverName(), name);
+    m_dialect->prepare(db);
     if (db.open())
-        (void)configure(db);
+        (void)m_dialect->configure(db);
     return db;
 }
 
@@ -214,14 +234,17 @@ Result<QSqlDatabase> Store::checkedConnection() const
     if (!db.isOpen()) {
         return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(m_path),
                            db.lastError().text(),
-                           tr("Check that the file is a Passdeck store and that you may read and write it."));
+                           isPostgres() ? tr("Check that the server runs, that the database exists and that the user may use it "
+                                             "(a password comes from ~/.pgpass or PGPASSFILE).")
+                                        : tr("Check that the file is a Passdeck store and that you may read and write it."));
     }
-    // configure() failing leaves foreign keys off, which would silently drop the invariants.
-    auto fk = StoreQuery::scalar(db, QStringLiteral("PRAGMA foreign_keys"), {}, tr("Checking the store connection"));
-    if (!fk)
-        return fk.error();
-    if (fk->toInt() != 1) {
-        if (Status s = configure(db); !s)
+    // configure() failing would leave foreign keys off (SQLite) or transactions not
+    // serialisable (PostgreSQL), which would silently drop the invariants.
+    auto configured = m_dialect->isConfigured(db);
+    if (!configured)
+        return configured.error();
+    if (!*configured) {
+        if (Status s = m_dialect->configure(db); !s)
             return s.error();
     }
     return db;
@@ -240,65 +263,38 @@ void Store::closeThreadConnection() const
     QSqlDatabase::removeDatabase(name);
 }
 
-Status Store::configure(QSqlDatabase &db) const
-{
-    if (!isSqlite(db))
-        return {};
-    const QString what = tr("Configuring the state store %1").arg(m_path);
-    QSqlQuery q(db);
-    // busy_timeout first: switching to WAL needs a lock another process may hold.
-    if (!q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(busyTimeoutMs)))
-        return StoreQuery::sqlError(q.lastError(), what);
-    if (!q.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
-        return StoreQuery::sqlError(q.lastError(), what);
-    QDeadlineTimer deadline(busyTimeoutMs);
-    while (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL"))) {
-        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
-            return StoreQuery::sqlError(q.lastError(), what);
-        QThread::msleep(20);
-    }
-    q.finish();
-    if (!q.exec(QStringLiteral("PRAGMA synchronous = NORMAL")))
-        return StoreQuery::sqlError(q.lastError(), what);
-    return {};
-}
-
 Status Store::beginWrite() const
 {
-    auto db = checkedConnection();
-    if (!db)
-        return db.error();
-    const QString sql = isSqlite(*db) ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-    QDeadlineTimer deadline(busyTimeoutMs);
-    QSqlQuery q(*db);
-    while (!q.exec(sql)) {
-        // The busy handler already waited; WAL may still answer SQLITE_BUSY at once in some
-        // lock states, so keep trying until our own deadline.
-        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
-            return StoreQuery::sqlError(q.lastError(), tr("Starting a change in the state store"));
-        QThread::msleep(10);
+    auto checked = checkedConnection();
+    if (!checked)
+        return checked.error();
+    QSqlDatabase db = checked.value();
+    const QString what = tr("Starting a change in the state store");
+    // Serialisation failures and deadlocks (PostgreSQL) are retried with a growing pause; a
+    // busy database was already waited for by the dialect.
+    for (int attempt = 1;; ++attempt) {
+        Status s = m_dialect->beginWrite(db, what);
+        if (s || !StoreQuery::isConflict(s.error()))
+            return s;
+        if (attempt == maxBeginAttempts) {
+            Error e = s.error();
+            e.why = tr("%1 (tried %2 times)").arg(e.why).arg(attempt);
+            return e;
+        }
+        QThread::msleep(10u << attempt);
     }
-    return {};
 }
 
 Status Store::commit() const
 {
     QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    QDeadlineTimer deadline(busyTimeoutMs);
-    while (!q.exec(QStringLiteral("COMMIT"))) {
-        if (!StoreQuery::isBusy(q.lastError()) || deadline.hasExpired())
-            return StoreQuery::sqlError(q.lastError(), tr("Saving a change in the state store"));
-        QThread::msleep(10);
-    }
-    return {};
+    return m_dialect->commit(db, tr("Saving a change in the state store"));
 }
 
 void Store::rollback() const
 {
     QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    q.exec(QStringLiteral("ROLLBACK"));
+    m_dialect->rollback(db);
 }
 
 } // namespace passdeck

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Error.h"
+#include "store/SqlDialect.h"
 
 #include <QSqlDatabase>
 #include <QString>
@@ -9,8 +10,9 @@
 
 namespace passdeck {
 
-// The state store: a Qt Sql database (SQLite by default; DESIGN.md §3.4), created and migrated
-// by numbered steps (see Schema).
+// The state store: a Qt Sql database, created and migrated by numbered steps (see Schema).
+// SQLite by default (a file); PostgreSQL for a store several administrators share
+// (a postgresql:// URI). What differs between the two is in SqlDialect (docs/store.md).
 //
 // Threading rule: a QSqlDatabase connection belongs to the thread that opened it. connection()
 // returns this thread's named connection ("passdeck-<store>-<thread serial>", the serial never
@@ -27,11 +29,16 @@ public:
     // Opens (creating the file and its directory when missing) and migrates to the current
     // schema. A file from a newer Passdeck is refused with "schema-too-new", an existing empty
     // file with "store-empty" (a new store is never seen empty: it is created complete).
-    static Result<std::shared_ptr<Store>> open(const QString &path);
+    // `location` is an SQLite file path or postgresql://USER@HOST:PORT/DBNAME[?host=/socket/dir]
+    // (the database must exist; its schema is made on first open).
+    static Result<std::shared_ptr<Store>> open(const QString &location);
     // <AppDataLocation>/passdeck.db
     static QString defaultPath();
 
+    // The file path, or the PostgreSQL URI (without a password).
     const QString &path() const { return m_path; }
+    const SqlDialect &dialect() const { return *m_dialect; }
+    bool isPostgres() const;
     int schemaVersion() const;
 
     // This thread's connection (opened on demand). Check isOpen() / lastError on failure.
@@ -39,23 +46,29 @@ public:
     Result<QSqlDatabase> checkedConnection() const;
     void closeThreadConnection() const;
 
-    // Write transactions take the write lock up front (BEGIN IMMEDIATE on SQLite) so that two
-    // processes never both read "one device free" and then both allocate it; SQLITE_BUSY is
-    // retried until the busy timeout runs out. Prefer StoreTransaction over calling these.
+    // Write transactions take the write lock up front (BEGIN IMMEDIATE on SQLite, an advisory
+    // lock then BEGIN SERIALIZABLE on PostgreSQL) so that two processes never both read "one
+    // device free" and then both allocate it; SQLITE_BUSY is retried until the busy timeout runs
+    // out, a serialisation failure or deadlock (40001, 40P01) up to maxBeginAttempts times with
+    // a growing pause, then reported (code "store-conflict"). Prefer StoreTransaction.
     Status beginWrite() const;
     Status commit() const;
     void rollback() const;
 
     static constexpr int busyTimeoutMs = 10000;
+    static constexpr int maxBeginAttempts = 5;
 
 private:
-    explicit Store(QString path);
+    Store(QString path, std::unique_ptr<SqlDialect> dialect);
     // Builds a new store at a temporary name and links it to `file` complete.
     static Status create(const QString &file);
-    Status configure(QSqlDatabase &db) const;
+    static Result<std::shared_ptr<Store>> openServer(const QString &uri);
+    // Runs the schema steps above the store's version in one write transaction.
+    Status migrate() const;
     QString threadConnectionName() const;
 
     QString m_path;
+    std::unique_ptr<SqlDialect> m_dialect;
     QString m_connectionPrefix;
 };
 

@@ -41,6 +41,14 @@ Status StoreQuery::exec(const QString &what)
     return {};
 }
 
+qint64 StoreQuery::returnedId()
+{
+    const qint64 id = m_query.next() ? m_query.value(0).toLongLong() : 0;
+    // Done with the statement: SQLite keeps a stepped statement open until it is reset.
+    m_query.finish();
+    return id;
+}
+
 Result<QVariant> StoreQuery::scalar(const QSqlDatabase &db, const QString &sql,
                                     const QVariantList &values, const QString &what)
 {
@@ -63,8 +71,33 @@ Status StoreQuery::run(const QSqlDatabase &db, const QString &sql, const QVarian
     return q.exec(what);
 }
 
+namespace {
+
+// PostgreSQL reports five-character SQLSTATEs; SQLite numbers of at most four digits.
+QString sqlState(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    return code.size() == 5 ? code : QString();
+}
+
+} // namespace
+
+bool StoreQuery::isConflict(const QSqlError &error)
+{
+    const QString state = sqlState(error);
+    return state == QLatin1String("40001") || state == QLatin1String("40P01");
+}
+
+bool StoreQuery::isConflict(const Error &error)
+{
+    return error.code == QLatin1String("store-conflict");
+}
+
 bool StoreQuery::isBusy(const QSqlError &error)
 {
+    const QString state = sqlState(error);
+    if (!state.isEmpty())
+        return state == QLatin1String("55P03");
     // SQLITE_BUSY (5) / SQLITE_LOCKED (6) and their extended codes.
     const int code = error.nativeErrorCode().toInt();
     if ((code & 0xff) == 5 || (code & 0xff) == 6)
@@ -76,7 +109,13 @@ bool StoreQuery::isBusy(const QSqlError &error)
 Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
 {
     const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
-    if (text.contains(QLatin1String("constraint"), Qt::CaseInsensitive)
+    if (isConflict(error)) {
+        return Error::make(QStringLiteral("store-conflict"), what,
+                           QCoreApplication::translate("Store", "the change collided with another administrator's change and was not made (%1)").arg(text.trimmed()),
+                           QCoreApplication::translate("Store", "Reload the lists and try again."));
+    }
+    if (sqlState(error).startsWith(QLatin1String("23"))
+        || text.contains(QLatin1String("constraint"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("RAISE"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("exceeds"), Qt::CaseInsensitive)) {
         return Error::make(QStringLiteral("constraint"), what,

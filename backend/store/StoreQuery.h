@@ -24,7 +24,9 @@ public:
     Status exec(const QString &what);
     bool next() { return m_query.next(); }
     QVariant value(int i) const { return m_query.value(i); }
-    qint64 lastInsertId() const { return m_query.lastInsertId().toLongLong(); }
+    // The id an "INSERT … RETURNING id" gave back (0 when none). Never lastInsertId(): on
+    // PostgreSQL it is not the row's id.
+    qint64 returnedId();
     int rowsAffected() const { return m_query.numRowsAffected(); }
     QSqlQuery &raw() { return m_query; }
 
@@ -35,9 +37,13 @@ public:
                       const QString &what);
 
     // An Error for a failed statement; code "constraint" for a constraint violation, "busy"
-    // when the database stayed locked, "sql" otherwise.
+    // when the database stayed locked, "store-conflict" for a serialisation failure or a
+    // deadlock (PostgreSQL 40001, 40P01: running the change again may succeed), "sql" otherwise.
     static Error sqlError(const QSqlError &error, const QString &what);
+    // SQLite's SQLITE_BUSY / SQLITE_LOCKED; PostgreSQL's lock timeout (55P03).
     static bool isBusy(const QSqlError &error);
+    static bool isConflict(const QSqlError &error);
+    static bool isConflict(const Error &error);
 
 private:
     QSqlQuery m_query;

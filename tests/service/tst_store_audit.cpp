@@ -33,7 +33,7 @@ private Q_SLOTS:
         StoreFixture f;
         STORE_SETUP(f, false);
         // A trigger makes every audit insert fail, as a full disk or a broken file would.
-        QVERIFY(f.sql(QStringLiteral("CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit broken'); END")));
+        QVERIFY(f.failInserts(QStringLiteral("no_audit"), QStringLiteral("audit_log"), QStringLiteral("audit broken")));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("audit entry for group\\.create.*could not be written.*audit broken")));
         auto g = f.service->createGroup(GroupSpec{QStringLiteral("G"), {}, GroupClass::Other});
         // The entry is written in the change's own transaction: no change without its entry.

@@ -112,7 +112,7 @@ void TstStoreRecovery::failedRecordPutsDevicesBack()
     STORE_SETUP(f, false);
     auto g = f.service->createGroup(GroupSpec{QStringLiteral("VFs"), {}, GroupClass::Other});
     QVERIFY(g);
-    QVERIFY(f.sql(QStringLiteral("CREATE TRIGGER no_rules BEFORE INSERT ON resource_rules BEGIN SELECT RAISE(ABORT, 'disk full'); END")));
+    QVERIFY(f.failInserts(QStringLiteral("no_rules"), QStringLiteral("resource_rules"), QStringLiteral("disk full")));
     auto r = f.service->makeResource(g->id, f.nodeA, {vf0});
     QVERIFY(!r);
     QCOMPARE(f.driverA(vf0), QStringLiteral("iavf"));

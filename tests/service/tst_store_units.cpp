@@ -106,7 +106,7 @@ void TstStoreUnits::splitGroupFlaggedAtOpen()
     // What a store written before whole groups were allocated looks like: a's GPU, b's audio.
     const qint64 audio = f.deviceId(f.nodeA, gpu1Audio);
     QVERIFY(f.sql(QStringLiteral("DELETE FROM allocations WHERE device_id = ?"), {audio}));
-    QVERIFY(f.sql(QStringLiteral("DROP TRIGGER allocations_one_vm_per_iommu_group")));
+    QVERIFY(f.dropTrigger(QStringLiteral("allocations_one_vm_per_iommu_group"), QStringLiteral("allocations")));
     QVERIFY(f.sql(allocSql(), {machineDevice(f, b), b, g, audio, f.nodeA, g}));
     QVERIFY(f.sql(QStringLiteral("UPDATE vms SET power = 'on' WHERE id = ?"), {b}));
 

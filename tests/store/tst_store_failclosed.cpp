@@ -32,7 +32,7 @@ namespace {
 // The audit table refuses every row, as SQLite does when the disk is full.
 bool breakAudit(StoreFixture &f)
 {
-    return f.sql(QStringLiteral("CREATE TRIGGER audit_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"));
+    return f.failInserts(QStringLiteral("audit_full"), QStringLiteral("audit_log"), QStringLiteral("database or disk is full"));
 }
 
 } // namespace
@@ -154,6 +154,7 @@ void TstStoreFailClosed::vmStartJournalsWithAllocation()
 
 void TstStoreFailClosed::zeroLengthStoreRefused()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("empty.db"));
     {

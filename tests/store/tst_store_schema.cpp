@@ -57,6 +57,7 @@ bool TstStoreSchema::rawExec(const QString &path, const QStringList &statements,
 
 void TstStoreSchema::freshStoreIsCurrent()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     auto store = Store::open(dir.filePath(QStringLiteral("sub/dir/p.db")));
     QVERIFY2(store, qPrintable(store ? QString() : store.error().message()));
@@ -78,6 +79,7 @@ void TstStoreSchema::freshStoreIsCurrent()
 
 void TstStoreSchema::olderFileIsUpgraded()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("old.db"));
     // A version 1 store with a node, a group and an audit entry.
@@ -114,6 +116,7 @@ void TstStoreSchema::olderFileIsUpgraded()
 
 void TstStoreSchema::newerFileIsRefused()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("new.db"));
     {
@@ -148,6 +151,7 @@ void TstStoreSchema::newerFileIsRefused()
 
 void TstStoreSchema::notAStore()
 {
+    SQLITE_ONLY();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("junk.db"));
     {

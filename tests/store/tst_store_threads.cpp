@@ -1,6 +1,7 @@
 // Store connections from many short-lived threads (the GUI runs store work on QtConcurrent pool
 // threads): OS thread ids are reused, connection names must not be, and a finished thread's
 // connection must go away with it.
+#include "StoreFixture.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
 
@@ -75,7 +76,7 @@ private Q_SLOTS:
     void shortLivedQThreads()
     {
         QTemporaryDir dir;
-        auto store = Store::open(dir.filePath(QStringLiteral("s.db")));
+        auto store = Store::open(passdeck::test::testStoreLocation(dir, QStringLiteral("s.db")));
         QVERIFY2(store, qPrintable(store ? QString() : store.error().message()));
         const int before = storeConnections();
         QStringList failures;
@@ -98,7 +99,7 @@ private Q_SLOTS:
     void expiringPoolThreads()
     {
         QTemporaryDir dir;
-        auto store = Store::open(dir.filePath(QStringLiteral("s.db")));
+        auto store = Store::open(passdeck::test::testStoreLocation(dir, QStringLiteral("s.db")));
         QVERIFY2(store, qPrintable(store ? QString() : store.error().message()));
         QThreadPool pool;
         pool.setMaxThreadCount(2);
@@ -134,7 +135,7 @@ private Q_SLOTS:
         QMutex gate;
         gate.lock();
         {
-            auto store = Store::open(dir.filePath(QStringLiteral("s.db")));
+            auto store = Store::open(passdeck::test::testStoreLocation(dir, QStringLiteral("s.db")));
             QVERIFY(store);
             std::atomic<bool> queried{false};
             QString failure;

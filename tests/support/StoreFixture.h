@@ -1,7 +1,10 @@
 #pragma once
 // A domain service over a fresh store with the two demo nodes (node-a as "a", node-b as "b") on
 // simulated host roots in a temporary directory. Header-only: each store test lists its sources.
+// The store is an SQLite file, or with PASSDECK_TEST_DB=postgres a new database on the
+// throwaway PostgreSQL server of PgTestServer.h (the "_postgres" ctest runs).
 #include "service/DomainService.h"
+#include "PgTestServer.h"
 #include "SimTestUtil.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
@@ -27,6 +30,26 @@ inline QString pinnedPciIdsFile()
 {
     return QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
 }
+
+// Where a test keeps a new store: a file `name` in dir, or a new PostgreSQL database (empty with
+// *error set when the server is not there).
+inline QString testStoreLocation(const QTemporaryDir &dir, const QString &name, QString *error = nullptr)
+{
+    if (!testBackendIsPostgres())
+        return dir.filePath(name);
+    QString why;
+    const QString uri = PgTestServer::instance().createDatabase(&why);
+    if (error)
+        *error = why;
+    return uri;
+}
+
+// In a test function that checks SQLite's file behaviour (pragmas, empty files, WAL).
+#define SQLITE_ONLY()                                                                                          \
+    do {                                                                                                       \
+        if (passdeck::test::testBackendIsPostgres())                                                           \
+            QSKIP("checks SQLite's file behaviour; the PostgreSQL run covers the same rules through the URI"); \
+    } while (false)
 
 inline ServiceOptions testOptions()
 {
@@ -59,13 +82,22 @@ public:
     qint64 nodeA = 0;
     qint64 nodeB = 0;
 
-    QString dbPath() const { return dir.path() + QStringLiteral("/passdeck.db"); }
+    // The store's file, or its PostgreSQL URI (a new database, made on first use).
+    QString dbPath() const
+    {
+        if (m_location.isEmpty())
+            m_location = testStoreLocation(dir, QStringLiteral("passdeck.db"), &m_locationError);
+        return m_location;
+    }
+    bool postgres() const { return testBackendIsPostgres(); }
 
     // Empty on success, else what went wrong (for QVERIFY2).
     QString setUp(bool withNodeB = true)
     {
         if (!dir.isValid())
             return QStringLiteral("no temporary directory");
+        if (dbPath().isEmpty())
+            return m_locationError;
         Error e;
         rootA = buildSimRoot(dir, demoDescription(QStringLiteral("node-a")), QStringLiteral("a"), &e);
         if (rootA.isEmpty())
@@ -94,6 +126,8 @@ public:
     QString reopen()
     {
         service.reset();
+        if (dbPath().isEmpty())
+            return m_locationError;
         auto s = DomainService::open(dbPath(), testOptions());
         if (!s)
             return s.error().message();
@@ -107,6 +141,12 @@ public:
     bool sql(const QString &statement, const QVariantList &values = {}, QString *error = nullptr) const
     {
         QSqlQuery q(db());
+        if (values.isEmpty()) { // DDL too: PostgreSQL prepares only queries and row changes
+            const bool ok = q.exec(statement);
+            if (!ok && error)
+                *error = q.lastError().text();
+            return ok;
+        }
         if (!q.prepare(statement)) {
             if (error)
                 *error = q.lastError().text();
@@ -118,6 +158,26 @@ public:
         if (!ok && error)
             *error = q.lastError().text();
         return ok;
+    }
+
+    // Makes every INSERT into `table` fail with `message` (a full disk, a broken file), in the
+    // store's own trigger syntax.
+    bool failInserts(const QString &name, const QString &table, const QString &message) const
+    {
+        if (!postgres())
+            return sql(QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 BEGIN SELECT RAISE(ABORT, '%3'); END").arg(name, table, message));
+        return sql(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION '%2'; END $fn$")
+                       .arg(name, message))
+            && sql(QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW EXECUTE FUNCTION %1()").arg(name, table));
+    }
+
+    bool dropTrigger(const QString &name, const QString &table) const
+    {
+        for (const QString &statement : service->store().dialect().dropTrigger(name, table)) {
+            if (!sql(statement))
+                return false;
+        }
+        return true;
     }
 
     QVariant scalar(const QString &statement, const QVariantList &values = {}) const
@@ -171,6 +231,10 @@ public:
     {
         return readRootFile(rootA, QStringLiteral("sys/bus/pci/devices/%1/driver_override").arg(address)).trimmed();
     }
+
+private:
+    mutable QString m_location;
+    mutable QString m_locationError;
 };
 
 } // namespace passdeck::test
