@@ -1,8 +1,6 @@
 #include "models/MakeResourcePlanner.h"
 
-#include "node/bind/Binder.h"
 #include "service/DomainService.h"
-#include "node/LocalNode.h"
 
 #include <QCoreApplication>
 #include <QMap>
@@ -61,13 +59,9 @@ Result<MakeResourceImpact> MakeResourcePlanner::plan(const DomainService &servic
             ni.requested.append(d.address);
             addStoreFindings(d, storeFindings);
         }
-        InventoryOptions options;
-        options.pciIdsPath = pciIdsPath;
-        auto host = LocalNode::open(node->hostRoot, node->simulated, options);
-        if (!host)
-            return host.error();
-        Binder binder(**host);
-        auto plan = binder.plan(ni.requested, BindTarget::VfioPci);
+        // The service reaches the node (pci.ids names come from its node factory).
+        Q_UNUSED(pciIdsPath)
+        auto plan = service.planBind(node->id, ni.requested, BindTarget::VfioPci);
         if (!plan)
             return plan.error();
         ni.plan = *plan;

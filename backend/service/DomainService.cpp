@@ -74,6 +74,10 @@ Result<SriovState> DomainService::sriovState(qint64 nodeId, const QString &pfAdd
 {
     return m_nodes->sriovState(nodeId, pfAddress);
 }
+Result<BindPlan> DomainService::planBind(qint64 nodeId, const QStringList &addresses, BindTarget target) const
+{
+    return m_nodes->planBind(nodeId, addresses, target);
+}
 Result<VfCountPlan> DomainService::planVfCount(qint64 nodeId, const QString &pfAddress, int count) const
 {
     return m_nodes->planVfCount(nodeId, pfAddress, count);

@@ -1,6 +1,7 @@
 #pragma once
 // A domain service over a fresh store with the two demo nodes (node-a as "a", node-b as "b") on
 // simulated host roots in a temporary directory. Header-only: each store test lists its sources.
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "SimTestUtil.h"
 #include "store/Store.h"
@@ -31,7 +32,7 @@ inline QString pinnedPciIdsFile()
 inline ServiceOptions testOptions()
 {
     ServiceOptions o;
-    o.pciIdsPath = pinnedPciIdsFile();
+    o.nodeFactory = localNodes(InventoryOptions{pinnedPciIdsFile(), true});
     o.user = QStringLiteral("tester");
     return o;
 }
