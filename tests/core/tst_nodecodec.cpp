@@ -318,8 +318,9 @@ private Q_SLOTS:
         s.insert(QStringLiteral("iommuGroups"), QJsonObject{{QStringLiteral("3"), QJsonArray{QStringLiteral("nope")}}});
         QVERIFY(!fromJson<InventorySnapshot>(s));
         // Driver states keyed by address.
-        QVERIFY(!fromJson<QMap<QString, DriverState>>(QJsonObject{{QStringLiteral("states"), QJsonObject{{QStringLiteral("x"), QJsonObject()}}}}));
-        QVERIFY(!fromJson<QMap<QString, DriverState>>(QJsonObject{{QStringLiteral("states"),
+        using States = QMap<QString, DriverState>;
+        QVERIFY(!fromJson<States>(QJsonObject{{QStringLiteral("states"), QJsonObject{{QStringLiteral("x"), QJsonObject()}}}}));
+        QVERIFY(!fromJson<States>(QJsonObject{{QStringLiteral("states"),
             QJsonObject{{QStringLiteral("0000:01:00.0"), QJsonObject{{QStringLiteral("driver"), 3}}}}}}));
         // A restore of something that is not a driver.
         QVERIFY(!fromJson<RestoreRequest>(QJsonObject{{QStringLiteral("originalDrivers"), QJsonObject{{QStringLiteral("0000:01:00.0"), QStringLiteral("..")}}},

@@ -37,8 +37,9 @@ private Q_SLOTS:
     void centralSideNamesNoNodeInternals()
     {
         // The node side's names, its headers and its sysfs path helpers.
-        static const QRegularExpression forbidden(QStringLiteral(
-            R"(\b(LocalNode|SysfsWriter|RealSysfsWriter|HostAccess|NodeHost|SimKernel|Binder|DriverRestore|ImpactCheck|BindPlanner)\b|bindpaths::|#include "(node|sim)/)"));
+        static const QRegularExpression forbidden(
+            QStringLiteral("\\b(LocalNode|SysfsWriter|RealSysfsWriter|HostAccess|NodeHost|SimKernel|Binder|DriverRestore|"
+                           "ImpactCheck|BindPlanner)\\b|bindpaths::|include \"(node|sim)/"));
         QStringList offenders;
         int files = 0;
         for (const QString &dir : {QStringLiteral("backend/service"), QStringLiteral("models"), QStringLiteral("views"),
@@ -68,7 +69,7 @@ private Q_SLOTS:
     void serviceLinksNoNodeLibrary()
     {
         const QString cmake = readSource(QStringLiteral("backend/service/CMakeLists.txt"));
-        static const QRegularExpression link(QStringLiteral(R"(target_link_libraries\s*\(\s*passdeck_service([^)]*)\))"));
+        static const QRegularExpression link(QStringLiteral("target_link_libraries\\s*\\(\\s*passdeck_service([^)]*)\\)"));
         const QRegularExpressionMatch m = link.match(cmake);
         QVERIFY2(m.hasMatch(), "no target_link_libraries(passdeck_service ...) in backend/service/CMakeLists.txt");
         for (const char *lib : {"passdeck_node", "passdeck_hostaccess", "passdeck_sim", "passdeck_backend", "LIBPCI", "pci"})
