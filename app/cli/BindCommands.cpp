@@ -3,8 +3,8 @@
 #include "cli/CliContext.h"
 
 #include "node/bind/BindPlanner.h"
-#include "node/bind/Binder.h"
 #include "node/LocalNode.h"
+#include "node/LocalNodeConnector.h"
 #include "node/host/PersistentConfig.h"
 #include "node/host/RealSysfsWriter.h"
 #include "node/host/SysfsWriter.h"
@@ -176,11 +176,24 @@ bool takeAddresses(CliContext &ctx, QStringList *addresses, int *exitCode)
     return true;
 }
 
-Result<std::unique_ptr<LocalNode>> openNode(CliContext &ctx)
+// plan, bind, unbind and sriov go through the Node interface (core/Node.h), as the service
+// does: one call per operation, the node re-planning and re-checking before it writes.
+Result<std::unique_ptr<Node>> openNode(CliContext &ctx)
 {
     InventoryOptions options;
     options.pciIdsPath = ctx.pciIds;
-    return LocalNode::open(ctx.hostRoot, ctx.simulate, options);
+    NodeInfo info;
+    info.name = ctx.hostRoot;
+    info.hostRoot = ctx.hostRoot;
+    info.simulated = ctx.simulate;
+    return localNodes(options)(info);
+}
+
+// The driver of a plan's device now, "" when none or unreadable.
+QString driverNow(Node &node, const QString &address)
+{
+    auto states = node.driverStates({address});
+    return states ? states->value(address).driver : QString();
 }
 
 int runPlan(CliContext &ctx)
@@ -197,11 +210,10 @@ int runPlan(CliContext &ctx)
     int code = 0;
     if (!takeAddresses(ctx, &addresses, &code))
         return code;
-    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    Result<std::unique_ptr<Node>> node = openNode(ctx);
     if (!node)
         return ctx.fail(node.error());
-    Binder binder(*node.value());
-    Result<BindPlan> plan = binder.plan(addresses, target);
+    Result<BindPlan> plan = node.value()->plan(addresses, target);
     if (!plan)
         return ctx.fail(plan.error());
     if (ctx.json)
@@ -240,11 +252,10 @@ int runMove(CliContext &ctx, BindTarget target)
     int code = 0;
     if (!takeAddresses(ctx, &addresses, &code))
         return code;
-    Result<std::unique_ptr<LocalNode>> opened = openNode(ctx);
+    Result<std::unique_ptr<Node>> opened = openNode(ctx);
     if (!opened)
         return ctx.fail(opened.error());
-    LocalNode &node = *opened.value();
-    Binder binder(node);
+    Node &node = *opened.value();
 
     QJsonObject json{{QStringLiteral("ok"), false},
                      {QStringLiteral("target"), BindPlanner::targetName(target)},
@@ -260,7 +271,7 @@ int runMove(CliContext &ctx, BindTarget target)
                 for (const QString &d : plan->devices)
                     devices.append(QJsonObject{{QStringLiteral("address"), d},
                                                {QStringLiteral("original_driver"), plan->originalDrivers.value(d)},
-                                               {QStringLiteral("driver"), node.readLinkName(bindpaths::driverLink(PciAddress::parse(d).value()))}});
+                                               {QStringLiteral("driver"), driverNow(node, d)}});
                 json[QStringLiteral("devices")] = devices;
                 json[QStringLiteral("findings")] = findingsJson(plan->findings);
             }
@@ -270,7 +281,7 @@ int runMove(CliContext &ctx, BindTarget target)
         return ctx.fail(e);
     };
 
-    Result<BindPlan> plan = binder.plan(addresses, target);
+    Result<BindPlan> plan = node.plan(addresses, target);
     if (!plan)
         return failWith(plan.error(), nullptr);
     if (!ctx.json) {
@@ -278,7 +289,7 @@ int runMove(CliContext &ctx, BindTarget target)
         if (options.nextBoot && !plan->writes.isEmpty())
             ctx.out() << tr("--next-boot: none of these writes is made now; the persistent configuration under %1 is "
                             "written instead and the node makes the change when it boots.")
-                             .arg(node.hostRoot().path(QStringLiteral("etc"))) << "\n";
+                             .arg(HostRoot(node.address()).path(QStringLiteral("etc"))) << "\n";
     }
     ctx.out().flush();
 
@@ -292,7 +303,7 @@ int runMove(CliContext &ctx, BindTarget target)
                 ctx.err().flush();
             }
         };
-    Result<ApplyResult> applied = binder.apply(plan.value(), options);
+    Result<ApplyResult> applied = node.apply(plan.value(), options);
     if (!applied) {
         if (!ctx.json) {
             QTextStream &o = ctx.out();
@@ -301,7 +312,7 @@ int runMove(CliContext &ctx, BindTarget target)
             } else {
                 o << tr("Outcome: failed (the error follows on stderr); the devices are now on:") << "\n";
                 for (const QString &d : std::as_const(plan->devices))
-                    o << "  " << d << "  " << driverShown(node.readLinkName(bindpaths::driverLink(PciAddress::parse(d).value()))) << "\n";
+                    o << "  " << d << "  " << driverShown(driverNow(node, d)) << "\n";
             }
             o.flush();
         }
@@ -382,19 +393,22 @@ int runSriov(CliContext &ctx)
     const QString pf = ctx.args.first();
     if (!PciAddress::isValid(pf))
         return ctx.usage(PciAddress::parse(pf).error().message());
-    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    Result<std::unique_ptr<Node>> node = openNode(ctx);
     if (!node)
         return ctx.fail(node.error());
-    Binder binder(*node.value());
     // The impact check of the VFs the change removes, shown; setVfCount checks again and refuses.
-    const Result<QList<Finding>> impact = binder.vfCountImpact(pf, count);
+    const Result<QList<Finding>> impact = node.value()->vfCountImpact(pf, count);
     const QList<Finding> findings = impact ? impact.value() : QList<Finding>();
     if (!ctx.json && !findings.isEmpty()) {
         printFindings(ctx.err(), findings);
         ctx.err().flush();
     }
-    Result<QStringList> vfs = binder.setVfCount(pf, count, !noAutoprobe, force);
-    const QStringList now = vfs ? vfs.value() : binder.virtualFunctions(pf).ok() ? binder.virtualFunctions(pf).value() : QStringList();
+    Result<QStringList> vfs = node.value()->setVfCount(pf, count, VfCountOptions{!noAutoprobe, force});
+    QStringList now;
+    if (vfs)
+        now = vfs.value();
+    else if (Result<SriovState> state = node.value()->sriovState(pf))
+        now = state->vfs;
     if (ctx.json)
         ctx.printJson(QJsonObject{{QStringLiteral("ok"), vfs.ok()},
                                   {QStringLiteral("address"), pf},
@@ -422,10 +436,15 @@ int runSysfsWrite(CliContext &ctx)
     if (!RealSysfsWriter::isSafeRelativePath(path) || !path.startsWith(QLatin1String("sys/bus/pci/")))
         return ctx.usage(tr("sysfs-write only writes under sys/bus/pci/, with a path relative to the host root and "
                             "without \".\" or \"..\" components: '%1'").arg(path.left(128)));
-    Result<std::unique_ptr<LocalNode>> node = openNode(ctx);
+    // The one command below the Node interface: a diagnostic write of one value with its errno,
+    // which no whole operation offers. The CLI is also the node-side tool, so it may open the
+    // node's HostAccess (LocalNode) directly; a remote node would run this on the node itself.
+    InventoryOptions options;
+    options.pciIdsPath = ctx.pciIds;
+    Result<std::unique_ptr<LocalNode>> node = LocalNode::open(ctx.hostRoot, ctx.simulate, options);
     if (!node)
         return ctx.fail(node.error());
-    const int e = node.value()->writer().write(path, value);
+    const int e = node.value()->write(path, value);
     if (ctx.json) {
         ctx.printJson(QJsonObject{{QStringLiteral("path"), path},
                                   {QStringLiteral("value"), QString::fromUtf8(value)},

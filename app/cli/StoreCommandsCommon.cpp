@@ -1,6 +1,8 @@
 // Store commands, shared part: opening the service, argument checks, JSON records.
 #include "cli/StoreCommands.h"
 
+#include "node/LocalNodeConnector.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 
@@ -16,7 +18,9 @@ QString tr(const char *text)
 std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode)
 {
     ServiceOptions options;
-    options.pciIdsPath = ctx.pciIds;
+    InventoryOptions inventory;
+    inventory.pciIdsPath = ctx.pciIds;
+    options.nodeFactory = localNodes(inventory);
     auto service = DomainService::open(ctx.dbPath, options);
     if (!service) {
         *exitCode = ctx.fail(service.error());

@@ -1,4 +1,5 @@
 #include "demo/DemoEnvironment.h"
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
 
@@ -40,7 +41,9 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     ServiceOptions options;
-    options.pciIdsPath = parser.value(pciIds);
+    InventoryOptions inventory;
+    inventory.pciIdsPath = parser.value(pciIds);
+    options.nodeFactory = localNodes(inventory);
     Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
         // Without a store or a host root to open there is nothing real to show: the demo then.
         const bool wantsDemo = parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)
@@ -72,7 +75,7 @@ int main(int argc, char *argv[])
     }
 
     MainWindow window(**service);
-    window.setPciIdsPath(options.pciIdsPath);
+    window.setPciIdsPath(inventory.pciIdsPath);
     window.show();
     const int rc = app.exec();
     // An apply or a refresh still running on a worker finishes before the window and the store

@@ -10,6 +10,9 @@
 
 namespace passdeck {
 
+// The driver passthrough uses.
+inline constexpr QLatin1StringView kVfioPci{"vfio-pci"};
+
 enum class BindTarget { VfioPci, Host };
 
 enum class Severity { Blocker, Warning, Info };

@@ -1,5 +1,6 @@
 #include "demo/DemoEnvironment.h"
 
+#include "node/LocalNodeConnector.h"
 #include "sim/SimHostBuilder.h"
 
 #include <QCoreApplication>
@@ -52,6 +53,9 @@ Result<std::unique_ptr<DomainService>> DemoEnvironment::open(const QString &dir,
             return st.error();
     }
 
+    // The demo's nodes are simulated roots on this machine.
+    if (!options.nodeFactory)
+        options.nodeFactory = localNodes();
     auto service = DomainService::open(dbPath, std::move(options));
     if (!service)
         return service.error();

@@ -23,6 +23,7 @@ public:
 
     // Builds what is missing under dir (nodes/<name> roots, passdeck.db) and opens the service;
     // with DemoContent::Seeded a new store is seeded (seed()); an existing one is left as it is.
+    // Without options.nodeFactory the nodes are reached with localNodes().
     // reset: start over from the descriptions (the simulated roots and the store are replaced).
     static Result<std::unique_ptr<DomainService>> open(const QString &dir, bool reset = false,
                                                        ServiceOptions options = {},

@@ -1,5 +1,6 @@
 #include "node/LocalNode.h"
 
+#include "node/host/PersistentConfig.h"
 #include "node/host/RealSysfsWriter.h"
 #include "node/host/RootedFile.h"
 #include "sim/SimKernel.h"
@@ -80,13 +81,6 @@ Status LocalNode::validate(const QString &root, bool simulated)
     return {};
 }
 
-Result<InventorySnapshot> LocalNode::inventory()
-{
-    if (!m_openStatus)
-        return m_openStatus.error();
-    return Inventory::scan(m_root, m_options);
-}
-
 // Reads go through RootedFile like writes: inside the root (a link never leads out of a root
 // other than "/"), without blocking, regular files only, capped (docs/binding.md, "Fail closed").
 QString LocalNode::readLinkName(const QString &relativePath) const
@@ -137,14 +131,24 @@ bool LocalNode::exists(const QString &relativePath) const
     return true;
 }
 
-Status LocalNode::reboot()
+int LocalNode::write(const QString &relativePath, const QByteArray &value)
 {
-    if (m_sim)
-        return m_sim->reboot();
-    return Error::make(QStringLiteral("reboot-refused"), tr("Rebooting %1").arg(m_root.root()),
-                       tr("Passdeck never reboots a real machine"),
-                       tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
-                          "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));
+    return m_writer->write(relativePath, value);
+}
+
+Result<QMap<QString, QString>> LocalNode::persistedOverrides() const
+{
+    if (!m_openStatus)
+        return m_openStatus.error();
+    return PersistentConfig(m_root).overrides();
+}
+
+Status LocalNode::updatePersistence(const QMap<QString, QString> &set, const QStringList &clear)
+{
+    // A node whose checks failed writes nothing, not even under etc/.
+    if (!m_openStatus)
+        return m_openStatus.error();
+    return PersistentConfig(m_root).update(set, clear);
 }
 
 } // namespace passdeck

@@ -1,22 +1,29 @@
 #pragma once
 
+#include "core/Node.h"
+#include "node/host/HostAccess.h"
+#include "node/host/HostRoot.h"
 #include "node/inventory/Inventory.h"
-#include "node/NodeHost.h"
 
 #include <memory>
 
 namespace passdeck {
 
 class SimKernel;
+class SysfsWriter;
 
-// A host root on this machine, real or simulated. Real: writes are plain file I/O
+// A host root on this machine, real or simulated. It is both sides of the node boundary
+// (docs/node-boundary.md): the Node the service talks to (each call one whole operation, run
+// here by the binder and the restore over this node's HostAccess) and that HostAccess.
+//
+// Real or simulated. Real: writes are plain file I/O
 // (RealSysfsWriter) and reboot() refuses with instructions. Simulated: writes go through the
 // simulator (SimKernel), which gives the directory kernel semantics and can "reboot" it.
 //
 // Prefer open(), which returns the reason a root cannot be used. The constructor runs the same
 // checks (some tests build a node directly): when they fail, the node is closed — every write
 // is refused with EPERM and inventory() returns the reason (openStatus()).
-class LocalNode : public NodeHost
+class LocalNode : public Node, public HostAccess
 {
 public:
     LocalNode(const QString &root, bool simulated, InventoryOptions options = {});
@@ -29,14 +36,35 @@ public:
     // Whether the checks passed when the node was made; a failed node writes nothing.
     const Status &openStatus() const { return m_openStatus; }
 
-    const HostRoot &hostRoot() const override { return m_root; }
+    const HostRoot &hostRoot() const { return m_root; }
+
+    // Node (the central side's calls; LocalNodeOps.cpp)
+    QString address() const override { return m_root.root(); }
     bool isSimulated() const override { return m_simulated; }
+    Result<NodeIdentity> identity() override;
     Result<InventorySnapshot> inventory() override;
-    SysfsWriter &writer() override { return *m_writer; }
+    Result<HostMounts> hostMounts() override;
+    Result<NodeCapabilities> capabilities(int recordedIommuGroup) override;
+    Result<BindPlan> plan(const QStringList &addresses, BindTarget target) override;
+    Result<ApplyResult> apply(const BindPlan &plan, const ApplyOptions &options, const NodeProgress &progress = {}) override;
+    Status restore(const RestoreRequest &request) override;
+    Result<QMap<QString, DriverState>> driverStates(const QStringList &addresses) override;
+    Result<SriovState> sriovState(const QString &pfAddress) override;
+    Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) override;
+    Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
+    Status reboot() override;
+
+    // HostAccess (the node side's reads and writes; LocalNode.cpp)
     QString readLinkName(const QString &relativePath) const override;
     Result<QString> readAttribute(const QString &relativePath) const override;
     bool exists(const QString &relativePath) const override;
-    Status reboot() override;
+    int write(const QString &relativePath, const QByteArray &value) override;
+    Result<QMap<QString, QString>> persistedOverrides() const override;
+    Status updatePersistence(const QMap<QString, QString> &set, const QStringList &clear) override;
+
+    // The write back-end (plain file I/O or the simulator); tests and `passdeck-cli sysfs`
+    // write through it directly.
+    SysfsWriter &writer() { return *m_writer; }
 
     // The simulator behind a simulated node (fault injection in tests); null for a real one.
     SimKernel *simKernel() const { return m_sim; }

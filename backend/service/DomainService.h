@@ -5,6 +5,7 @@
 #include "service/MakeResourceImpact.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
+#include "core/Node.h"
 #include "core/NodeChecks.h"
 
 #include <QObject>
@@ -14,7 +15,6 @@
 
 namespace passdeck {
 
-class NodeHost;
 class Store;
 class NodeService;
 class GroupService;
@@ -28,10 +28,11 @@ using ProgressFn = std::function<void(int done, int total, const QString &step)>
 
 struct ServiceOptions
 {
-    QString pciIdsPath;    // pci.ids for inventory names; empty: the system's
-    // How the service reaches a node. Default: a LocalNode on the node's host root (simulated
-    // or real). Tests may plug in their own; a remote node agent will plug in here later.
-    std::function<Result<std::unique_ptr<NodeHost>>(const NodeInfo &)> nodeFactory;
+    // How the service reaches a node (core/Node.h). Required for anything that touches a
+    // node: without one those operations are refused (code "no-node-factory"). Nodes on this
+    // machine: localNodes() (node/LocalNodeConnector.h), passed by whoever builds the service;
+    // a remote node agent plugs in here later. Tests may plug in their own.
+    NodeFactory nodeFactory;
     QString user;          // who the audit log names; empty: the OS user
 };
 

@@ -1,7 +1,6 @@
 #include "service/DomainServiceContext.h"
 
 #include "store/AuditLog.h"
-#include "node/LocalNode.h"
 #include "store/Store.h"
 #include "store/StoreTransaction.h"
 
@@ -156,16 +155,19 @@ void ServiceContext::finished(const AuditScope &scope, const Error *error, int c
     Q_EMIT q->changed();
 }
 
-Result<std::unique_ptr<NodeHost>> ServiceContext::nodeHost(const NodeInfo &node) const
+Result<std::unique_ptr<Node>> ServiceContext::node(const NodeInfo &node) const
 {
-    if (options.nodeFactory)
-        return options.nodeFactory(node);
-    InventoryOptions inv;
-    inv.pciIdsPath = options.pciIdsPath;
-    auto local = LocalNode::open(node.hostRoot, node.simulated, inv);
-    if (!local)
-        return local.error();
-    return std::unique_ptr<NodeHost>(std::move(local.value()));
+    if (!options.nodeFactory)
+        return Error::make(QStringLiteral("no-node-factory"),
+                           QCoreApplication::translate("DomainService", "Reaching node '%1'").arg(node.name),
+                           QCoreApplication::translate("DomainService", "this service was built without a way to reach nodes (no node factory)"),
+                           QCoreApplication::translate("DomainService", "Build the service with ServiceOptions::nodeFactory set (localNodes() for nodes on this machine)."));
+    auto opened = options.nodeFactory(node);
+    if (opened && !opened.value())
+        return Error::make(QStringLiteral("no-node"),
+                           QCoreApplication::translate("DomainService", "Reaching node '%1'").arg(node.name),
+                           QCoreApplication::translate("DomainService", "the node factory returned no node"));
+    return opened;
 }
 
 } // namespace passdeck

@@ -67,7 +67,8 @@ struct ServiceContext
     // so that tests can kill an operation at each of its steps (docs/store.md, "Crash recovery").
     static void step(const char *label);
 
-    Result<std::unique_ptr<NodeHost>> nodeHost(const NodeInfo &node) const;
+    // The node behind a stored NodeInfo, through options.nodeFactory.
+    Result<std::unique_ptr<Node>> node(const NodeInfo &node) const;
 
 private:
     static void enterAudit(AuditScope &scope);

@@ -1,11 +1,10 @@
 #include "service/GroupService.h"
 
-#include "node/bind/Binder.h"
 #include "service/DomainServiceContext.h"
 #include "service/DomainServiceQueries.h"
 #include "service/JournaledApply.h"
 #include "service/MakeResourceImpact.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
 #include "core/PciAddress.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
@@ -205,11 +204,10 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             return e;
         }
     }
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host)
         return host.error();
-    Binder binder(**host);
-    auto plan = binder.plan(*wanted, BindTarget::VfioPci);
+    auto plan = (*host)->plan(*wanted, BindTarget::VfioPci);
     if (!plan)
         return plan.error();
     const QList<Finding> blockers = plan->blockers(options.force);
@@ -321,10 +319,10 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
     auto wanted = wantedAddresses(addresses, what);
     if (!wanted)
         return wanted.error();
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host)
         return host.error();
-    auto plan = Binder(**host).plan(*wanted, BindTarget::Host);
+    auto plan = (*host)->plan(*wanted, BindTarget::Host);
     if (!plan)
         return plan.error();
     qint64 groupId = 0;

@@ -1,10 +1,9 @@
 #include "service/JournaledApply.h"
 
-#include "node/bind/Binder.h"
 #include "service/DomainServiceContext.h"
-#include "node/bind/DriverRestore.h"
 #include "store/Journal.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
+#include "core/PciAddress.h"
 #include "store/Store.h"
 #include "store/StoreTransaction.h"
 
@@ -19,20 +18,33 @@ QString tr(const char *text)
 }
 } // namespace
 
-Status JournaledApply::restore(NodeHost &host, const JournalEntry &entry)
+Status JournaledApply::restore(Node &host, const JournalEntry &entry)
 {
-    // Live drivers first (what matters now), then what the next boot would do.
-    Status drivers = DriverRestore::restore(host, entry.originalDrivers, entry.originalOverrides);
-    Status persisted = DriverRestore::restorePersistence(host, entry.originalDrivers);
-    return drivers ? persisted : drivers;
+    // One call: the node puts the live drivers back, then makes its persistent configuration agree.
+    return host.restore(RestoreRequest{entry.originalDrivers, entry.originalOverrides});
 }
 
-Error JournaledApply::settle(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry, Error error)
+QStringList JournaledApply::notRestored(Node &host, const JournalEntry &entry)
 {
-    QStringList left = DriverRestore::notRestored(host, entry.originalDrivers);
+    // Journal contents are data: an invalid address is never asked about, and counts as not back.
+    QStringList valid;
+    for (const QString &addr : entry.originalDrivers.keys())
+        if (PciAddress::isValid(addr))
+            valid << addr;
+    auto states = host.driverStates(valid);
+    QStringList out;
+    for (auto it = entry.originalDrivers.cbegin(); it != entry.originalDrivers.cend(); ++it)
+        if (!states || !states->contains(it.key()) || states->value(it.key()).driver != it.value())
+            out << it.key();
+    return out;
+}
+
+Error JournaledApply::settle(ServiceContext &ctx, Node &host, const JournalEntry &entry, Error error)
+{
+    QStringList left = notRestored(host, entry);
     const bool retried = !left.isEmpty();
     if (retried && restore(host, entry))
-        left = DriverRestore::notRestored(host, entry.originalDrivers);
+        left = notRestored(host, entry);
     if (left.isEmpty()) {
         if (retried) {
             // The first attempt to put them back failed (its message may say "move them by
@@ -90,7 +102,7 @@ Result<JournalEntry> JournaledApply::journal(ServiceContext &ctx, const NodeInfo
     return entry;
 }
 
-Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &node, NodeHost &host,
+Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &node, Node &host,
                                         const BindPlan &plan, const QString &operation, qint64 groupId,
                                         const ApplyOptions &options,
                                         const std::function<Status(const ApplyResult &)> &record,
@@ -115,14 +127,14 @@ Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &nod
     return complete(ctx, host, entry, plan, options, record);
 }
 
-Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry,
+Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, const JournalEntry &entry,
                                              const BindPlan &plan, const ApplyOptions &options,
                                              const std::function<Status(const ApplyResult &)> &record,
                                              const std::function<Status()> &undoStore)
 {
     ServiceContext::step("journaled");
-    ApplyOptions stepped = options;
-    stepped.progress = [&options](int done, int total, const QString &step) {
+    // The kill-test step at every sysfs write: the node calls progress before each one.
+    const NodeProgress stepped = [&options](int done, int total, const QString &step) {
         ServiceContext::step("write");
         if (options.progress)
             options.progress(done, total, step);
@@ -149,7 +161,7 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, NodeHost &host
         }
         return settle(ctx, host, entry, std::move(error));
     };
-    auto applied = Binder(host).apply(plan, stepped);
+    auto applied = host.apply(plan, options, stepped);
     if (!applied) {
         // The binder tried to put the devices back; the row goes only if it managed.
         return undo(applied.error());

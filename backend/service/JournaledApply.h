@@ -8,7 +8,7 @@
 
 namespace passdeck {
 
-class NodeHost;
+class Node;
 struct JournalEntry;
 struct ServiceContext;
 
@@ -25,7 +25,7 @@ public:
     // claims the devices: it refuses when another live operation has them in its journal row,
     // and runs `recheck` (the caller's validation, again, under the write lock) so that two
     // processes never move the same device at once.
-    static Result<ApplyResult> run(ServiceContext &ctx, const NodeInfo &node, NodeHost &host,
+    static Result<ApplyResult> run(ServiceContext &ctx, const NodeInfo &node, Node &host,
                                    const BindPlan &plan, const QString &operation, qint64 groupId,
                                    const ApplyOptions &options,
                                    const std::function<Status(const ApplyResult &)> &record,
@@ -40,18 +40,21 @@ public:
     // row still claiming the devices) before they are put back and the row is cleared.
     static Result<JournalEntry> journal(ServiceContext &ctx, const NodeInfo &node, const BindPlan &plan,
                                         const QString &operation, qint64 groupId, qint64 vmId = 0);
-    static Result<ApplyResult> complete(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry,
+    static Result<ApplyResult> complete(ServiceContext &ctx, Node &host, const JournalEntry &entry,
                                         const BindPlan &plan, const ApplyOptions &options,
                                         const std::function<Status(const ApplyResult &)> &record,
                                         const std::function<Status()> &undoStore = {});
 
     // Puts exactly the journaled devices back on their original drivers and overrides.
-    static Status restore(NodeHost &host, const JournalEntry &entry);
+    static Status restore(Node &host, const JournalEntry &entry);
+    // The journaled devices whose driver now differs from the recorded one (all of them when
+    // the node cannot say).
+    static QStringList notRestored(Node &host, const JournalEntry &entry);
 
 private:
     // After a failure: removes the row when every device is back (trying once more to put them
     // back), otherwise keeps it and tells the user in error's hint.
-    static Error settle(ServiceContext &ctx, NodeHost &host, const JournalEntry &entry, Error error);
+    static Error settle(ServiceContext &ctx, Node &host, const JournalEntry &entry, Error error);
 };
 
 } // namespace passdeck

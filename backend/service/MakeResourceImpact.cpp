@@ -1,7 +1,6 @@
 #include "service/MakeResourceImpact.h"
 
-#include "node/NodeHost.h"
-#include "node/bind/Binder.h"
+#include "core/Node.h"
 #include "service/DomainServiceContext.h"
 #include "service/DomainServiceQueries.h"
 #include "store/StoreQuery.h"
@@ -84,10 +83,10 @@ Result<MakeResourceImpact> MakeResourceCheck::impact(const ServiceContext &ctx, 
         ni.nodeId = node->id;
         ni.nodeName = node->name;
         ni.requested = it.value();
-        auto host = ctx.nodeHost(*node);
+        auto host = ctx.node(*node);
         if (!host)
             return host.error();
-        auto plan = Binder(**host).plan(ni.requested, BindTarget::VfioPci);
+        auto plan = (*host)->plan(ni.requested, BindTarget::VfioPci);
         if (!plan)
             return plan.error();
         ni.plan = *plan;

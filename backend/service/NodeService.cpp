@@ -1,13 +1,12 @@
 #include "service/NodeService.h"
 
-#include "node/bind/Binder.h"
 #include "service/GroupService.h"
 #include "service/DomainServiceContext.h"
-#include "node/bind/ImpactCheck.h"
+#include "core/MountTable.h"
 #include "service/DomainServiceQueries.h"
 #include "store/Journal.h"
 #include "service/JournaledApply.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
 #include "store/StoreTransaction.h"
@@ -28,18 +27,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("DomainService", text);
 }
 
-// The lines of /proc/mounts that mount something on "/".
-QString rootMountLines(const QString &procMounts)
-{
-    QStringList lines;
-    for (const QString &line : procMounts.split(u'\n')) {
-        const QStringList fields = line.split(u' ', Qt::SkipEmptyParts);
-        if (fields.size() >= 2 && fields.at(1) == QLatin1String("/"))
-            lines << line;
-    }
-    return lines.join(u'\n');
-}
-
 QString hostUseOf(const PciDevice &d, const HostMounts &mounts)
 {
     QStringList use;
@@ -50,9 +37,9 @@ QString hostUseOf(const PciDevice &d, const HostMounts &mounts)
     // Whether a disk is in use, read once at the inventory: the status column names it
     // ("Root disk") instead of a generic "in use by host".
     if (!d.blockDevices.isEmpty()) {
-        if (!ImpactCheck::mountsOn(d.blockDevices, rootMountLines(mounts.mounts)).isEmpty())
+        if (!mounttable::mountsOn(d.blockDevices, mounttable::rootMountLines(mounts.mounts)).isEmpty())
             use << QStringLiteral("root-disk");
-        else if (!ImpactCheck::mountsOn(d.blockDevices, mounts.mounts, mounts.swaps).isEmpty())
+        else if (!mounttable::mountsOn(d.blockDevices, mounts.mounts, mounts.swaps).isEmpty())
             use << QStringLiteral("mounted");
     }
     if (d.bootVga)
@@ -132,15 +119,11 @@ Result<QStringList> NodeService::checkIdentities()
     return warnings;
 }
 
-HostMounts NodeService::mountsOf(const NodeHost &host)
+HostMounts NodeService::mountsOf(Node &host)
 {
     // Unreadable means nothing mounted we could know of (e.g. a bare simulated root).
-    HostMounts m;
-    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/mounts")))
-        m.mounts = r.value();
-    if (Result<QString> r = host.readAttribute(QStringLiteral("proc/swaps")))
-        m.swaps = r.value();
-    return m;
+    Result<HostMounts> m = host.hostMounts();
+    return m ? *m : HostMounts{};
 }
 
 Result<RefreshReport> NodeService::add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
@@ -167,7 +150,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
         probe.name = name;
         probe.hostRoot = root;
         probe.simulated = simulated;
-        auto host = m_ctx.nodeHost(probe);
+        auto host = m_ctx.node(probe);
         if (!host)
             return host.error();
         if (progress)
@@ -231,7 +214,7 @@ Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     if (!n)
         return n.error();
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host)
         return host.error();
     if (progress)
@@ -383,7 +366,7 @@ Status NodeService::stopVms(qint64 nodeId, const QString &what)
     return StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE node_id = ?"), {nodeId}, what);
 }
 
-Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, NodeHost &host, qint64 journalId)
+Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, Node &host, qint64 journalId)
 {
     // Read before the write lock is taken; stored in the transaction that ends the reboot.
     auto snapshot = host.inventory();
@@ -419,7 +402,7 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
     auto run = [&]() -> Result<RefreshReport> {
         if (!n)
             return n.error();
-        auto host = m_ctx.nodeHost(*n);
+        auto host = m_ctx.node(*n);
         if (!host)
             return host.error();
         if (!n->simulated) {
@@ -483,7 +466,7 @@ Result<int> NodeService::recoverInterrupted()
         auto run = [&]() -> Status {
             if (!n)
                 return n.error();
-            auto host = m_ctx.nodeHost(*n);
+            auto host = m_ctx.node(*n);
             if (!host)
                 return host.error();
             if (e.operation == QLatin1String("node-reboot")) {

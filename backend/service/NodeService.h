@@ -6,15 +6,8 @@
 
 namespace passdeck {
 
-class NodeHost;
+class Node;
 struct ServiceContext;
-
-// /proc/mounts and /proc/swaps of a node, read once per inventory.
-struct HostMounts
-{
-    QString mounts;
-    QString swaps;
-};
 
 // Nodes: add, refresh (inventory into the store, vanished/changed devices flagged, never
 // silently dropped), maintenance, reboot of a simulated node, and the journal recovery.
@@ -50,14 +43,14 @@ public:
     Result<VfCountPlan> setVfCount(qint64 nodeId, const QString &address, int count);
 
 private:
-    static HostMounts mountsOf(const NodeHost &host);
-    Result<VfCountPlan> planVfCountImpl(const NodeInfo &node, NodeHost &host, const QString &address, int count) const;
+    static HostMounts mountsOf(Node &host);
+    Result<VfCountPlan> planVfCountImpl(const NodeInfo &node, Node &host, const QString &address, int count) const;
     Result<RefreshReport> refreshImpl(qint64 nodeId, const ProgressFn &progress);
     // Inside a transaction: the node's VMs are off and their devices released.
     Status stopVms(qint64 nodeId, const QString &what);
     // After the (simulated) reboot: flags cleared, VMs off, inventory stored, journal row
     // removed, all in one transaction with the audit entry.
-    Result<RefreshReport> recordReboot(const NodeInfo &node, NodeHost &host, qint64 journalId);
+    Result<RefreshReport> recordReboot(const NodeInfo &node, Node &host, qint64 journalId);
 
     ServiceContext &m_ctx;
 };

@@ -2,12 +2,9 @@
 // PF's SR-IOV VF count (planned with its impact, then set and recorded in the store).
 #include "service/NodeService.h"
 
-#include "node/bind/BindPlanner.h"
-#include "node/bind/Binder.h"
 #include "service/DomainServiceContext.h"
 #include "service/DomainServiceQueries.h"
-#include "node/bind/ImpactCheck.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
 #include "core/PciAddress.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
@@ -37,7 +34,7 @@ Result<NodeReadiness> NodeService::readiness(qint64 nodeId) const
     if (!n)
         return n.error();
     NodeReadiness r;
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host) {
         r.reachable = false;
         r.reasons << tr("Node %1 cannot be read: %2").arg(n->name, host.error().message());
@@ -50,9 +47,14 @@ Result<NodeReadiness> NodeService::readiness(qint64 nodeId) const
         {nodeId}, tr("Reading the IOMMU groups of node '%1'").arg(n->name));
     if (!group)
         return group.error();
-    r.iommu = (*host)->exists(QStringLiteral("sys/kernel/iommu_groups")) && !group->isNull()
-              && (*host)->exists(QStringLiteral("sys/kernel/iommu_groups/%1").arg(group->toInt()));
-    r.vfioPci = ImpactCheck::isVfioLoaded(**host);
+    auto caps = (*host)->capabilities(group->isNull() ? -1 : group->toInt());
+    if (!caps) {
+        r.reachable = false;
+        r.reasons << tr("Node %1 cannot be read: %2").arg(n->name, caps.error().message());
+        return r;
+    }
+    r.iommu = caps->iommu;
+    r.vfioPci = caps->vfioPci;
     if (!r.iommu)
         r.reasons << tr("No IOMMU groups on node %1 (sys/kernel/iommu_groups is empty): the IOMMU is off, so no device "
                         "can be isolated for a VM. Enable VT-d (Intel) or AMD-Vi (AMD) in the firmware setup, add "
@@ -70,7 +72,7 @@ Result<SriovState> NodeService::sriovState(qint64 nodeId, const QString &address
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     if (!n)
         return n.error();
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host)
         return host.error();
     auto plan = planVfCountImpl(*n, **host, address, -1);
@@ -84,14 +86,14 @@ Result<VfCountPlan> NodeService::planVfCount(qint64 nodeId, const QString &addre
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     if (!n)
         return n.error();
-    auto host = m_ctx.nodeHost(*n);
+    auto host = m_ctx.node(*n);
     if (!host)
         return host.error();
     return planVfCountImpl(*n, **host, address, count);
 }
 
 // count < 0: only the state, no impact.
-Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, NodeHost &host, const QString &address,
+Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, Node &host, const QString &address,
                                                  int count) const
 {
     const QString what = count < 0 ? tr("Reading the VFs of %1 on node '%2'").arg(address.left(64), node.name)
@@ -104,25 +106,22 @@ Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, NodeHost 
         e.device = address;
         return e;
     };
-    if (!host.exists(bindpaths::device(*pf)))
-        return refuse("unknown-device", tr("there is no PCI device %1 on node %2").arg(address, node.name),
-                      tr("Click Refresh Inventory on the node's dashboard; the device may have been removed."));
-    Result<QString> total = host.readAttribute(bindpaths::sriovTotalVfs(*pf));
-    if (!total)
-        return refuse("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(address),
-                      tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
+    Result<SriovState> state = host.sriovState(address);
+    if (!state) {
+        const QString &code = state.error().code;
+        if (code == QLatin1String("unknown-device"))
+            return refuse("unknown-device", tr("there is no PCI device %1 on node %2").arg(address, node.name),
+                          tr("Click Refresh Inventory on the node's dashboard; the device may have been removed."));
+        if (code == QLatin1String("not-sriov"))
+            return refuse("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(address),
+                          tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
+        return state.error();
+    }
     VfCountPlan plan;
     plan.count = count;
+    plan.state = *state;
     plan.state.nodeId = node.id;
     plan.state.address = address;
-    plan.state.total = total->trimmed().toInt();
-    Result<QString> current = host.readAttribute(bindpaths::sriovNumVfs(*pf));
-    plan.state.current = current ? current->trimmed().toInt() : 0;
-    Binder binder(host);
-    Result<QStringList> vfs = binder.virtualFunctions(address);
-    if (!vfs)
-        return vfs.error();
-    plan.state.vfs = *vfs;
     if (count < 0)
         return plan;
     if (count > plan.state.total)
@@ -154,7 +153,7 @@ Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, NodeHost 
                 tr("%1, a VF of %2, is in resource group %3; its rule would point to a device that no longer exists. "
                    "Remove it from the group first (the group's dashboard → Remove from Group).").arg(d.address, address, d.groupName));
     }
-    Result<QList<Finding>> impact = binder.vfCountImpact(address, count);
+    Result<QList<Finding>> impact = host.vfCountImpact(address, count);
     if (!impact)
         return impact.error();
     plan.findings += *impact;
@@ -172,7 +171,7 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
         if (count < 0)
             return ServiceContext::refusal(QStringLiteral("bad-vf-count"), what, tr("a VF count is 0 or more"),
                                            tr("Pick a count between 0 and the PF's total."));
-        auto host = m_ctx.nodeHost(*n);
+        auto host = m_ctx.node(*n);
         if (!host)
             return host.error();
         // Checked again here, not trusted from the dialog: the node may have changed since.
@@ -189,8 +188,7 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
             e.device = blockers.first().device;
             return e;
         }
-        Binder binder(**host);
-        Result<QStringList> vfs = binder.setVfCount(address, count, true, false);
+        Result<QStringList> vfs = (*host)->setVfCount(address, count, VfCountOptions{true, false});
         if (!vfs)
             return vfs.error();
         plan->state.current = int(vfs->size());

@@ -1,13 +1,11 @@
 #include "service/VmService.h"
 
-#include "node/bind/BindPlanner.h"
-#include "node/bind/Binder.h"
 #include "service/DomainServiceContext.h"
 #include "service/DomainServiceQueries.h"
 #include "service/GroupService.h"
 #include "store/Journal.h"
 #include "service/JournaledApply.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
 #include "service/PassthroughUnits.h"
 #include "core/PciAddress.h"
 #include "store/Store.h"
@@ -354,7 +352,7 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
     // allocation's own transaction: the store never says "on" without either the devices on
     // vfio-pci or a row from which recovery turns the VM off and puts them back.
     std::optional<NodeInfo> node;
-    std::unique_ptr<NodeHost> nodeHost;
+    std::unique_ptr<Node> nodeHost;
     std::optional<BindPlan> plan;
     JournalEntry entry;
     QStringList toBind;
@@ -401,20 +399,26 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
             auto n = DomainServiceQueries::node(db, v->nodeId);
             if (!n)
                 return n.error();
-            auto opened = m_ctx.nodeHost(*n);
+            auto opened = m_ctx.node(*n);
             if (!opened)
                 return opened.error();
             node = *n;
             nodeHost = std::move(opened.value());
-            for (const QString &a : allocated) {
-                // Store contents are data: the address becomes a path only once validated.
-                const Result<PciAddress> parsed = PciAddress::parse(a);
-                if (!parsed || nodeHost->readLinkName(bindpaths::driverLink(*parsed)) != kVfioPci)
-                    toBind << a; // an invalid one is refused by the plan, with the reason
-            }
+            // Store contents are data: only valid addresses are asked about; an invalid one is
+            // refused by the plan, with the reason.
+            QStringList valid;
+            for (const QString &a : allocated)
+                if (PciAddress::isValid(a))
+                    valid << a;
+            auto states = nodeHost->driverStates(valid);
+            if (!states)
+                return states.error();
+            for (const QString &a : allocated)
+                if (!states->contains(a) || states->value(a).driver != kVfioPci)
+                    toBind << a;
         }
         if (!toBind.isEmpty()) {
-            auto planned = Binder(*nodeHost).plan(toBind, BindTarget::VfioPci);
+            auto planned = nodeHost->plan(toBind, BindTarget::VfioPci);
             if (!planned)
                 return planned.error();
             auto journaled = JournaledApply::journal(m_ctx, *node, *planned, QStringLiteral("vm-restart"), 0, vmId);

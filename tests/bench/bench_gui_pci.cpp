@@ -3,6 +3,7 @@
 //    the click to the first painted frame — the store query, the model, column sizing, paint;
 //  - one filter keystroke over 10,000 rows (target < 16 ms): from the key press to the table
 //    repainted, typing and erasing a word in the filter box.
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
 #include "models/PciDeviceFilterProxy.h"
@@ -57,7 +58,7 @@ private Q_SLOTS:
         const QString root = m_dir.path() + QStringLiteral("/scale");
         QVERIFY(SimHostBuilder::build(SimScale::description(o), root).ok());
         ServiceOptions options;
-        options.pciIdsPath = QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
+        options.nodeFactory = localNodes(InventoryOptions{QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids"), true});
         auto service = DomainService::open(m_dir.path() + QStringLiteral("/passdeck.db"), options);
         QVERIFY(service);
         m_service = std::move(service).value();

@@ -17,7 +17,7 @@ class TestBinder : public QObject
     Q_OBJECT
 
 private:
-    static BindPlan planOf(NodeHost &node, const QStringList &addresses, BindTarget target = BindTarget::VfioPci)
+    static BindPlan planOf(HostAccess &node, const QStringList &addresses, BindTarget target = BindTarget::VfioPci)
     {
         Binder binder(node);
         Result<BindPlan> p = binder.plan(addresses, target);
@@ -84,7 +84,7 @@ private Q_SLOTS:
         QVERIFY(again.writes.isEmpty());
         QCOMPARE(again.findings.size(), 1);
         QCOMPARE(again.findings.first().code, QStringLiteral("already-on-target"));
-        FaultAtIndexNode counting(*n.node, -1, 0);
+        FakeNode counting(*n.node, -1, 0);
         Binder b2(counting);
         QVERIFY(b2.apply(again));
         QCOMPARE(counting.writes(), 0);
@@ -159,7 +159,7 @@ private Q_SLOTS:
             const BindPlan plan = planOf(*n.node, selected, target);
             writes = int(plan.writes.size());
             QCOMPARE(writes, 12);
-            FaultAtIndexNode faulty(*n.node, i, errnum);
+            FakeNode faulty(*n.node, i, errnum);
             Binder binder(faulty);
             Result<ApplyResult> r = binder.apply(plan);
             QVERIFY2(!r, qPrintable(QStringLiteral("write %1 did not fail the apply").arg(i)));
@@ -374,7 +374,7 @@ private Q_SLOTS:
         // a hand-made plan with a bad address is refused before any write
         BindPlan forged;
         forged.devices = {QStringLiteral("../../x")};
-        FaultAtIndexNode counting(*n.node, -1, 0);
+        FakeNode counting(*n.node, -1, 0);
         r = Binder(counting).apply(forged);
         QCOMPARE(r.error().code, QStringLiteral("bad-address"));
         QCOMPARE(counting.writes(), 0);

@@ -2,8 +2,8 @@
 // order, which findings (each code), and bad input refused before any path is built.
 #include "node/bind/BindPlanner.h"
 #include "node/bind/ImpactCheck.h"
-#include "node/NodeHost.h"
-#include "node/host/SysfsWriter.h"
+#include "FakeNode.h"
+#include "node/host/HostAccess.h"
 
 #include <QtTest>
 
@@ -12,36 +12,6 @@
 using namespace passdeck;
 
 namespace {
-
-// Answers the planner's few reads from maps; any write is a test failure.
-class FakeNode : public NodeHost
-{
-public:
-    class NoWriter : public SysfsWriter
-    {
-    public:
-        int writes = 0;
-        int write(const QString &, const QByteArray &) override { ++writes; return EPERM; }
-    };
-    HostRoot root{QStringLiteral("/nonexistent-fake-root")};
-    QMap<QString, QString> attributes;
-    QSet<QString> paths{QStringLiteral("sys/bus/pci/drivers/vfio-pci")};
-    NoWriter noWriter;
-
-    const HostRoot &hostRoot() const override { return root; }
-    bool isSimulated() const override { return true; }
-    Result<InventorySnapshot> inventory() override { return Error::make(QStringLiteral("x"), {}, {}); }
-    SysfsWriter &writer() override { return noWriter; }
-    QString readLinkName(const QString &) const override { return {}; }
-    Result<QString> readAttribute(const QString &p) const override
-    {
-        if (attributes.contains(p))
-            return attributes.value(p);
-        return Error::make(QStringLiteral("read-failed"), p, QStringLiteral("no such file"));
-    }
-    bool exists(const QString &p) const override { return paths.contains(p) || attributes.contains(p); }
-    Status reboot() override { return {}; }
-};
 
 PciDevice dev(const QString &address, const QString &driver, int group, int classId = 0x020000)
 {
@@ -339,7 +309,7 @@ private Q_SLOTS:
         QVERIFY(!p);
         QCOMPARE(p.error().code, QStringLiteral("bad-address"));
         QVERIFY(p.error().message().contains(QLatin1String("0000:01:00.0")) || true);
-        QCOMPARE(m_node.noWriter.writes, 0);
+        QCOMPARE(m_node.writes(), 0);
     }
 
     void unknownAddressIsRefusedClearly()

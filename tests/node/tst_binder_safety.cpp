@@ -48,7 +48,7 @@ private Q_SLOTS:
         plan.devices.append(bridge);
         plan.devices.sort();
         plan.findings.clear();
-        FaultAtIndexNode counting(*n.node, -1, 0);
+        FakeNode counting(*n.node, -1, 0);
         ApplyOptions force;
         force.force = true;
         const QString bridgeDriver = n.driver(bridge);
@@ -84,7 +84,7 @@ private Q_SLOTS:
         QVERIFY(binder.vfCountImpact(kPf, 4)->isEmpty());
 
         // Refused before any write: the count, the VF's driver and autoprobe stay as they were.
-        FaultAtIndexNode counting(*n.node, -1, 0);
+        FakeNode counting(*n.node, -1, 0);
         Result<QStringList> r = Binder(counting).setVfCount(kPf, 2, false);
         QVERIFY(!r);
         QCOMPARE(r.error().code, QStringLiteral("blocked"));

@@ -86,7 +86,7 @@ QString realPath(const SimNode &n, const QString &relative)
 }
 
 // The plan to move device to vfio-pci holds a forcible blocker with this code.
-bool blockedBy(NodeHost &node, const QString &device, const QString &code)
+bool blockedBy(HostAccess &node, const QString &device, const QString &code)
 {
     Result<BindPlan> plan = Binder(node).plan({device}, BindTarget::VfioPci);
     if (!plan)

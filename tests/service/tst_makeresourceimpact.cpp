@@ -2,8 +2,9 @@
 // nodes. Read only (nothing changes in the store or the sysfs); companions, blockers from the
 // binder and from the store (the rules makeResource refuses with), selections spanning two nodes.
 #include "demo/DemoEnvironment.h"
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
-#include "node/NodeHost.h"
+#include "core/Node.h"
 #include "store/Store.h"
 #include "SimTestUtil.h"
 
@@ -47,7 +48,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         ServiceOptions options;
-        options.pciIdsPath = QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
+        options.nodeFactory = localNodes(InventoryOptions{QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids"), true});
         auto s = DemoEnvironment::open(m_dir.path(), false, options);
         QVERIFY2(s, s ? "" : qPrintable(s.error().message()));
         m_service = std::move(s).value();

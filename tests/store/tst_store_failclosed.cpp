@@ -96,9 +96,9 @@ void TstStoreFailClosed::auditWrittenWithChange()
 
 void TstStoreFailClosed::doubleFaultMessageAgrees()
 {
-    // The move fails (probe), the binder's rollback fails too (probe, and its retry), then the
-    // journal's restore binds by name and succeeds: the message must not send the
-    // administrator to move devices by hand.
+    // The move fails (probe), the binder's rollback fails too (its bind by name and the retry,
+    // then the probe it falls back to and the retry), then the journal's restore binds by name
+    // and succeeds: the message must not send the administrator to move devices by hand.
     StoreFixture f;
     STORE_SETUP(f, false);
     auto g = f.service->createGroup(GroupSpec{QStringLiteral("VFs"), {}, GroupClass::Other});
@@ -106,6 +106,7 @@ void TstStoreFailClosed::doubleFaultMessageAgrees()
     {
         LocalNode node(f.rootA, true);
         QVERIFY(node.simKernel()->injectFault(QStringLiteral("sys/bus/pci/drivers_probe"), EIO, 3));
+        QVERIFY(node.simKernel()->injectFault(QStringLiteral("sys/bus/pci/drivers/iavf/bind"), EIO, 2));
     }
     auto r = f.service->makeResource(g->id, f.nodeA, {vf0});
     QVERIFY(!r);

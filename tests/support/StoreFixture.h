@@ -3,6 +3,7 @@
 // simulated host roots in a temporary directory. Header-only: each store test lists its sources.
 // The store is an SQLite file, or with PASSDECK_TEST_DB=postgres a new database on the
 // throwaway PostgreSQL server of PgTestServer.h (the "_postgres" ctest runs).
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "PgTestServer.h"
 #include "SimTestUtil.h"
@@ -54,7 +55,7 @@ inline QString testStoreLocation(const QTemporaryDir &dir, const QString &name, 
 inline ServiceOptions testOptions()
 {
     ServiceOptions o;
-    o.pciIdsPath = pinnedPciIdsFile();
+    o.nodeFactory = localNodes(InventoryOptions{pinnedPciIdsFile(), true});
     o.user = QStringLiteral("tester");
     return o;
 }

@@ -1,5 +1,6 @@
 #pragma once
 // A simulated node for the binder tests, described inline so each test reads what it uses.
+#include "FakeNode.h"
 #include "node/LocalNode.h"
 #include "sim/SimHostBuilder.h"
 #include "sim/SimKernel.h"
@@ -117,42 +118,6 @@ struct SimNode
         QFile f(path(QStringLiteral("etc/udev/rules.d/61-passdeck-vfio.rules")));
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     }
-};
-
-// Wraps a node so that its n-th write (0-based) from now fails once with errnum, through the
-// simulator's own fault injection (so the simulated kernel decides nothing for that write).
-class FaultAtIndexNode : public NodeHost
-{
-public:
-    FaultAtIndexNode(LocalNode &inner, int index, int errnum) : m_inner(inner), m_writer(inner, index, errnum) {}
-
-    const HostRoot &hostRoot() const override { return m_inner.hostRoot(); }
-    bool isSimulated() const override { return true; }
-    Result<InventorySnapshot> inventory() override { return m_inner.inventory(); }
-    SysfsWriter &writer() override { return m_writer; }
-    QString readLinkName(const QString &p) const override { return m_inner.readLinkName(p); }
-    Result<QString> readAttribute(const QString &p) const override { return m_inner.readAttribute(p); }
-    bool exists(const QString &p) const override { return m_inner.exists(p); }
-    Status reboot() override { return m_inner.reboot(); }
-    int writes() const { return m_writer.count; }
-
-private:
-    struct Writer : SysfsWriter
-    {
-        Writer(LocalNode &n, int i, int e) : node(n), index(i), errnum(e) {}
-        int write(const QString &path, const QByteArray &value) override
-        {
-            if (count++ == index)
-                node.simKernel()->failNextWrite(path, errnum, 1);
-            return node.writer().write(path, value);
-        }
-        LocalNode &node;
-        int index;
-        int errnum;
-        int count = 0;
-    };
-    LocalNode &m_inner;
-    Writer m_writer;
 };
 
 } // namespace bindtest

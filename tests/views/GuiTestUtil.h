@@ -3,6 +3,7 @@
 // window on top, and small functions to find and click what a user would (header-only).
 #include "views/Dashboard.h"
 #include "demo/DemoEnvironment.h"
+#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
 #include "SimTestUtil.h"
@@ -34,7 +35,7 @@ public:
     {
         m_root = dir.isEmpty() ? m_tmp.path() : dir;
         ServiceOptions options;
-        options.pciIdsPath = pinnedPciIds();
+        options.nodeFactory = localNodes(InventoryOptions{pinnedPciIds(), true});
         options.user = QStringLiteral("tester");
         auto opened = DemoEnvironment::open(m_root, false, options, content);
         if (!opened) {

@@ -1,7 +1,7 @@
 #include "node/bind/BindPlanner.h"
 
 #include "node/bind/ImpactCheck.h"
-#include "node/NodeHost.h"
+#include "node/host/HostAccess.h"
 
 #include <QCoreApplication>
 #include <QSet>
@@ -94,7 +94,7 @@ Result<QList<PciAddress>> BindPlanner::parseAddresses(const QStringList &address
     return PciAddress::parseList(addresses);
 }
 
-Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const NodeHost &node,
+Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const HostAccess &node,
                                    const QStringList &addresses, BindTarget target)
 {
     Result<QList<PciAddress>> parsed = parseAddresses(addresses);

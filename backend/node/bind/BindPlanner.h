@@ -10,7 +10,7 @@
 
 namespace passdeck {
 
-class NodeHost;
+class HostAccess;
 
 // Sysfs paths of the binding protocol, relative to the host root. They take a PciAddress (only
 // ever made by PciAddress::parse/fromParts) so an unvalidated string cannot become a path.
@@ -28,9 +28,6 @@ QString sriovAutoprobe(const PciAddress &address);  // sriov_drivers_autoprobe
 QString virtfn(const PciAddress &address, int index); // sys/bus/pci/devices/X/virtfnN
 } // namespace bindpaths
 
-// The driver passthrough uses.
-inline constexpr QLatin1StringView kVfioPci{"vfio-pci"};
-
 // Builds a BindPlan: validates the addresses, adds the IOMMU group endpoints that must come
 // along, lists the exact writes and runs the impact check. Pure over a snapshot plus a few small
 // reads through the node (proc/mounts, whether vfio-pci is loaded); it never writes.
@@ -40,7 +37,7 @@ public:
     // Duplicates in addresses are collapsed (the same device asked for twice is one device);
     // the first malformed address is an Error "bad-address", the first one not on the node an
     // Error "unknown-device"; an empty list an Error "no-devices".
-    static Result<BindPlan> plan(const InventorySnapshot &snapshot, const NodeHost &node,
+    static Result<BindPlan> plan(const InventorySnapshot &snapshot, const HostAccess &node,
                                  const QStringList &addresses, BindTarget target);
 
     // The writes that move one device to the target from the given state, in protocol order

@@ -1,8 +1,8 @@
 #include "node/bind/Binder.h"
 
 #include "node/bind/BindPlanner.h"
-#include "node/NodeHost.h"
-#include "node/host/PersistentConfig.h"
+#include "node/host/HostAccess.h"
+#include "node/bind/DriverRestore.h"
 #include "node/host/RealSysfsWriter.h"
 #include "node/host/SysfsWriter.h"
 
@@ -20,7 +20,7 @@ QString tr(const char *text)
 }
 } // namespace
 
-Binder::Binder(NodeHost &node)
+Binder::Binder(HostAccess &node)
     : m_node(node)
 {
 }
@@ -66,7 +66,7 @@ Binder::DeviceState Binder::readState(const PciAddress &address) const
 
 int Binder::writeOnce(const QString &path, const QByteArray &value)
 {
-    return m_node.writer().write(path, value);
+    return m_node.write(path, value);
 }
 
 int Binder::writeRetryingBusy(const QString &path, const QByteArray &value)
@@ -81,62 +81,6 @@ int Binder::writeRetryingBusy(const QString &path, const QByteArray &value)
     return e;
 }
 
-Status Binder::restoreDevice(const QString &addr, const QString &originalDriver, const QString &originalOverride)
-{
-    const PciAddress address = PciAddress::parse(addr).value();
-    DeviceState now = readState(address);
-    if (now.driver == originalDriver && now.override == originalOverride)
-        return {};
-    auto step = [&](const QString &path, const QByteArray &value) -> Status {
-        int e = writeOnce(path, value);
-        if (e != 0 && e != EBUSY)
-            e = writeOnce(path, value); // one retry: rollback is the last line of defence
-        if (e != 0)
-            return RealSysfsWriter::writeError(path, value, e, addr, tr("Putting %1 back on %2").arg(addr, originalDriver));
-        return {};
-    };
-    // An override that names another driver than the original one is a leftover of our own
-    // half-done move (the original state had it only while unbound); it must go or the original
-    // driver could not bind.
-    QString override = originalOverride;
-    if (!originalDriver.isEmpty() && !override.isEmpty() && override != originalDriver)
-        override.clear();
-    if (now.override != override)
-        if (Status s = step(bindpaths::driverOverride(address), override.isEmpty() ? QByteArray("\n") : override.toUtf8()); !s)
-            return s;
-    if (now.driver == originalDriver)
-        return {};
-    if (!now.driver.isEmpty())
-        if (Status s = step(bindpaths::unbind(address), addr.toLatin1()); !s)
-            return s;
-    if (!originalDriver.isEmpty()) {
-        if (Status s = step(bindpaths::driversProbe(), addr.toLatin1()); !s)
-            return s;
-        QString driver = m_node.readLinkName(bindpaths::driverLink(address));
-        if (driver != originalDriver) {
-            // drivers_probe chose another driver (or none): bind the original one by name.
-            const QString bindPath = bindpaths::driverBind(originalDriver);
-            if (bindPath.isEmpty())
-                return Error::make(QStringLiteral("bad-driver"), tr("Putting %1 back on %2").arg(addr, originalDriver),
-                                   tr("the driver name is not valid"));
-            if (!driver.isEmpty())
-                if (Status s = step(bindpaths::unbind(address), addr.toLatin1()); !s)
-                    return s;
-            if (Status s = step(bindPath, addr.toLatin1()); !s)
-                return s;
-        }
-    }
-    const QString finalDriver = m_node.readLinkName(bindpaths::driverLink(address));
-    if (finalDriver != originalDriver) {
-        Error e = Error::make(QStringLiteral("verify-failed"), tr("Putting %1 back on %2").arg(addr, originalDriver),
-                             tr("it is on %1 afterwards").arg(finalDriver.isEmpty() ? tr("no driver") : finalDriver));
-        e.device = addr;
-        e.step = bindpaths::driverLink(address);
-        return e;
-    }
-    return {};
-}
-
 QStringList Binder::rollback(const BindPlan &plan, const QMap<QString, DeviceState> &original)
 {
     QStringList failures;
@@ -144,7 +88,7 @@ QStringList Binder::rollback(const BindPlan &plan, const QMap<QString, DeviceSta
     for (qsizetype i = plan.devices.size() - 1; i >= 0; --i) {
         const QString &addr = plan.devices.at(i);
         const DeviceState o = original.value(addr);
-        if (Status s = restoreDevice(addr, o.driver, o.override); !s)
+        if (Status s = DriverRestore::restoreDevice(m_node, addr, o.driver, o.override); !s)
             failures.append(s.error().message());
     }
     return failures;
@@ -156,7 +100,7 @@ Status Binder::persist(const QStringList &devices, BindTarget target)
     if (target == BindTarget::VfioPci)
         for (const QString &addr : devices)
             set.insert(addr, QString(kVfioPci));
-    Status s = PersistentConfig(m_node.hostRoot()).update(set, target == BindTarget::Host ? devices : QStringList());
+    Status s = m_node.updatePersistence(set, target == BindTarget::Host ? devices : QStringList());
     if (!s) {
         Error e = s.error();
         if (e.device.isEmpty() && devices.size() == 1)

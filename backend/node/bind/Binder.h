@@ -7,7 +7,7 @@
 
 namespace passdeck {
 
-class NodeHost;
+class HostAccess;
 
 // Moves devices between their host driver and vfio-pci (DESIGN.md §3.2, §4).
 // plan() is a dry run: the exact writes, the IOMMU group members that must come along, and the
@@ -18,7 +18,7 @@ class NodeHost;
 class Binder
 {
 public:
-    explicit Binder(NodeHost &node);
+    explicit Binder(HostAccess &node);
 
     Result<BindPlan> plan(const QStringList &addresses, BindTarget target) const;
     // The same over a snapshot the caller already has (no scan).
@@ -63,13 +63,12 @@ private:
     bool isBridgeNow(const PciAddress &address) const;
     int writeOnce(const QString &path, const QByteArray &value);
     int writeRetryingBusy(const QString &path, const QByteArray &value);
-    Status restoreDevice(const QString &address, const QString &originalDriver, const QString &originalOverride);
     // Puts every device of the plan back in its original state; the failures, one sentence each.
     QStringList rollback(const BindPlan &plan, const QMap<QString, DeviceState> &original);
     Error withRollback(Error error, const BindPlan &plan, const QMap<QString, DeviceState> &original);
     Status persist(const QStringList &devices, BindTarget target);
 
-    NodeHost &m_node;
+    HostAccess &m_node;
 };
 
 } // namespace passdeck

@@ -4,7 +4,7 @@
 #include "node/bind/BindPlanner.h"
 #include "node/bind/ImpactCheck.h"
 #include "node/inventory/Inventory.h"
-#include "node/NodeHost.h"
+#include "node/host/HostAccess.h"
 #include "node/host/RealSysfsWriter.h"
 #include "node/host/SysfsWriter.h"
 

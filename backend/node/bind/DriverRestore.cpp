@@ -1,9 +1,8 @@
 #include "node/bind/DriverRestore.h"
 
 #include "node/bind/BindPlanner.h"
-#include "node/NodeHost.h"
+#include "node/host/HostAccess.h"
 #include "core/PciAddress.h"
-#include "node/host/PersistentConfig.h"
 #include "node/host/SysfsWriter.h"
 
 #include <QCoreApplication>
@@ -25,13 +24,13 @@ QString normalOverride(const QString &value)
 
 } // namespace
 
-Status DriverRestore::restore(NodeHost &host, const QMap<QString, QString> &originalDrivers,
+Status DriverRestore::restore(HostAccess &host, const QMap<QString, QString> &originalDrivers,
                               const QMap<QString, QString> &originalOverrides)
 {
     QStringList failures;
     Error first;
     for (auto it = originalDrivers.cbegin(); it != originalDrivers.cend(); ++it) {
-        Status s = restoreOne(host, it.key(), it.value(), normalOverride(originalOverrides.value(it.key())));
+        Status s = restoreDevice(host, it.key(), it.value(), normalOverride(originalOverrides.value(it.key())));
         if (!s) {
             if (failures.isEmpty())
                 first = s.error();
@@ -45,10 +44,9 @@ Status DriverRestore::restore(NodeHost &host, const QMap<QString, QString> &orig
     return first;
 }
 
-Status DriverRestore::restorePersistence(NodeHost &host, const QMap<QString, QString> &originalDrivers)
+Status DriverRestore::restorePersistence(HostAccess &host, const QMap<QString, QString> &originalDrivers)
 {
-    PersistentConfig config(host.hostRoot());
-    auto now = config.overrides();
+    auto now = host.persistedOverrides();
     if (!now)
         return now.error();
     QMap<QString, QString> set;
@@ -64,10 +62,10 @@ Status DriverRestore::restorePersistence(NodeHost &host, const QMap<QString, QSt
     }
     if (set.isEmpty() && clear.isEmpty())
         return {};
-    return config.update(set, clear);
+    return host.updatePersistence(set, clear);
 }
 
-QStringList DriverRestore::notRestored(const NodeHost &host, const QMap<QString, QString> &originalDrivers)
+QStringList DriverRestore::notRestored(const HostAccess &host, const QMap<QString, QString> &originalDrivers)
 {
     QStringList out;
     for (auto it = originalDrivers.cbegin(); it != originalDrivers.cend(); ++it) {
@@ -78,7 +76,7 @@ QStringList DriverRestore::notRestored(const NodeHost &host, const QMap<QString,
     return out;
 }
 
-Status DriverRestore::restoreOne(NodeHost &host, const QString &addr, const QString &driver, const QString &override)
+Status DriverRestore::restoreDevice(HostAccess &host, const QString &addr, const QString &driver, const QString &originalOverride)
 {
     const QString what = driver.isEmpty() ? tr("Putting %1 back without a driver").arg(addr)
                                           : tr("Putting %1 back on %2").arg(addr, driver);
@@ -90,15 +88,18 @@ Status DriverRestore::restoreOne(NodeHost &host, const QString &addr, const QStr
         return e;
     }
     const PciAddress a = *parsed;
+    QString override = normalOverride(originalOverride);
+    if (!driver.isEmpty() && !override.isEmpty() && override != driver)
+        override.clear();
     if ((!driver.isEmpty() && !isValidDriverName(driver)) || (!override.isEmpty() && !isValidDriverName(override))) {
         Error e = Error::make(QStringLiteral("bad-driver"), what, tr("the journaled driver name is not valid"));
         e.device = addr;
         return e;
     }
     auto write = [&](const QString &path, const QByteArray &value) -> Status {
-        int err = host.writer().write(path, value);
+        int err = host.write(path, value);
         if (err != 0)
-            err = host.writer().write(path, value); // one retry: this is the last line of defence
+            err = host.write(path, value); // one retry: this is the last line of defence
         if (err == 0)
             return {};
         Error e = Error::make(QStringLiteral("write-failed"), what,

@@ -1,7 +1,8 @@
 #include "node/bind/ImpactCheck.h"
 
 #include "node/bind/BindPlanner.h"
-#include "node/NodeHost.h"
+#include "core/MountTable.h"
+#include "node/host/HostAccess.h"
 
 #include <QCoreApplication>
 #include <QSet>
@@ -22,61 +23,16 @@ Finding finding(Severity severity, const char *code, const QString &device, cons
     return Finding{severity, QString::fromLatin1(code), device, message, forcible};
 }
 
-// /proc/mounts escapes blanks in paths as octal (\040).
-QString unescapeMountField(const QString &field)
-{
-    if (!field.contains(u'\\'))
-        return field;
-    QString out;
-    for (qsizetype i = 0; i < field.size(); ++i) {
-        if (field[i] == u'\\' && i + 3 < field.size()) {
-            bool ok = false;
-            const int code = field.mid(i + 1, 3).toInt(&ok, 8);
-            if (ok) {
-                out += QChar(code);
-                i += 3;
-                continue;
-            }
-        }
-        out += field[i];
-    }
-    return out;
-}
-
-bool isOnBlockDevice(const QString &source, const QStringList &blockDevices)
-{
-    static const QString dev = QStringLiteral("/dev/");
-    if (!source.startsWith(dev))
-        return false;
-    const QStringView name = QStringView(source).mid(dev.size());
-    for (const QString &bd : blockDevices) {
-        if (bd.isEmpty() || !name.startsWith(bd))
-            continue;
-        QStringView rest = name.mid(bd.size());
-        if (rest.isEmpty())
-            return true;
-        // nvme0n1 -> nvme0n1p2 (a name ending in a digit takes "p"), sda -> sda1.
-        if (bd.back().isDigit()) {
-            if (!rest.startsWith(u'p'))
-                continue;
-            rest = rest.mid(1);
-        }
-        if (!rest.isEmpty() && std::all_of(rest.begin(), rest.end(), [](QChar c) { return c.isDigit(); }))
-            return true;
-    }
-    return false;
-}
-
 // /proc/mounts and /proc/swaps, read once per check. A file that cannot be read (missing, a
 // directory, a FIFO, over the cap) is never taken as "nothing mounted": *problem says which,
 // and the caller blocks.
-struct HostMounts
+struct MountFiles
 {
     bool read = false;
     QString mounts, swaps;
     QString problem;
 
-    void load(const NodeHost &node)
+    void load(const HostAccess &node)
     {
         if (read)
             return;
@@ -119,33 +75,14 @@ QString driverShown(const QString &driver)
 
 QStringList ImpactCheck::mountsOn(const QStringList &blockDevices, const QString &procMounts, const QString &procSwaps)
 {
-    QStringList found;
-    if (blockDevices.isEmpty())
-        return found;
-    for (QStringView line : QStringView(procMounts).split(u'\n')) {
-        const QList<QStringView> fields = line.split(u' ', Qt::SkipEmptyParts);
-        if (fields.size() < 2)
-            continue;
-        const QString source = unescapeMountField(fields[0].toString());
-        if (isOnBlockDevice(source, blockDevices))
-            found.append(tr("%1 on %2").arg(source, unescapeMountField(fields[1].toString())));
-    }
-    for (QStringView line : QStringView(procSwaps).split(u'\n')) {
-        const QList<QStringView> fields = line.split(u' ', Qt::SkipEmptyParts);
-        if (fields.isEmpty())
-            continue;
-        const QString source = unescapeMountField(fields[0].toString());
-        if (isOnBlockDevice(source, blockDevices))
-            found.append(tr("%1 as swap").arg(source));
-    }
-    return found;
+    return mounttable::mountsOn(blockDevices, procMounts, procSwaps);
 }
 
-QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const NodeHost &node,
+QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const HostAccess &node,
                                       const QString &pfAddress, const QStringList &removedVfs)
 {
     QList<Finding> findings;
-    HostMounts host;
+    MountFiles host;
     const QString context = tr(", a VF of %1,").arg(pfAddress);
     for (const QString &addr : removedVfs) {
         const PciDevice *vf = snapshot.find(addr);
@@ -182,12 +119,12 @@ QList<Finding> ImpactCheck::vfRemoval(const InventorySnapshot &snapshot, const N
     return findings;
 }
 
-bool ImpactCheck::isVfioLoaded(const NodeHost &node)
+bool ImpactCheck::isVfioLoaded(const HostAccess &node)
 {
     return node.exists(QStringLiteral("sys/bus/pci/drivers/vfio-pci")) || node.exists(QStringLiteral("sys/module/vfio_pci"));
 }
 
-QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHost &node, const QStringList &requested,
+QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const HostAccess &node, const QStringList &requested,
                                 const QStringList &devices, BindTarget target)
 {
     QList<Finding> findings;
@@ -211,7 +148,7 @@ QList<Finding> ImpactCheck::run(const InventorySnapshot &snapshot, const NodeHos
                                     .arg(snapshot.unreadable.join(QLatin1String("; "))), true));
 
     // Read once for the whole plan, and only when some device has block devices.
-    HostMounts host;
+    MountFiles host;
 
     for (const QString &addr : devices) {
         const PciDevice *dev = snapshot.find(addr);

@@ -8,7 +8,7 @@
 
 namespace passdeck {
 
-class NodeHost;
+class HostAccess;
 
 // The impact check of a plan (DESIGN.md §4): what the change would take away from the host, in
 // sentences an administrator understands. Deterministic order: node-wide findings first, then
@@ -21,13 +21,13 @@ class ImpactCheck
 {
 public:
     // devices: the whole plan (requested + group members that come along), sorted.
-    static QList<Finding> run(const InventorySnapshot &snapshot, const NodeHost &node,
+    static QList<Finding> run(const InventorySnapshot &snapshot, const HostAccess &node,
                               const QStringList &requested, const QStringList &devices, BindTarget target);
 
     // Changing a PF's VF count removes VFs (all of them when a non-zero count changes, since it
     // goes through 0): what that takes away. A VF on vfio-pci (a VM may hold it), a VF carrying
     // an interface that is up, a VF holding a mounted disk: forcible blockers.
-    static QList<Finding> vfRemoval(const InventorySnapshot &snapshot, const NodeHost &node,
+    static QList<Finding> vfRemoval(const InventorySnapshot &snapshot, const HostAccess &node,
                                     const QString &pfAddress, const QStringList &removedVfs);
 
     // The mounts and swap areas of /proc/mounts / /proc/swaps content that live on one of the
@@ -37,7 +37,7 @@ public:
                                 const QString &procSwaps = {});
 
     // vfio-pci is there when its driver directory or its module directory exists.
-    static bool isVfioLoaded(const NodeHost &node);
+    static bool isVfioLoaded(const HostAccess &node);
 };
 
 } // namespace passdeck
