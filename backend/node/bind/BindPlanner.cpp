@@ -18,15 +18,6 @@ QString tr(const char *text)
 const QString kDevices = QStringLiteral("sys/bus/pci/devices/");
 } // namespace
 
-QList<Finding> BindPlan::blockers(bool force) const
-{
-    QList<Finding> out;
-    for (const Finding &f : findings)
-        if (f.severity == Severity::Blocker && (!force || !f.forcible))
-            out.append(f);
-    return out;
-}
-
 namespace bindpaths {
 QString device(const PciAddress &a) { return kDevices + a.toString(); }
 QString driverLink(const PciAddress &a) { return device(a) + QLatin1String("/driver"); }
