@@ -15,14 +15,26 @@ QString Error::message() const
     return text;
 }
 
-Error Error::make(QString code, QString what, QString why, QString hint)
+ErrorCategory Error::category() const
+{
+    return errnum != 0 ? ErrorCategory::Failed : errorCodeCategory(code);
+}
+
+Error Error::make(ErrorCode code, QString what, QString why, QString hint)
 {
     Error e;
-    e.code = std::move(code);
+    e.code = code;
     e.what = std::move(what);
     e.why = std::move(why);
     e.hint = std::move(hint);
     return e;
+}
+
+Error Error::make(const QString &code, QString what, QString why, QString hint)
+{
+    const std::optional<ErrorCode> known = errorCodeFromName(code);
+    Q_ASSERT_X(known, "Error::make", qPrintable(QStringLiteral("unknown error code \"%1\"").arg(code)));
+    return make(known.value_or(ErrorCode::Internal), std::move(what), std::move(why), std::move(hint));
 }
 
 } // namespace passdeck

@@ -32,7 +32,7 @@ bool PciAddress::isValid(QStringView t)
 Result<PciAddress> PciAddress::parse(QStringView text)
 {
     if (!isValid(text)) {
-        Error e = Error::make(QStringLiteral("bad-address"),
+        Error e = Error::make(ErrorCode::BadAddress,
                               QCoreApplication::translate("PciAddress", "Invalid PCI address \"%1\"")
                                   .arg(text.left(64).toString()),
                               QCoreApplication::translate("PciAddress",

@@ -97,7 +97,7 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
     const QString file = path.isEmpty() ? defaultPath() : path;
     const QFileInfo info(file);
     if (!QDir().mkpath(info.absolutePath())) {
-        return Error::make(QStringLiteral("store-dir"), tr("Opening the state store %1").arg(file),
+        return Error::make(ErrorCode::StoreDir, tr("Opening the state store %1").arg(file),
                            tr("the directory %1 cannot be created").arg(info.absolutePath()),
                            tr("Choose a writable location with --db FILE."));
     }
@@ -110,7 +110,7 @@ Result<std::shared_ptr<Store>> Store::open(const QString &path)
     // SQLite would silently make an empty file a new store; an existing empty file is not a
     // store (a truncated copy, a failed restore), and its owner should decide what it is.
     if (const QFileInfo now(file); now.isFile() && now.size() == 0) {
-        return Error::make(QStringLiteral("store-empty"), tr("Opening the state store %1").arg(file),
+        return Error::make(ErrorCode::StoreEmpty, tr("Opening the state store %1").arg(file),
                            tr("the file exists but is empty (0 bytes): it is not a Passdeck store"),
                            tr("If it should hold your store, restore it from a backup. To start a new store, delete the "
                               "empty file or give --db the name of a file that does not exist yet."));
@@ -173,7 +173,7 @@ Status Store::create(const QString &file)
             removeTmp();
             if (QFileInfo::exists(file))
                 return {};
-            return Error::make(QStringLiteral("store-dir"), what, tr("the file cannot be created: %1").arg(QString::fromLocal8Bit(strerror(err))),
+            return Error::make(ErrorCode::StoreDir, what, tr("the file cannot be created: %1").arg(QString::fromLocal8Bit(strerror(err))),
                                tr("Choose a writable location with --db FILE."));
         }
     }
@@ -212,7 +212,7 @@ Result<QSqlDatabase> Store::checkedConnection() const
 {
     QSqlDatabase db = connection();
     if (!db.isOpen()) {
-        return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(m_path),
+        return Error::make(ErrorCode::StoreOpen, tr("Opening the state store %1").arg(m_path),
                            db.lastError().text(),
                            tr("Check that the file is a Passdeck store and that you may read and write it."));
     }

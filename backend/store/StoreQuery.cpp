@@ -79,16 +79,16 @@ Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
     if (text.contains(QLatin1String("constraint"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("RAISE"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("exceeds"), Qt::CaseInsensitive)) {
-        return Error::make(QStringLiteral("constraint"), what,
+        return Error::make(ErrorCode::Constraint, what,
                            QCoreApplication::translate("Store", "the store refused the change because it would break a rule (%1)").arg(text),
                            QCoreApplication::translate("Store", "Reload the lists; another change may have happened meanwhile."));
     }
     if (isBusy(error)) {
-        return Error::make(QStringLiteral("busy"), what,
+        return Error::make(ErrorCode::Busy, what,
                            QCoreApplication::translate("Store", "the state store stayed locked by another Passdeck process (%1)").arg(text),
                            QCoreApplication::translate("Store", "Wait for the other operation to finish and try again."));
     }
-    return Error::make(QStringLiteral("sql"), what,
+    return Error::make(ErrorCode::Sql, what,
                        QCoreApplication::translate("Store", "the state store reported an error: %1").arg(text),
                        QCoreApplication::translate("Store", "Check that the store file is readable and writable and not damaged."));
 }

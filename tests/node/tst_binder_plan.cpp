@@ -30,14 +30,14 @@ public:
 
     const HostRoot &hostRoot() const override { return root; }
     bool isSimulated() const override { return true; }
-    Result<InventorySnapshot> inventory() override { return Error::make(QStringLiteral("x"), {}, {}); }
+    Result<InventorySnapshot> inventory() override { return Error::make(ErrorCode::Internal, {}, {}); }
     SysfsWriter &writer() override { return noWriter; }
     QString readLinkName(const QString &) const override { return {}; }
     Result<QString> readAttribute(const QString &p) const override
     {
         if (attributes.contains(p))
             return attributes.value(p);
-        return Error::make(QStringLiteral("read-failed"), p, QStringLiteral("no such file"));
+        return Error::make(ErrorCode::ReadFailed, p, QStringLiteral("no such file"));
     }
     bool exists(const QString &p) const override { return paths.contains(p) || attributes.contains(p); }
     Status reboot() override { return {}; }
@@ -337,7 +337,7 @@ private Q_SLOTS:
         QFETCH(QString, address);
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {QStringLiteral("0000:01:00.0"), address}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(p.error().code, ErrorCode::BadAddress);
         QVERIFY(p.error().message().contains(QLatin1String("0000:01:00.0")) || true);
         QCOMPARE(m_node.noWriter.writes, 0);
     }
@@ -346,7 +346,7 @@ private Q_SLOTS:
     {
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {QStringLiteral("0000:7f:1f.7")}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("unknown-device"));
+        QCOMPARE(p.error().code, ErrorCode::UnknownDevice);
         QCOMPARE(p.error().device, QStringLiteral("0000:7f:1f.7"));
         QVERIFY(p.error().message().contains(QLatin1String("passdeck-cli devices")));
     }
@@ -355,7 +355,7 @@ private Q_SLOTS:
     {
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("no-devices"));
+        QCOMPARE(p.error().code, ErrorCode::NoDevices);
     }
 
     void invalidDriverNameFromSysfsIsRefused()
@@ -364,7 +364,7 @@ private Q_SLOTS:
         s.devices[2].driver = QStringLiteral("..");
         Result<BindPlan> p = BindPlanner::plan(s, m_node, {s.devices[2].address}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("bad-driver"));
+        QCOMPARE(p.error().code, ErrorCode::BadDriver);
         QCOMPARE(bindpaths::driverBind(QStringLiteral("../../x")), QString());
         QCOMPARE(bindpaths::driverBind(QStringLiteral("vfio-pci")), QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"));
     }

@@ -117,7 +117,7 @@ Status Binder::restoreDevice(const QString &addr, const QString &originalDriver,
             // drivers_probe chose another driver (or none): bind the original one by name.
             const QString bindPath = bindpaths::driverBind(originalDriver);
             if (bindPath.isEmpty())
-                return Error::make(QStringLiteral("bad-driver"), tr("Putting %1 back on %2").arg(addr, originalDriver),
+                return Error::make(ErrorCode::BadDriver, tr("Putting %1 back on %2").arg(addr, originalDriver),
                                    tr("the driver name is not valid"));
             if (!driver.isEmpty())
                 if (Status s = step(bindpaths::unbind(address), addr.toLatin1()); !s)
@@ -128,7 +128,7 @@ Status Binder::restoreDevice(const QString &addr, const QString &originalDriver,
     }
     const QString finalDriver = m_node.readLinkName(bindpaths::driverLink(address));
     if (finalDriver != originalDriver) {
-        Error e = Error::make(QStringLiteral("verify-failed"), tr("Putting %1 back on %2").arg(addr, originalDriver),
+        Error e = Error::make(ErrorCode::VerifyFailed, tr("Putting %1 back on %2").arg(addr, originalDriver),
                              tr("it is on %1 afterwards").arg(finalDriver.isEmpty() ? tr("no driver") : finalDriver));
         e.device = addr;
         e.step = bindpaths::driverLink(address);
@@ -198,14 +198,14 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         addresses.append(a.value());
     }
     if (addresses.isEmpty())
-        return Error::make(QStringLiteral("no-devices"), what, tr("the plan has no devices"));
+        return Error::make(ErrorCode::NoDevices, what, tr("the plan has no devices"));
 
     const QList<Finding> blockers = plan.blockers(options.force);
     if (!blockers.isEmpty()) {
         bool allForcible = true;
         for (const Finding &f : blockers)
             allForcible = allForcible && f.forcible;
-        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
+        Error e = Error::make(ErrorCode::Blocked, tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               allForcible ? tr("Resolve the findings above first.")
                                           : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
                                                                  : tr("Resolve the findings above; not all of them can be forced."));
@@ -220,7 +220,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         if (!isBridgeNow(addresses.at(i)))
             continue;
         const QString &addr = plan.devices.at(i);
-        Error e = Error::make(QStringLiteral("bridge"), tr("Refused: %1").arg(what),
+        Error e = Error::make(ErrorCode::Bridge, tr("Refused: %1").arg(what),
                               tr("%1 is a PCI bridge (class 0x06); bridges are never moved, even with --force, because "
                                  "every device behind one would lose its path to the host").arg(addr),
                               tr("Take the bridge out of the list and pick the devices behind it instead."));
@@ -286,7 +286,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         // The state now, not the plan's: an interrupted run may already have done part of it.
         const DeviceState now = readState(address);
         if (!now.present) {
-            Error e = Error::make(QStringLiteral("device-gone"), what,
+            Error e = Error::make(ErrorCode::DeviceGone, what,
                                   tr("%1 is no longer on the node").arg(addr),
                                   tr("Rescan the devices; the device may have been removed or its PF's VFs disabled."));
             e.device = addr;
@@ -320,7 +320,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         const QString driver = m_node.readLinkName(bindpaths::driverLink(address));
         const bool ok = plan.target == BindTarget::VfioPci ? driver == kVfioPci : driver != kVfioPci;
         if (!ok) {
-            Error e = Error::make(QStringLiteral("verify-failed"), what,
+            Error e = Error::make(ErrorCode::VerifyFailed, what,
                                   tr("after the writes, %1 is on %2 instead of %3")
                                       .arg(addr, driver.isEmpty() ? tr("no driver") : driver, targetName),
                                   plan.target == BindTarget::VfioPci
