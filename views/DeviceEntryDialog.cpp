@@ -172,7 +172,7 @@ void DeviceEntryDialog::load()
             if (n.id == m_subjectId)
                 m_tenantNode = n;
         if (m_tenantNode.id == 0)
-            return fail(Error::make(QStringLiteral("not-found"), tr("Opening the tenant node"),
+            return fail(Error::make(ErrorCode::NotFound, tr("Opening the tenant node"),
                                     tr("tenant node #%1 no longer exists").arg(m_subjectId)));
         auto groups = m_service.groups(GroupOwner::Host);
         if (!groups)

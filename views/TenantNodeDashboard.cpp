@@ -121,7 +121,7 @@ void TenantNodeDashboard::refresh()
         }
     }
     if (!found) {
-        showError(Error::make(QStringLiteral("not-found"), tr("Opening tenant node #%1").arg(argument()),
+        showError(Error::make(ErrorCode::NotFound, tr("Opening tenant node #%1").arg(argument()),
                               tr("it no longer exists"), tr("Go back to the tenant's nodes.")));
         return;
     }

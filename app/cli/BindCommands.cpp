@@ -68,7 +68,7 @@ QJsonObject planJson(const BindPlan &plan)
 
 QJsonValue errorJson(const Error &e)
 {
-    return QJsonObject{{QStringLiteral("code"), e.code},
+    return QJsonObject{{QStringLiteral("code"), errorCodeName(e.code)},
                        {QStringLiteral("device"), e.device},
                        {QStringLiteral("step"), e.step},
                        {QStringLiteral("errno"), e.errnum},
@@ -228,7 +228,7 @@ int runPlan(CliContext &ctx)
 // offers one, and only when every blocker may be forced.
 Error withForceHint(Error e, const QList<Finding> &findings)
 {
-    if (e.code != QLatin1String("blocked"))
+    if (e.code != ErrorCode::Blocked)
         return e;
     bool any = false;
     for (const Finding &f : findings) {
@@ -307,7 +307,7 @@ int runMove(CliContext &ctx, BindTarget target)
     if (!applied) {
         if (!ctx.json) {
             QTextStream &o = ctx.out();
-            if (applied.error().code == QLatin1String("blocked")) {
+            if (applied.error().code == ErrorCode::Blocked) {
                 o << tr("Outcome: refused, nothing was changed (the reason follows on stderr).") << "\n";
             } else {
                 o << tr("Outcome: failed (the error follows on stderr); the devices are now on:") << "\n";

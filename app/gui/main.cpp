@@ -54,7 +54,7 @@ int main(int argc, char *argv[])
         }
         // An empty name is not "the default store" (the CLI refuses it the same way).
         if (parser.isSet(db) && parser.value(db).isEmpty())
-            return Error::make(QStringLiteral("bad-usage"), QApplication::translate("main", "Opening the state store"),
+            return Error::make(ErrorCode::BadUsage, QApplication::translate("main", "Opening the state store"),
                                QApplication::translate("main", "--db was given an empty file name"),
                                QApplication::translate("main", "Name the store file, or leave --db out for the default store."));
         auto opened = DomainService::open(parser.value(db), options);

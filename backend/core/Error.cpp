@@ -15,10 +15,15 @@ QString Error::message() const
     return text;
 }
 
-Error Error::make(QString code, QString what, QString why, QString hint)
+ErrorCategory Error::category() const
+{
+    return errnum != 0 ? ErrorCategory::Failed : errorCodeCategory(code);
+}
+
+Error Error::make(ErrorCode code, QString what, QString why, QString hint)
 {
     Error e;
-    e.code = std::move(code);
+    e.code = code;
     e.what = std::move(what);
     e.why = std::move(why);
     e.hint = std::move(hint);

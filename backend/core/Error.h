@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/ErrorCode.h"
+
 #include <QString>
 
 #include <optional>
@@ -12,7 +14,7 @@ namespace passdeck {
 // administrator can do about it. Backend calls return these instead of throwing or exiting.
 struct Error
 {
-    QString code;     // stable, machine-readable: "host-root-missing", "bad-address", "errno"...
+    ErrorCode code = ErrorCode::Internal; // machine-readable; errorCodeName() at the edges (JSON, audit, wire)
     QString what;     // what failed, e.g. "Binding 0000:01:00.0 to vfio-pci"
     QString why;      // why, e.g. "writing 0000:01:00.0 to .../unbind failed: No such device (ENODEV)"
     QString hint;     // what to do next; may be empty
@@ -23,7 +25,11 @@ struct Error
     // One line: "<what>: <why>. <hint>"
     QString message() const;
 
-    static Error make(QString code, QString what, QString why, QString hint = {});
+    // Refused or Failed, as the code's row in the table says (core/ErrorCode.cpp); an error
+    // with an errno is a failure whatever its code.
+    ErrorCategory category() const;
+
+    static Error make(ErrorCode code, QString what, QString why, QString hint = {});
 };
 
 // Either a value or an Error. Small on purpose: std::expected is C++23.

@@ -201,7 +201,7 @@ QMap<QString, QString> JsonReader::stringMap(const QString &key, int maxItems, b
 
 Error JsonReader::error(const QString &what) const
 {
-    return Error::make(QStringLiteral("bad-message"), what, *m_problem,
+    return Error::make(ErrorCode::BadMessage, what, *m_problem,
                        tr("The node and Passdeck may be different versions, or the message was damaged; nothing was done."));
 }
 

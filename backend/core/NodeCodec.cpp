@@ -84,7 +84,7 @@ template<typename T>
 Result<T> done(const T &value, const QString &problem)
 {
     if (!problem.isEmpty())
-        return Error::make(QStringLiteral("bad-message"), messageWhat(), problem,
+        return Error::make(ErrorCode::BadMessage, messageWhat(), problem,
                            tr("The node and Passdeck may be different versions, or the message was damaged; nothing was done."));
     return value;
 }
@@ -110,7 +110,7 @@ QString severityName(Severity severity)
 
 QJsonObject toJson(const Error &e)
 {
-    return {{QStringLiteral("code"), e.code}, {QStringLiteral("what"), e.what}, {QStringLiteral("why"), e.why},
+    return {{QStringLiteral("code"), errorCodeName(e.code)}, {QStringLiteral("what"), e.what}, {QStringLiteral("why"), e.why},
             {QStringLiteral("hint"), e.hint}, {QStringLiteral("device"), e.device}, {QStringLiteral("step"), e.step},
             {QStringLiteral("errnum"), e.errnum}};
 }
@@ -259,15 +259,21 @@ Status errorFromJson(const QJsonValue &value, Error *out)
     QString problem;
     JsonReader r(value, QStringLiteral("error"), &problem);
     Error e;
-    e.code = r.string(QStringLiteral("code"), 64);
+    const QString code = r.string(QStringLiteral("code"), 64);
     e.what = r.string(QStringLiteral("what"));
     e.why = r.string(QStringLiteral("why"), 65536);
     e.hint = r.string(QStringLiteral("hint"));
     e.device = r.string(QStringLiteral("device"), 128);
     e.step = r.string(QStringLiteral("step"), 4096);
     e.errnum = int(r.integer(QStringLiteral("errnum"), 0, 4095));
-    if (!r.failed() && e.code.isEmpty())
-        r.fail(QStringLiteral("code"), tr("empty"));
+    // A code this program does not know is refused, not guessed: the wire's names are the ones
+    // of core/ErrorCode, and a newer agent's new code must not read as another one.
+    if (!r.failed()) {
+        if (std::optional<ErrorCode> known = errorCodeFromName(code))
+            e.code = *known;
+        else
+            r.fail(QStringLiteral("code"), code.isEmpty() ? tr("empty") : tr("unknown error code"));
+    }
     if (r.failed())
         return r.error(messageWhat());
     *out = e;

@@ -32,7 +32,7 @@ bool PciAddress::isValid(QStringView t)
 Result<PciAddress> PciAddress::parse(QStringView text)
 {
     if (!isValid(text)) {
-        Error e = Error::make(QStringLiteral("bad-address"),
+        Error e = Error::make(ErrorCode::BadAddress,
                               QCoreApplication::translate("PciAddress", "Invalid PCI address \"%1\"")
                                   .arg(text.left(64).toString()),
                               QCoreApplication::translate("PciAddress",
@@ -62,7 +62,7 @@ Result<QList<PciAddress>> PciAddress::parseList(const QStringList &texts, Spelli
             parsed.append(a.value());
     }
     if (parsed.isEmpty())
-        return Error::make(QStringLiteral("no-devices"), QCoreApplication::translate("PciAddress", "Nothing to plan"),
+        return Error::make(ErrorCode::NoDevices, QCoreApplication::translate("PciAddress", "Nothing to plan"),
                            QCoreApplication::translate("PciAddress", "no device address was given"),
                            QCoreApplication::translate("PciAddress", "Name at least one device, e.g. 0000:01:00.0."));
     return parsed;

@@ -31,10 +31,10 @@ Result<std::unique_ptr<DomainService>> DemoEnvironment::open(const QString &dir,
 {
     const QString absolute = QDir(dir).absolutePath();
     if (absolute == QLatin1String("/"))
-        return Error::make(QStringLiteral("demo-dir"), tr("The demo environment cannot live in /."),
+        return Error::make(ErrorCode::DemoDir, tr("The demo environment cannot live in /."),
                            {}, tr("Choose a directory of its own, e.g. %1.").arg(defaultDirectory()));
     if (!QDir().mkpath(absolute + QLatin1String("/nodes")))
-        return Error::make(QStringLiteral("demo-dir"), tr("Cannot create the demo directory %1.").arg(absolute),
+        return Error::make(ErrorCode::DemoDir, tr("Cannot create the demo directory %1.").arg(absolute),
                            {}, tr("Check the permissions of its parent directory."));
 
     const QString dbPath = absolute + QLatin1String("/passdeck.db");

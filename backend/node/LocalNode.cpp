@@ -61,7 +61,7 @@ Result<std::unique_ptr<LocalNode>> LocalNode::open(const QString &root, bool sim
 Status LocalNode::validate(const QString &root, bool simulated)
 {
     if (root.isEmpty())
-        return Error::make(QStringLiteral("host-root-empty"), tr("Opening a node with an empty host root"),
+        return Error::make(ErrorCode::HostRootEmpty, tr("Opening a node with an empty host root"),
                            tr("an empty path never means this machine (a failed temporary directory gives one)"),
                            tr("Pass \"/\" explicitly for this machine, or the directory of a simulated node."));
     if (Status s = HostRoot(root).check(); !s)
@@ -71,11 +71,11 @@ Status LocalNode::validate(const QString &root, bool simulated)
     // behind its files to act on them).
     const bool simulatedRoot = SimKernel::isSimulated(HostRoot(root));
     if (simulated && !simulatedRoot)
-        return Error::make(QStringLiteral("not-simulated"), tr("Opening %1 as a simulated node").arg(root),
+        return Error::make(ErrorCode::NotSimulated, tr("Opening %1 as a simulated node").arg(root),
                            tr("it was not made by `passdeck-cli sim build` (no .passdeck-sim/ in it)"),
                            tr("Build a simulated node there first, or leave out --simulate for a real host root."));
     if (!simulated && simulatedRoot)
-        return Error::make(QStringLiteral("simulated-root"), tr("Opening %1 as a real host").arg(root),
+        return Error::make(ErrorCode::SimulatedRoot, tr("Opening %1 as a real host").arg(root),
                            tr("it is a simulated node: writes to it need the simulator's kernel semantics"),
                            tr("Add --simulate (or mark the node as simulated)."));
     return {};
@@ -111,7 +111,7 @@ Result<QString> LocalNode::readAttribute(const QString &relativePath) const
     const qint64 cap = relativePath.startsWith(QLatin1String("proc/")) ? RootedFile::kProcFileCap : RootedFile::kAttributeCap;
     QByteArray data;
     if (const int err = RootedFile::read(m_root.root(), relativePath, cap, &data); err != 0) {
-        Error e = Error::make(QStringLiteral("read-failed"), tr("Cannot read %1").arg(relativePath),
+        Error e = Error::make(ErrorCode::ReadFailed, tr("Cannot read %1").arg(relativePath),
                               RootedFile::describe(err, cap));
         e.step = relativePath;
         e.errnum = err;

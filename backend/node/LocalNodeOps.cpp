@@ -110,7 +110,7 @@ Result<ApplyResult> LocalNode::apply(const BindPlan &plan, const ApplyOptions &o
             const bool sameDevices = planned == now;
             const bool sameBlockers = blockerKeys(plan.findings) == blockerKeys(fresh->findings);
             if (!sameDevices || !sameBlockers) {
-                Error e = Error::make(QStringLiteral("stale-plan"), tr("Applying a plan on %1").arg(m_root.root()),
+                Error e = Error::make(ErrorCode::StalePlan, tr("Applying a plan on %1").arg(m_root.root()),
                                       !sameDevices
                                           ? tr("the node changed since the plan was made: it now moves %1 instead of %2")
                                                 .arg(now.join(QLatin1String(", ")), planned.join(QLatin1String(", ")))
@@ -165,16 +165,16 @@ Result<SriovState> LocalNode::sriovState(const QString &pfAddress)
         e.device = pfAddress.left(64);
         return e;
     }
-    auto fail = [&](const char *code, const QString &why) {
-        Error e = Error::make(QString::fromLatin1(code), what, why);
+    auto fail = [&](ErrorCode code, const QString &why) {
+        Error e = Error::make(code, what, why);
         e.device = pfAddress;
         return e;
     };
     if (!exists(bindpaths::device(*pf)))
-        return fail("unknown-device", tr("there is no PCI device %1").arg(pfAddress));
+        return fail(ErrorCode::UnknownDevice, tr("there is no PCI device %1").arg(pfAddress));
     Result<QString> total = readAttribute(bindpaths::sriovTotalVfs(*pf));
     if (!total)
-        return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress));
+        return fail(ErrorCode::NotSriov, tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress));
     SriovState state;
     state.address = pfAddress;
     state.total = total->trimmed().toInt();
@@ -201,7 +201,7 @@ Status LocalNode::reboot()
 {
     if (m_sim)
         return m_sim->reboot();
-    return Error::make(QStringLiteral("reboot-refused"), tr("Rebooting %1").arg(m_root.root()),
+    return Error::make(ErrorCode::RebootRefused, tr("Rebooting %1").arg(m_root.root()),
                        tr("Passdeck never reboots a real machine"),
                        tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
                           "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));

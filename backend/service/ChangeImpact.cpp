@@ -17,7 +17,7 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 
 Error refusal(const QString &what, const QString &why, const QString &hint)
 {
-    return Error::make(QStringLiteral("in-use"), what, why, hint);
+    return Error::make(ErrorCode::InUse, what, why, hint);
 }
 
 } // namespace
@@ -114,7 +114,7 @@ Result<ChangeImpactReport> ChangeImpact::detach(const QSqlDatabase &db, qint64 v
             r.devices << a.nodeName + QLatin1Char(' ') + a.address;
     }
     if (!found)
-        return Error::make(QStringLiteral("not-found"), tr("Looking up machine device #%1").arg(machineDeviceId),
+        return Error::make(ErrorCode::NotFound, tr("Looking up machine device #%1").arg(machineDeviceId),
                            tr("the VM has no such machine device"), tr("Reload the VM's device list."));
     auto running = runningVms(db, 0, vmId);
     if (!running)

@@ -118,7 +118,7 @@ Result<ResourceGroup> DomainService::findGroup(const QString &name, qint64 tenan
     if (!list)
         return list.error();
     if (list->isEmpty())
-        return Error::make(QStringLiteral("not-found"), tr("Looking up resource group '%1'").arg(name),
+        return Error::make(ErrorCode::NotFound, tr("Looking up resource group '%1'").arg(name),
                            tenantId > 0 ? tr("the tenant has no resource group named '%1'").arg(name)
                                         : tr("there is no host resource group named '%1'").arg(name),
                            tr("Check the spelling, or list the groups."));
@@ -159,7 +159,7 @@ Result<Vm> DomainService::findVm(const QString &name) const
     if (!list)
         return list.error();
     if (list->isEmpty())
-        return Error::make(QStringLiteral("not-found"), tr("Looking up VM '%1'").arg(name),
+        return Error::make(ErrorCode::NotFound, tr("Looking up VM '%1'").arg(name),
                            tr("there is no VM named '%1'").arg(name), tr("Check the spelling, or list the VMs."));
     return list->first();
 }
@@ -197,7 +197,7 @@ Result<MachineDevice> DomainService::findMachineDevice(qint64 vmId, const QStrin
     for (const MachineDevice &m : *list)
         if (m.name == name)
             return m;
-    return Error::make(QStringLiteral("not-found"), tr("Looking up machine device '%1'").arg(name),
+    return Error::make(ErrorCode::NotFound, tr("Looking up machine device '%1'").arg(name),
                        tr("the VM has no machine device named '%1'").arg(name), tr("List the VM's devices."));
 }
 
@@ -211,7 +211,7 @@ Result<Tenant> DomainService::findTenant(const QString &name) const
     if (!list)
         return list.error();
     if (list->isEmpty())
-        return Error::make(QStringLiteral("not-found"), tr("Looking up tenant '%1'").arg(name),
+        return Error::make(ErrorCode::NotFound, tr("Looking up tenant '%1'").arg(name),
                            tr("there is no tenant named '%1'").arg(name), tr("Check the spelling, or list the tenants."));
     return list->first();
 }
@@ -229,7 +229,7 @@ Result<TenantNode> DomainService::findTenantNode(qint64 tenantId, const QString 
     for (const TenantNode &n : *list)
         if (n.name == name)
             return n;
-    return Error::make(QStringLiteral("not-found"), tr("Looking up tenant node '%1'").arg(name),
+    return Error::make(ErrorCode::NotFound, tr("Looking up tenant node '%1'").arg(name),
                        tr("the tenant has no node named '%1'").arg(name), tr("List the tenant's nodes."));
 }
 Result<ResourceGroup> DomainService::passToTenant(const PassSpec &spec) { return m_tenants->pass(spec); }

@@ -27,14 +27,14 @@ QSqlDatabase ServiceContext::db() const
     return store->connection();
 }
 
-Error ServiceContext::refusal(const QString &code, const QString &what, const QString &why, const QString &hint)
+Error ServiceContext::refusal(ErrorCode code, const QString &what, const QString &why, const QString &hint)
 {
     return Error::make(code, what, why, hint);
 }
 
 Error ServiceContext::notFound(const QString &kind, qint64 id)
 {
-    return Error::make(QStringLiteral("not-found"), tr("Looking up %1 #%2").arg(kind).arg(id),
+    return Error::make(ErrorCode::NotFound, tr("Looking up %1 #%2").arg(kind).arg(id),
                        tr("there is no %1 with id %2 in the store").arg(kind).arg(id),
                        tr("Reload the list; it may have been deleted meanwhile."));
 }
@@ -43,20 +43,20 @@ Status ServiceContext::checkName(const QString &name, const QString &kind)
 {
     const QString what = tr("Checking the %1 name").arg(kind);
     if (name.trimmed().isEmpty())
-        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name is empty").arg(kind),
+        return refusal(ErrorCode::BadName, what, tr("the %1 name is empty").arg(kind),
                        tr("Type a name with at least one visible character."));
     // Characters as the store's CHECK counts them (code points, not UTF-16 units).
     if (const qsizetype length = name.toUcs4().size(); length > 128)
-        return refusal(QStringLiteral("bad-name"), what,
+        return refusal(ErrorCode::BadName, what,
                        tr("the %1 name has %2 characters; at most 128 are allowed").arg(kind).arg(length),
                        tr("Choose a shorter name."));
     for (const QChar c : name) {
         if (c.category() == QChar::Other_Control)
-            return refusal(QStringLiteral("bad-name"), what, tr("the %1 name contains a control character").arg(kind),
+            return refusal(ErrorCode::BadName, what, tr("the %1 name contains a control character").arg(kind),
                            tr("Use letters, digits, spaces and punctuation only."));
     }
     if (name != name.trimmed())
-        return refusal(QStringLiteral("bad-name"), what, tr("the %1 name starts or ends with white space").arg(kind),
+        return refusal(ErrorCode::BadName, what, tr("the %1 name starts or ends with white space").arg(kind),
                        tr("Remove the leading and trailing spaces."));
     return {};
 }
@@ -64,7 +64,7 @@ Status ServiceContext::checkName(const QString &name, const QString &kind)
 Status ServiceContext::checkCount(int count)
 {
     if (count < 1)
-        return refusal(QStringLiteral("bad-count"), tr("Checking the Count"),
+        return refusal(ErrorCode::BadCount, tr("Checking the Count"),
                        tr("Count is %1; it must be at least 1").arg(count),
                        tr("Enter how many devices are wanted, 1 or more."));
     return {};
@@ -72,12 +72,7 @@ Status ServiceContext::checkCount(int count)
 
 AuditResult ServiceContext::classify(const Error &error)
 {
-    static const QStringList failures = {QStringLiteral("sql"), QStringLiteral("busy"), QStringLiteral("store-open"),
-                                         QStringLiteral("store-dir"), QStringLiteral("errno"), QStringLiteral("apply-failed"),
-                                         QStringLiteral("verify-failed"), QStringLiteral("io")};
-    if (error.errnum != 0 || failures.contains(error.code))
-        return AuditResult::Failed;
-    return AuditResult::Refused;
+    return error.category() == ErrorCategory::Failed ? AuditResult::Failed : AuditResult::Refused;
 }
 
 void ServiceContext::enterAudit(AuditScope &scope)
@@ -158,13 +153,13 @@ void ServiceContext::finished(const AuditScope &scope, const Error *error, int c
 Result<std::unique_ptr<Node>> ServiceContext::node(const NodeInfo &node) const
 {
     if (!options.nodeFactory)
-        return Error::make(QStringLiteral("no-node-factory"),
+        return Error::make(ErrorCode::NoNodeFactory,
                            QCoreApplication::translate("DomainService", "Reaching node '%1'").arg(node.name),
                            QCoreApplication::translate("DomainService", "this service was built without a way to reach nodes (no node factory)"),
                            QCoreApplication::translate("DomainService", "Build the service with ServiceOptions::nodeFactory set (localNodes() for nodes on this machine)."));
     auto opened = options.nodeFactory(node);
     if (opened && !opened.value())
-        return Error::make(QStringLiteral("no-node"),
+        return Error::make(ErrorCode::NoNode,
                            QCoreApplication::translate("DomainService", "Reaching node '%1'").arg(node.name),
                            QCoreApplication::translate("DomainService", "the node factory returned no node"));
     return opened;

@@ -3,15 +3,16 @@
 #include "service/DomainService.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
+#include "store/StoreTransaction.h"
 
 #include <QSqlDatabase>
 
 #include <memory>
+#include <type_traits>
 
 namespace passdeck {
 
 class Store;
-class StoreTransaction;
 
 // The audit entry of the operation running on this thread (ServiceContext::run): written by
 // ServiceContext::commit() in the transaction that commits the operation's change.
@@ -40,14 +41,39 @@ struct ServiceContext
     static Status checkName(const QString &name, const QString &kind);
     static Status checkCount(int count);
 
-    static Error refusal(const QString &code, const QString &what, const QString &why, const QString &hint = {});
+    static Error refusal(ErrorCode code, const QString &what, const QString &why, const QString &hint = {});
     static Error notFound(const QString &kind, qint64 id);
-    // Failures are system or store errors; everything else the service returns is a refusal.
+    // The audit result of an error: its code's category (core/ErrorCode.h); an errno makes it a failure.
     static AuditResult classify(const Error &error);
+
+    // The envelope of a change: the operation's audit entry (action, subject), one write
+    // transaction begun and checked, body inside it, the commit that writes the audit row in
+    // the same transaction, then the change signals (changes: Change flags). body takes the
+    // StoreTransaction and returns a Status or a Result; it may commit itself with
+    // commit(tx) to read back what it wrote. prepare, when given, runs first and outside the
+    // transaction: checks that need no lock and reads of the node (never under the write lock).
+    template<typename Body>
+    auto change(const QString &action, const QString &subject, int changes, Body &&body) const
+        -> std::invoke_result_t<Body &, StoreTransaction &>
+    {
+        return run(action, subject, [&] { return write(body); }, changes);
+    }
+    template<typename Prepare, typename Body>
+    auto change(const QString &action, const QString &subject, int changes, Prepare &&prepare, Body &&body) const
+        -> std::invoke_result_t<Body &, StoreTransaction &>
+    {
+        using R = std::invoke_result_t<Body &, StoreTransaction &>;
+        return run(action, subject, [&]() -> R {
+            if (Status s = prepare(); !s)
+                return R(s.error());
+            return write(body);
+        }, changes);
+    }
 
     // Runs one operation under its audit entry: a success is audited by commit() in the same
     // transaction as the change (both land or neither); a refusal or failure, which changed
     // nothing, is audited on its own afterwards. Then the signals. changes: Change flags.
+    // For an operation of several transactions (journaled applies): each one is a write().
     template<typename F>
     auto run(const QString &action, const QString &subject, F &&fn, int changes) const -> decltype(fn())
     {
@@ -58,6 +84,26 @@ struct ServiceContext
         finished(scope, r.ok() ? nullptr : &r.error(), changes);
         return r;
     }
+
+    // One write transaction: begun and checked, body inside it, rolled back unless it commits.
+    // When body succeeds and has not committed, commit() ends it: the operation's final commit,
+    // with its audit row. A transaction that is not the last (a journal row written before sysfs
+    // is touched) ends its body with tx.commit().
+    template<typename Body>
+    auto write(Body &&body) const -> std::invoke_result_t<Body &, StoreTransaction &>
+    {
+        using R = std::invoke_result_t<Body &, StoreTransaction &>;
+        StoreTransaction tx(*store);
+        if (!tx.begun())
+            return R(tx.begun().error());
+        R r = body(tx);
+        if (r.ok() && tx.isOpen()) {
+            if (Status s = commit(tx); !s)
+                return R(s.error());
+        }
+        return r;
+    }
+
     // The operation's final commit: writes its audit row (once) inside tx, then commits.
     // Intermediate commits (a journal row before sysfs is touched) use tx.commit() directly.
     Status commit(StoreTransaction &tx) const;

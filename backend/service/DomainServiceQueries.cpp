@@ -17,7 +17,7 @@ QString tr(const char *text)
 
 Error missing(const QString &kind, const QString &key)
 {
-    return Error::make(QStringLiteral("not-found"), tr("Looking up %1 %2").arg(kind, key),
+    return Error::make(ErrorCode::NotFound, tr("Looking up %1 %2").arg(kind, key),
                        tr("there is no %1 %2 in the store").arg(kind, key),
                        tr("Check the spelling, or list them to see what exists."));
 }

@@ -30,7 +30,7 @@ QString groupSubject(const ServiceContext &ctx, qint64 groupId)
 
 Error duplicateGroup(const QString &what, const QString &name)
 {
-    return ServiceContext::refusal(QStringLiteral("duplicate"), what,
+    return ServiceContext::refusal(ErrorCode::Duplicate, what,
                                    tr("a resource group named '%1' already exists").arg(name),
                                    tr("Choose another name, or use the existing group."));
 }
@@ -39,18 +39,14 @@ Error duplicateGroup(const QString &what, const QString &name)
 
 Result<ResourceGroup> GroupService::create(const GroupSpec &spec)
 {
-    return m_ctx.run(QStringLiteral("group.create"), tr("group '%1'").arg(spec.name), [&] { return createImpl(spec); },
-                     ServiceContext::Groups);
+    return m_ctx.change(QStringLiteral("group.create"), tr("group '%1'").arg(spec.name), ServiceContext::Groups,
+                        [&] { return ServiceContext::checkName(spec.name, tr("group")); },
+                        [&](StoreTransaction &tx) { return createImpl(tx, spec); });
 }
 
-Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
+Result<ResourceGroup> GroupService::createImpl(StoreTransaction &tx, const GroupSpec &spec)
 {
-    if (Status s = ServiceContext::checkName(spec.name, tr("group")); !s)
-        return s.error();
     const QString what = tr("Creating resource group '%1'").arg(spec.name);
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     auto exists = StoreQuery::scalar(m_ctx.db(), QStringLiteral("SELECT COUNT(*) FROM resource_groups WHERE owner_scope = 0 AND name = ?"),
                                      {spec.name}, what);
     if (!exists)
@@ -60,7 +56,7 @@ Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
     StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO resource_groups (name, description, class) VALUES (?, ?, ?) RETURNING id"));
     q.bind(spec.name).bind(spec.description).bind(groupClassName(spec.groupClass));
     if (Status s = q.exec(what); !s)
-        return s.error().code == QLatin1String("constraint") ? duplicateGroup(what, spec.name) : s.error();
+        return s.error().code == ErrorCode::Constraint ? duplicateGroup(what, spec.name) : s.error();
     const qint64 id = q.returnedId();
     if (Status s = m_ctx.commit(tx); !s)
         return s.error();
@@ -69,34 +65,27 @@ Result<ResourceGroup> GroupService::createImpl(const GroupSpec &spec)
 
 Result<ResourceGroup> GroupService::edit(qint64 groupId, const GroupSpec &spec)
 {
-    auto run = [&]() -> Result<ResourceGroup> {
-        if (Status s = ServiceContext::checkName(spec.name, tr("group")); !s)
-            return s.error();
+    auto check = [&] { return ServiceContext::checkName(spec.name, tr("group")); };
+    auto run = [&](StoreTransaction &tx) -> Result<ResourceGroup> {
         const QString what = tr("Editing resource group '%1'").arg(spec.name);
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
         auto g = DomainServiceQueries::group(m_ctx.db(), groupId);
         if (!g)
             return g.error();
         StoreQuery q(m_ctx.db(), QStringLiteral("UPDATE resource_groups SET name = ?, description = ?, class = ? WHERE id = ?"));
         q.bind(spec.name).bind(spec.description).bind(groupClassName(spec.groupClass)).bind(groupId);
         if (Status s = q.exec(what); !s)
-            return s.error().code == QLatin1String("constraint") ? duplicateGroup(what, spec.name) : s.error();
+            return s.error().code == ErrorCode::Constraint ? duplicateGroup(what, spec.name) : s.error();
         if (Status s = m_ctx.commit(tx); !s)
             return s.error();
         return DomainServiceQueries::group(m_ctx.db(), groupId);
     };
-    return m_ctx.run(QStringLiteral("group.edit"), groupSubject(m_ctx, groupId), run, ServiceContext::Groups);
+    return m_ctx.change(QStringLiteral("group.edit"), groupSubject(m_ctx, groupId), ServiceContext::Groups, check, run);
 }
 
 Status GroupService::remove(qint64 groupId)
 {
     const QString subject = groupSubject(m_ctx, groupId);
-    auto run = [&]() -> Status {
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
+    auto run = [&](StoreTransaction &) -> Status {
         auto g = DomainServiceQueries::group(m_ctx.db(), groupId);
         if (!g)
             return g.error();
@@ -112,31 +101,29 @@ Status GroupService::remove(qint64 groupId)
                     {g->tenantId}, what); !s)
                 return s;
         }
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM resource_groups WHERE id = ?"), {groupId}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM resource_groups WHERE id = ?"), {groupId}, what);
     };
-    return m_ctx.run(QStringLiteral("group.delete"), subject, run, ServiceContext::Groups | ServiceContext::Tenants);
+    return m_ctx.change(QStringLiteral("group.delete"), subject, ServiceContext::Groups | ServiceContext::Tenants, run);
 }
 
 Status GroupService::deletable(const QSqlDatabase &db, const ResourceGroup &g)
 {
     const QString what = tr("Deleting resource group '%1'").arg(g.name);
     if (g.machineDevices > 0)
-        return ServiceContext::refusal(QStringLiteral("in-use"), what,
+        return ServiceContext::refusal(ErrorCode::InUse, what,
                                        tr("%n machine device(s) of VMs draw from it", nullptr, g.machineDevices),
                                        tr("Detach those machine devices from their VMs first (group dashboard, View Machine Devices)."));
     if (g.owner != GroupOwner::Host)
         return {};
     if (g.functions > 0)
-        return ServiceContext::refusal(QStringLiteral("in-use"), what,
+        return ServiceContext::refusal(ErrorCode::InUse, what,
                                        tr("it still has resource rules for %n device(s)", nullptr, g.functions),
                                        tr("Remove the devices from the group first (Remove Resource returns them to the host driver)."));
     auto derived = StoreQuery::scalar(db, QStringLiteral("SELECT COUNT(*) FROM resource_groups WHERE source_group_id = ?"), {g.id}, what);
     if (!derived)
         return derived.error();
     if (derived->toInt() > 0)
-        return ServiceContext::refusal(QStringLiteral("in-use"), what, tr("tenant groups were drawn from it"),
+        return ServiceContext::refusal(ErrorCode::InUse, what, tr("tenant groups were drawn from it"),
                                        tr("Delete those tenant groups first."));
     return {};
 }
@@ -163,10 +150,10 @@ static Result<QStringList> wantedAddresses(const QStringList &addresses, const Q
     QString invalid;
     auto parsed = PciAddress::parseList(addresses, PciAddress::Spelling::Normalized, &invalid);
     if (!parsed) {
-        if (parsed.error().code == QLatin1String("no-devices"))
-            return ServiceContext::refusal(QStringLiteral("no-devices"), what, tr("no device was selected"),
+        if (parsed.error().code == ErrorCode::NoDevices)
+            return ServiceContext::refusal(ErrorCode::NoDevices, what, tr("no device was selected"),
                                            tr("Select one or more devices."));
-        return ServiceContext::refusal(QStringLiteral("bad-address"), what,
+        return ServiceContext::refusal(ErrorCode::BadAddress, what,
                                        tr("'%1' is not a PCI address of the form DDDD:BB:DD.F").arg(invalid),
                                        tr("Copy the address from the device list, e.g. 0000:01:00.0."));
     }
@@ -187,7 +174,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         return n.error();
     const QString what = tr("Making devices of node '%1' a resource of group '%2'").arg(n->name, g->name);
     if (g->owner != GroupOwner::Host)
-        return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
+        return ServiceContext::refusal(ErrorCode::TenantGroup, what,
                                        tr("'%1' is a tenant's group; resource rules belong to host groups").arg(g->name),
                                        tr("Pick a host resource group; tenants get devices with Pass to Tenant."));
     auto wanted = wantedAddresses(addresses, what);
@@ -199,7 +186,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
         if (!problem)
             return problem.error();
         if (!problem->why.isEmpty()) {
-            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, problem->why, problem->hint);
+            Error e = ServiceContext::refusal(ErrorCode::DeviceUnavailable, what, problem->why, problem->hint);
             e.device = addr;
             return e;
         }
@@ -218,7 +205,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             why << f.message;
             forcible = forcible && f.forcible;
         }
-        Error e = ServiceContext::refusal(QStringLiteral("blocked"), what, why.join(QLatin1String("; ")),
+        Error e = ServiceContext::refusal(ErrorCode::Blocked, what, why.join(QLatin1String("; ")),
                                           forcible ? tr("Resolve the findings above (or leave those devices out), then try again.")
                                                    : tr("Choose other devices."));
         e.device = blockers.first().device;
@@ -230,7 +217,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             return problem.error();
         if (!problem->why.isEmpty()) {
             const MembershipProblem companion = MakeResourceCheck::asCompanion(addr, *problem);
-            Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, companion.why, companion.hint);
+            Error e = ServiceContext::refusal(ErrorCode::DeviceUnavailable, what, companion.why, companion.hint);
             e.device = addr;
             return e;
         }
@@ -261,7 +248,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             if (Status s = q.exec(what); !s) {
                 Error e = s.error();
                 e.device = addr;
-                if (e.code == QLatin1String("constraint"))
+                if (e.code == ErrorCode::Constraint)
                     e.why = tr("%1 was put into another group meanwhile, or is a bridge (%2)").arg(addr, e.why);
                 return e;
             }
@@ -287,7 +274,7 @@ Result<ResourceChange> GroupService::makeResourceImpl(qint64 groupId, qint64 nod
             if (!problem)
                 return problem.error();
             if (!problem->why.isEmpty()) {
-                Error e = ServiceContext::refusal(QStringLiteral("device-unavailable"), what, problem->why, problem->hint);
+                Error e = ServiceContext::refusal(ErrorCode::DeviceUnavailable, what, problem->why, problem->hint);
                 e.device = addr;
                 return e;
             }
@@ -343,7 +330,7 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
             if (!q.value(1).isNull()) {
                 const QString holder = !q.value(2).isNull() ? tr("VM '%1'").arg(q.value(2).toString())
                                                             : tr("tenant '%1'").arg(q.value(3).toString());
-                Error e = ServiceContext::refusal(QStringLiteral("in-use"), what, tr("%1 is held by %2").arg(addr, holder),
+                Error e = ServiceContext::refusal(ErrorCode::InUse, what, tr("%1 is held by %2").arg(addr, holder),
                                                   tr("Power the VM off or detach the device, or delete the tenant's group, first."));
                 e.device = addr;
                 return e;
@@ -360,7 +347,7 @@ Result<ResourceChange> GroupService::removeResourceImpl(qint64 nodeId, const QSt
         QStringList why;
         for (const Finding &f : blockers)
             why << f.message;
-        return ServiceContext::refusal(QStringLiteral("blocked"), what, why.join(QLatin1String("; ")),
+        return ServiceContext::refusal(ErrorCode::Blocked, what, why.join(QLatin1String("; ")),
                                        tr("Resolve the findings above, then try again."));
     }
     ResourceChange change;

@@ -7,6 +7,7 @@
 namespace passdeck {
 
 struct ServiceContext;
+class StoreTransaction;
 
 // Resource groups and their rules: create/edit/delete, make resource (devices -> vfio-pci and
 // into a group), remove resource (back to the host driver).
@@ -29,7 +30,7 @@ public:
     static QString inJournalCondition();
 
 private:
-    Result<ResourceGroup> createImpl(const GroupSpec &spec);
+    Result<ResourceGroup> createImpl(StoreTransaction &tx, const GroupSpec &spec);
     Result<ResourceChange> makeResourceImpl(qint64 groupId, qint64 nodeId, const QStringList &addresses, const ApplyOptions &options);
     Result<ResourceChange> removeResourceImpl(qint64 nodeId, const QStringList &addresses, const ApplyOptions &options);
 

@@ -86,7 +86,7 @@ Result<JournalEntry> JournaledApply::journal(ServiceContext &ctx, const NodeInfo
         for (const QString &d : plan.devices) {
             if (!other.originalDrivers.contains(d))
                 continue;
-            Error e = ServiceContext::refusal(QStringLiteral("device-busy"),
+            Error e = ServiceContext::refusal(ErrorCode::DeviceBusy,
                                               tr("Moving devices of node '%1'").arg(node.name),
                                               tr("%1 is being moved by another operation (%2, process %3 on %4)")
                                                   .arg(d, other.operation).arg(other.pid).arg(other.host),
@@ -108,23 +108,22 @@ Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &nod
                                         const std::function<Status(const ApplyResult &)> &record,
                                         const std::function<Status()> &recheck)
 {
-    JournalEntry entry;
-    {
-        StoreTransaction tx(*ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
+    // Not the operation's last commit (tx.commit()): its audit entry goes with the recorded apply.
+    auto journaled = ctx.write([&](StoreTransaction &tx) -> Result<JournalEntry> {
         if (recheck) {
             if (Status s = recheck(); !s)
                 return s.error();
         }
-        auto journaled = journal(ctx, node, plan, operation, groupId);
-        if (!journaled)
-            return journaled.error();
+        auto entry = journal(ctx, node, plan, operation, groupId);
+        if (!entry)
+            return entry.error();
         if (Status s = tx.commit(); !s)
             return s.error();
-        entry = *journaled;
-    }
-    return complete(ctx, host, entry, plan, options, record);
+        return entry;
+    });
+    if (!journaled)
+        return journaled.error();
+    return complete(ctx, host, *journaled, plan, options, record);
 }
 
 Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, const JournalEntry &entry,
@@ -143,12 +142,12 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, co
     // a process dying after this finds the row and puts the devices back.
     auto undo = [&](Error error) -> Error {
         if (undoStore) {
-            StoreTransaction tx(*ctx.store);
-            Status undone = tx.begun();
-            if (undone)
-                undone = undoStore();
-            if (undone)
-                undone = tx.commit();
+            // The operation failed: no audit entry in this transaction (tx.commit()).
+            Status undone = ctx.write([&](StoreTransaction &tx) -> Status {
+                if (Status s = undoStore(); !s)
+                    return s;
+                return tx.commit();
+            });
             if (!undone) {
                 // The row stays, so recovery redoes both sides; the devices go back now anyway.
                 (void)restore(host, entry);
@@ -167,17 +166,13 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, co
         return undo(applied.error());
     }
     ServiceContext::step("applied");
-    Status recorded;
-    {
-        StoreTransaction tx(*ctx.store);
-        recorded = tx.begun();
-        if (recorded)
-            recorded = record(*applied);
-        if (recorded)
-            recorded = Journal::remove(ctx.db(), entry.id);
-        if (recorded)
-            recorded = ctx.commit(tx);
-    } // rolled back unless committed, before settle() touches the journal
+    // The operation's last commit, with its audit entry; rolled back unless committed, before
+    // settle() touches the journal.
+    Status recorded = ctx.write([&](StoreTransaction &) -> Status {
+        if (Status s = record(*applied); !s)
+            return s;
+        return Journal::remove(ctx.db(), entry.id);
+    });
     if (!recorded) {
         // The store does not describe the move: the devices go back where it says they are,
         // and so does the persistent configuration (also after a --next-boot apply).

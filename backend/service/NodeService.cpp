@@ -89,19 +89,20 @@ Result<QStringList> NodeService::checkIdentities()
             blank << std::pair{q.value(0).toLongLong(), q.value(1).toString()};
     }
     if (!blank.isEmpty()) {
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
-        for (const auto &[id, root] : std::as_const(blank)) {
-            const HostIdentity host = identify(root);
-            if (host.canonicalRoot.isEmpty())
-                continue; // the root is gone; refresh says so
-            if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET canonical_root = ?, machine_id = ? WHERE id = ? AND canonical_root = ''"),
-                                           {host.canonicalRoot, host.machineId, id}, what); !s)
-                return s.error();
-        }
-        if (Status s = tx.commit(); !s)
-            return s.error();
+        // A repair of old rows, not an operation of its own: no audit entry (tx.commit()).
+        Status filled = m_ctx.write([&](StoreTransaction &tx) -> Status {
+            for (const auto &[id, root] : std::as_const(blank)) {
+                const HostIdentity host = identify(root);
+                if (host.canonicalRoot.isEmpty())
+                    continue; // the root is gone; refresh says so
+                if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET canonical_root = ?, machine_id = ? WHERE id = ? AND canonical_root = ''"),
+                                               {host.canonicalRoot, host.machineId, id}, what); !s)
+                    return s;
+            }
+            return tx.commit();
+        });
+        if (!filled)
+            return filled.error();
     }
     QStringList warnings;
     StoreQuery q(db, QStringLiteral(
@@ -129,12 +130,17 @@ HostMounts NodeService::mountsOf(Node &host)
 Result<RefreshReport> NodeService::add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
 {
     const QString subject = tr("node '%1'").arg(name);
-    auto run = [&]() -> Result<RefreshReport> {
+    const QString what = tr("Adding node '%1'").arg(name);
+    NodeInfo probe;
+    std::unique_ptr<Node> host;
+    InventorySnapshot snapshot;
+    HostIdentity identity;
+    // Checked and read before the write lock is taken.
+    auto prepare = [&]() -> Status {
         if (Status s = ServiceContext::checkName(name, tr("node")); !s)
-            return s.error();
-        const QString what = tr("Adding node '%1'").arg(name);
+            return s;
         if (hostRoot.isEmpty() || !QFileInfo(hostRoot).isDir())
-            return ServiceContext::refusal(QStringLiteral("host-root-missing"), what,
+            return ServiceContext::refusal(ErrorCode::HostRootMissing, what,
                                            tr("the host root '%1' is not a directory").arg(hostRoot),
                                            tr("Give the directory that stands for / on the node (/ for this machine)."));
         const QString root = hostRoot == QLatin1String("/") ? hostRoot : QDir(hostRoot).absolutePath();
@@ -143,25 +149,26 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
             if (!existing)
                 return existing.error();
             if (!existing->isEmpty())
-                return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a node named '%1' already exists").arg(name),
+                return ServiceContext::refusal(ErrorCode::Duplicate, what, tr("a node named '%1' already exists").arg(name),
                                                tr("Choose another name, or refresh the existing node."));
         }
-        NodeInfo probe;
         probe.name = name;
         probe.hostRoot = root;
         probe.simulated = simulated;
-        auto host = m_ctx.node(probe);
-        if (!host)
-            return host.error();
+        auto opened = m_ctx.node(probe);
+        if (!opened)
+            return opened.error();
+        host = std::move(opened.value());
         if (progress)
             progress(0, 2, tr("Reading the PCI devices of %1").arg(name));
-        auto snapshot = (*host)->inventory();
-        if (!snapshot)
-            return snapshot.error();
-        const HostIdentity identity = identify(root);
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
+        auto read = host->inventory();
+        if (!read)
+            return read.error();
+        snapshot = std::move(read.value());
+        identity = identify(root);
+        return {};
+    };
+    auto run = [&](StoreTransaction &tx) -> Result<RefreshReport> {
         // One host, one node (checked under the write lock, so two adds cannot both pass).
         {
             StoreQuery same(m_ctx.db(), QStringLiteral(
@@ -174,20 +181,20 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
                 const QString why = same.value(1).toInt()
                     ? tr("'%1' is the host root of node '%2' (both are %3)").arg(hostRoot, first, identity.canonicalRoot)
                     : tr("the host at '%1' has the machine id of node '%2' (%3)").arg(hostRoot, first, identity.machineId);
-                return ServiceContext::refusal(QStringLiteral("same-host"), what, why,
+                return ServiceContext::refusal(ErrorCode::SameHost, what, why,
                                                tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
             }
         }
         StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?) RETURNING id"));
-        q.bind(name).bind(root).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
+        q.bind(name).bind(probe.hostRoot).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
         if (Status s = q.exec(what); !s) {
-            if (s.error().code == QLatin1String("constraint"))
-                return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a node named '%1' already exists").arg(name),
+            if (s.error().code == ErrorCode::Constraint)
+                return ServiceContext::refusal(ErrorCode::Duplicate, what, tr("a node named '%1' already exists").arg(name),
                                                tr("Choose another name, or refresh the existing node."));
             return s.error();
         }
         probe.id = q.returnedId();
-        auto report = storeInventory(probe, *snapshot, mountsOf(**host));
+        auto report = storeInventory(probe, snapshot, mountsOf(*host));
         if (!report)
             return report.error();
         if (Status s = m_ctx.commit(tx); !s)
@@ -199,7 +206,7 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
             report->node = *info;
         return report;
     };
-    return m_ctx.run(QStringLiteral("node.add"), subject, run, ServiceContext::Nodes);
+    return m_ctx.change(QStringLiteral("node.add"), subject, ServiceContext::Nodes, prepare, run);
 }
 
 Result<RefreshReport> NodeService::refresh(qint64 nodeId, const ProgressFn &progress)
@@ -222,14 +229,9 @@ Result<RefreshReport> NodeService::refreshImpl(qint64 nodeId, const ProgressFn &
     auto snapshot = (*host)->inventory();
     if (!snapshot)
         return snapshot.error();
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
-    auto report = storeInventory(*n, *snapshot, mountsOf(**host));
+    auto report = m_ctx.write([&](StoreTransaction &) { return storeInventory(*n, *snapshot, mountsOf(**host)); });
     if (!report)
         return report.error();
-    if (Status s = m_ctx.commit(tx); !s)
-        return s.error();
     if (progress)
         progress(2, 2, tr("Stored the devices of %1").arg(n->name));
     auto info = DomainServiceQueries::node(m_ctx.db(), nodeId);
@@ -309,46 +311,34 @@ Status NodeService::remove(qint64 nodeId)
 {
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
-    auto run = [&]() -> Status {
-        if (!n)
-            return n.error();
+    auto found = [&] { return n ? Status() : Status(n.error()); };
+    auto run = [&](StoreTransaction &) -> Status {
         const QString what = tr("Removing node '%1'").arg(n->name);
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
         auto uses = StoreQuery::scalar(m_ctx.db(), QStringLiteral(
             "SELECT (SELECT COUNT(*) FROM resource_rules WHERE node_id = ?) + (SELECT COUNT(*) FROM vms WHERE node_id = ?)"
             " + (SELECT COUNT(*) FROM tenant_nodes WHERE node_id = ?)"), {nodeId, nodeId, nodeId}, what);
         if (!uses)
             return uses.error();
         if (uses->toInt() > 0)
-            return ServiceContext::refusal(QStringLiteral("in-use"), what,
+            return ServiceContext::refusal(ErrorCode::InUse, what,
                                            tr("the node still has resource rules, VMs or tenant nodes"),
                                            tr("Remove its devices from their groups and delete its VMs and tenant nodes first."));
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM nodes WHERE id = ?"), {nodeId}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM nodes WHERE id = ?"), {nodeId}, what);
     };
-    return m_ctx.run(QStringLiteral("node.remove"), subject, run, ServiceContext::Nodes);
+    return m_ctx.change(QStringLiteral("node.remove"), subject, ServiceContext::Nodes, found, run);
 }
 
 Status NodeService::setMaintenance(qint64 nodeId, bool on)
 {
     auto n = DomainServiceQueries::node(m_ctx.db(), nodeId);
     const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(nodeId);
-    auto run = [&]() -> Status {
-        if (!n)
-            return n.error();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET maintenance = ? WHERE id = ?"),
-                                       {on ? 1 : 0, nodeId}, tr("Setting maintenance mode")); !s)
-            return s;
-        return m_ctx.commit(tx);
+    auto found = [&] { return n ? Status() : Status(n.error()); };
+    auto run = [&](StoreTransaction &) -> Status {
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET maintenance = ? WHERE id = ?"),
+                               {on ? 1 : 0, nodeId}, tr("Setting maintenance mode"));
     };
-    return m_ctx.run(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject, run,
-                     ServiceContext::Nodes);
+    return m_ctx.change(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject,
+                        ServiceContext::Nodes, found, run);
 }
 
 Status NodeService::stopVms(qint64 nodeId, const QString &what)
@@ -372,23 +362,23 @@ Result<RefreshReport> NodeService::recordReboot(const NodeInfo &node, Node &host
     auto snapshot = host.inventory();
     if (!snapshot)
         return snapshot.error();
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     const QString what = tr("Recording the reboot of node '%1'").arg(node.name);
-    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET reboot_required = 0 WHERE id = ?"), {node.id}, what); !s)
-        return s.error();
-    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {node.id}, what); !s)
-        return s.error();
-    if (Status s = stopVms(node.id, what); !s)
-        return s.error();
-    auto report = storeInventory(node, *snapshot, mountsOf(host));
+    auto report = m_ctx.write([&](StoreTransaction &) -> Result<RefreshReport> {
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE nodes SET reboot_required = 0 WHERE id = ?"), {node.id}, what); !s)
+            return s.error();
+        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE devices SET reboot_pending = 0 WHERE node_id = ?"), {node.id}, what); !s)
+            return s.error();
+        if (Status s = stopVms(node.id, what); !s)
+            return s.error();
+        auto stored = storeInventory(node, *snapshot, mountsOf(host));
+        if (!stored)
+            return stored.error();
+        if (Status s = Journal::remove(m_ctx.db(), journalId); !s)
+            return s.error();
+        return stored;
+    });
     if (!report)
         return report.error();
-    if (Status s = Journal::remove(m_ctx.db(), journalId); !s)
-        return s.error();
-    if (Status s = m_ctx.commit(tx); !s)
-        return s.error();
     auto info = DomainServiceQueries::node(m_ctx.db(), node.id);
     if (info)
         report->node = *info;
@@ -407,7 +397,7 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
             return host.error();
         if (!n->simulated) {
             // Refused before anything is journaled or stopped: a refusal changes nothing.
-            return ServiceContext::refusal(QStringLiteral("reboot-refused"), tr("Rebooting node '%1'").arg(n->name),
+            return ServiceContext::refusal(ErrorCode::RebootRefused, tr("Rebooting node '%1'").arg(n->name),
                                            tr("Passdeck never reboots a real machine"),
                                            tr("Put the node in maintenance mode, move its VMs away, then reboot it yourself "
                                               "(e.g. `systemctl reboot`); the persistent configuration under /etc applies at boot."));
@@ -415,11 +405,7 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
         // Journaled before the first effect: the VMs stop (store) in the transaction that writes
         // the row, and the row goes in the one that records the reboot, so that a process killed
         // in between is finished at the next open (the simulated reboot is repeated).
-        qint64 journalId = 0;
-        {
-            StoreTransaction tx(*m_ctx.store);
-            if (!tx.begun())
-                return tx.begun().error();
+        auto journaled = m_ctx.write([&](StoreTransaction &tx) -> Result<qint64> {
             JournalEntry entry;
             entry.nodeId = nodeId;
             entry.operation = QStringLiteral("node-reboot");
@@ -429,10 +415,13 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
                 return id.error();
             if (Status s = stopVms(nodeId, tr("Stopping the VMs of node '%1' for its reboot").arg(n->name)); !s)
                 return s.error();
-            if (Status s = tx.commit(); !s)
+            if (Status s = tx.commit(); !s) // not the last commit: the audit entry goes with the recorded reboot
                 return s.error();
-            journalId = *id;
-        }
+            return id;
+        });
+        if (!journaled)
+            return journaled.error();
+        const qint64 journalId = *journaled;
         ServiceContext::step("journaled");
         if (Status s = (*host)->reboot(); !s) {
             // The reboot did not happen (or not all of it): the VMs are stopped, the node still
@@ -485,28 +474,25 @@ Result<int> NodeService::recoverInterrupted()
             if (Status s = JournaledApply::restore(**host, e); !s)
                 return s;
             ServiceContext::step("restored");
-            StoreTransaction tx(*m_ctx.store);
-            if (!tx.begun())
-                return tx.begun();
-            if (e.vmId > 0) {
-                // A VM start died while binding: its devices are back on host drivers, so it is
-                // not running on them. Free them and ask for a restart.
-                const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
-                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"),
-                                               {e.vmId}, what); !s)
-                    return s;
-                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
-                    return s;
-                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
-                        "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
-                    return s;
-                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
-                                               {e.vmId}, what); !s)
-                    return s;
-            }
-            if (Status s = Journal::remove(m_ctx.db(), e.id); !s)
-                return s;
-            return m_ctx.commit(tx);
+            return m_ctx.write([&](StoreTransaction &) -> Status {
+                if (e.vmId > 0) {
+                    // A VM start died while binding: its devices are back on host drivers, so it is
+                    // not running on them. Free them and ask for a restart.
+                    const QString what = tr("Turning off VM #%1 after an interrupted start").arg(e.vmId);
+                    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM machine_devices WHERE vm_id = ? AND removal_pending = 1"),
+                                                   {e.vmId}, what); !s)
+                        return s;
+                    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM allocations WHERE vm_id = ?"), {e.vmId}, what); !s)
+                        return s;
+                    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+                            "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
+                        return s;
+                    if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off', restart_needed = 1 WHERE id = ?"),
+                                                   {e.vmId}, what); !s)
+                        return s;
+                }
+                return Journal::remove(m_ctx.db(), e.id);
+            });
         };
         Status s = m_ctx.run(QStringLiteral("journal.recover"),
                              tr("%1 on %2 (%3)").arg(e.operation, subject, e.originalDrivers.keys().join(QLatin1String(", "))), run,

@@ -101,19 +101,19 @@ Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, Node &hos
     Result<PciAddress> pf = PciAddress::parse(address);
     if (!pf)
         return pf.error();
-    auto refuse = [&](const char *code, const QString &why, const QString &hint) {
-        Error e = ServiceContext::refusal(QString::fromLatin1(code), what, why, hint);
+    auto refuse = [&](ErrorCode code, const QString &why, const QString &hint) {
+        Error e = ServiceContext::refusal(code, what, why, hint);
         e.device = address;
         return e;
     };
     Result<SriovState> state = host.sriovState(address);
     if (!state) {
-        const QString &code = state.error().code;
-        if (code == QLatin1String("unknown-device"))
-            return refuse("unknown-device", tr("there is no PCI device %1 on node %2").arg(address, node.name),
+        const ErrorCode code = state.error().code;
+        if (code == ErrorCode::UnknownDevice)
+            return refuse(ErrorCode::UnknownDevice, tr("there is no PCI device %1 on node %2").arg(address, node.name),
                           tr("Click Refresh Inventory on the node's dashboard; the device may have been removed."));
-        if (code == QLatin1String("not-sriov"))
-            return refuse("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(address),
+        if (code == ErrorCode::NotSriov)
+            return refuse(ErrorCode::NotSriov, tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(address),
                           tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
         return state.error();
     }
@@ -125,7 +125,7 @@ Result<VfCountPlan> NodeService::planVfCountImpl(const NodeInfo &node, Node &hos
     if (count < 0)
         return plan;
     if (count > plan.state.total)
-        return refuse("bad-vf-count", tr("%1 supports 0 to %2 VFs").arg(address).arg(plan.state.total),
+        return refuse(ErrorCode::BadVfCount, tr("%1 supports 0 to %2 VFs").arg(address).arg(plan.state.total),
                       tr("Pick a count between 0 and %1.").arg(plan.state.total));
     // The kernel changes a non-zero count only through 0: every current VF goes.
     if (plan.state.current != 0 && count != plan.state.current)
@@ -169,7 +169,7 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
             return n.error();
         const QString what = tr("Setting the VF count of %1 on node '%2' to %3").arg(address.left(64), n->name).arg(count);
         if (count < 0)
-            return ServiceContext::refusal(QStringLiteral("bad-vf-count"), what, tr("a VF count is 0 or more"),
+            return ServiceContext::refusal(ErrorCode::BadVfCount, what, tr("a VF count is 0 or more"),
                                            tr("Pick a count between 0 and the PF's total."));
         auto host = m_ctx.node(*n);
         if (!host)
@@ -183,7 +183,7 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
             if (f.severity == Severity::Blocker)
                 blockers << f;
         if (!blockers.isEmpty()) {
-            Error e = ServiceContext::refusal(QStringLiteral("blocked"), what, joinFindingMessages(blockers),
+            Error e = ServiceContext::refusal(ErrorCode::Blocked, what, joinFindingMessages(blockers),
                                               tr("Resolve the findings above, then set the count again."));
             e.device = blockers.first().device;
             return e;
@@ -197,25 +197,25 @@ Result<VfCountPlan> NodeService::setVfCount(qint64 nodeId, const QString &addres
         auto snapshot = (*host)->inventory();
         if (!snapshot)
             return snapshot.error();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
-        auto report = storeInventory(*n, *snapshot, mountsOf(**host));
-        if (!report)
-            return report.error();
-        // VFs removed on purpose are not "vanished" devices to flag: nothing refers to them
-        // (the plan refused otherwise), so their rows go.
-        for (const QString &vf : plan->removed) {
-            if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
-                    "DELETE FROM devices WHERE node_id = ? AND address = ? AND present = 0"
-                    " AND NOT EXISTS (SELECT 1 FROM resource_rules r WHERE r.device_id = devices.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = devices.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = devices.id)"),
-                    {nodeId, vf}, what); !s)
-                return s.error();
-        }
-        if (Status s = m_ctx.commit(tx); !s)
-            return s.error();
+        Status stored = m_ctx.write([&](StoreTransaction &) -> Status {
+            auto report = storeInventory(*n, *snapshot, mountsOf(**host));
+            if (!report)
+                return report.error();
+            // VFs removed on purpose are not "vanished" devices to flag: nothing refers to them
+            // (the plan refused otherwise), so their rows go.
+            for (const QString &vf : plan->removed) {
+                if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral(
+                        "DELETE FROM devices WHERE node_id = ? AND address = ? AND present = 0"
+                        " AND NOT EXISTS (SELECT 1 FROM resource_rules r WHERE r.device_id = devices.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM tenant_pool p WHERE p.device_id = devices.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.device_id = devices.id)"),
+                        {nodeId, vf}, what); !s)
+                    return s;
+            }
+            return {};
+        });
+        if (!stored)
+            return stored.error();
         return plan;
     };
     return m_ctx.run(QStringLiteral("node.sriov"), subject, run, ServiceContext::Nodes);

@@ -157,7 +157,7 @@ Result<QList<std::pair<qint64, QString>>> PassthroughUnits::pickForMachineDevice
     if (!free)
         return free.error();
     if (free->size() < device.count)
-        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+        return ServiceContext::refusal(ErrorCode::NotEnoughDevices, what,
                                        tr("machine device '%1' needs %2 passthrough unit(s) (whole IOMMU groups) from group '%3' on node '%4', "
                                           "but only %5 are free")
                                            .arg(device.name).arg(device.count).arg(device.groupName, vm.nodeName).arg(free->size()),

@@ -30,18 +30,14 @@ QString tenantSubject(const ServiceContext &ctx, qint64 tenantId)
 
 Result<Tenant> TenantService::create(const QString &name, const QString &description)
 {
-    auto run = [&]() -> Result<Tenant> {
-        if (Status s = ServiceContext::checkName(name, tr("tenant")); !s)
-            return s.error();
+    auto check = [&] { return ServiceContext::checkName(name, tr("tenant")); };
+    auto run = [&](StoreTransaction &tx) -> Result<Tenant> {
         const QString what = tr("Creating tenant '%1'").arg(name);
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
         auto dup = StoreQuery::scalar(m_ctx.db(), QStringLiteral("SELECT COUNT(*) FROM tenants WHERE name = ?"), {name}, what);
         if (!dup)
             return dup.error();
         if (dup->toInt() > 0)
-            return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a tenant named '%1' already exists").arg(name),
+            return ServiceContext::refusal(ErrorCode::Duplicate, what, tr("a tenant named '%1' already exists").arg(name),
                                            tr("Choose another name."));
         StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO tenants (name, description) VALUES (?, ?) RETURNING id"));
         q.bind(name).bind(description);
@@ -52,17 +48,14 @@ Result<Tenant> TenantService::create(const QString &name, const QString &descrip
             return s.error();
         return DomainServiceQueries::tenant(m_ctx.db(), id);
     };
-    return m_ctx.run(QStringLiteral("tenant.create"), tr("tenant '%1'").arg(name), run, ServiceContext::Tenants);
+    return m_ctx.change(QStringLiteral("tenant.create"), tr("tenant '%1'").arg(name), ServiceContext::Tenants, check, run);
 }
 
 Status TenantService::remove(qint64 tenantId)
 {
     const QString subject = tenantSubject(m_ctx, tenantId);
-    auto run = [&]() -> Status {
+    auto run = [&](StoreTransaction &) -> Status {
         const QSqlDatabase db = m_ctx.db();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
         auto t = DomainServiceQueries::tenant(db, tenantId);
         if (!t)
             return t.error();
@@ -80,33 +73,29 @@ Status TenantService::remove(qint64 tenantId)
         for (const QString &sql : statements)
             if (Status s = StoreQuery::run(db, sql, {tenantId}, what); !s)
                 return s;
-        return m_ctx.commit(tx);
+        return {};
     };
-    return m_ctx.run(QStringLiteral("tenant.delete"), subject, run, ServiceContext::Tenants | ServiceContext::Groups);
+    return m_ctx.change(QStringLiteral("tenant.delete"), subject, ServiceContext::Tenants | ServiceContext::Groups, run);
 }
 
 Status TenantService::deletable(const Tenant &t)
 {
     if (t.vmCount > 0)
-        return ServiceContext::refusal(QStringLiteral("in-use"), tr("Deleting tenant '%1'").arg(t.name),
+        return ServiceContext::refusal(ErrorCode::InUse, tr("Deleting tenant '%1'").arg(t.name),
                                        tr("the tenant still has %n VM(s)", nullptr, t.vmCount), tr("Delete the tenant's VMs first."));
     return {};
 }
 
 Result<TenantNode> TenantService::addNode(qint64 tenantId, const QString &name, qint64 nodeId)
 {
-    return m_ctx.run(QStringLiteral("tenant.node-add"), tr("%1, tenant node '%2'").arg(tenantSubject(m_ctx, tenantId), name),
-                     [&] { return addNodeImpl(tenantId, name, nodeId); }, ServiceContext::Tenants);
+    return m_ctx.change(QStringLiteral("tenant.node-add"), tr("%1, tenant node '%2'").arg(tenantSubject(m_ctx, tenantId), name),
+                        ServiceContext::Tenants, [&] { return ServiceContext::checkName(name, tr("tenant node")); },
+                        [&](StoreTransaction &tx) { return addNodeImpl(tx, tenantId, name, nodeId); });
 }
 
-Result<TenantNode> TenantService::addNodeImpl(qint64 tenantId, const QString &name, qint64 nodeId)
+Result<TenantNode> TenantService::addNodeImpl(StoreTransaction &tx, qint64 tenantId, const QString &name, qint64 nodeId)
 {
-    if (Status s = ServiceContext::checkName(name, tr("tenant node")); !s)
-        return s.error();
     const QSqlDatabase db = m_ctx.db();
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     auto t = DomainServiceQueries::tenant(db, tenantId);
     if (!t)
         return t.error();
@@ -118,7 +107,7 @@ Result<TenantNode> TenantService::addNodeImpl(qint64 tenantId, const QString &na
     if (!dup)
         return dup.error();
     if (dup->toInt() > 0)
-        return ServiceContext::refusal(QStringLiteral("duplicate"), what,
+        return ServiceContext::refusal(ErrorCode::Duplicate, what,
                                        tr("tenant '%1' already has a node named '%2'").arg(t->name, name), tr("Choose another name."));
     StoreQuery q(db, QStringLiteral("INSERT INTO tenant_nodes (tenant_id, name, node_id) VALUES (?, ?, ?) RETURNING id"));
     q.bind(tenantId).bind(name).bind(nodeId);
@@ -134,26 +123,20 @@ Status TenantService::removeNode(qint64 tenantNodeId)
 {
     auto tn = DomainServiceQueries::tenantNode(m_ctx.db(), tenantNodeId);
     const QString subject = tn ? tr("tenant node '%1' of '%2'").arg(tn->name, tn->tenantName) : tr("tenant node #%1").arg(tenantNodeId);
-    auto run = [&]() -> Status {
-        if (!tn)
-            return tn.error();
+    auto found = [&] { return tn ? Status() : Status(tn.error()); };
+    auto run = [&](StoreTransaction &) -> Status {
         const QString what = tr("Removing tenant node '%1'").arg(tn->name);
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
         auto uses = StoreQuery::scalar(m_ctx.db(), QStringLiteral(
             "SELECT (SELECT COUNT(*) FROM resource_groups WHERE tenant_node_id = ?) + (SELECT COUNT(*) FROM vms WHERE tenant_node_id = ?)"),
             {tenantNodeId, tenantNodeId}, what);
         if (!uses)
             return uses.error();
         if (uses->toInt() > 0)
-            return ServiceContext::refusal(QStringLiteral("in-use"), what, tr("the tenant node still holds devices or runs VMs"),
+            return ServiceContext::refusal(ErrorCode::InUse, what, tr("the tenant node still holds devices or runs VMs"),
                                            tr("Delete its VMs and the tenant groups attached to it first."));
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM tenant_nodes WHERE id = ?"), {tenantNodeId}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM tenant_nodes WHERE id = ?"), {tenantNodeId}, what);
     };
-    return m_ctx.run(QStringLiteral("tenant.node-remove"), subject, run, ServiceContext::Tenants);
+    return m_ctx.change(QStringLiteral("tenant.node-remove"), subject, ServiceContext::Tenants, found, run);
 }
 
 Result<ResourceGroup> TenantService::pass(const PassSpec &spec)
@@ -164,22 +147,20 @@ Result<ResourceGroup> TenantService::pass(const PassSpec &spec)
                                 .arg(spec.count)
                                 .arg(g ? g->name : QStringLiteral("#%1").arg(spec.hostGroupId),
                                      tn ? tn->tenantName + u'/' + tn->name : QStringLiteral("#%1").arg(spec.tenantNodeId));
-    return m_ctx.run(QStringLiteral("tenant.pass"), subject, [&] { return passImpl(spec); }, ServiceContext::Tenants | ServiceContext::Groups);
+    auto check = [&]() -> Status {
+        if (Status s = ServiceContext::checkCount(spec.count); !s)
+            return s;
+        // Blank asks for a generated name.
+        return spec.name.trimmed().isEmpty() ? Status() : ServiceContext::checkName(spec.name, tr("group"));
+    };
+    return m_ctx.change(QStringLiteral("tenant.pass"), subject, ServiceContext::Tenants | ServiceContext::Groups, check,
+                        [&](StoreTransaction &tx) { return passImpl(tx, spec); });
 }
 
-Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
+Result<ResourceGroup> TenantService::passImpl(StoreTransaction &tx, const PassSpec &spec)
 {
-    if (Status s = ServiceContext::checkCount(spec.count); !s)
-        return s.error();
     const bool generateName = spec.name.trimmed().isEmpty();
-    if (!generateName) {
-        if (Status s = ServiceContext::checkName(spec.name, tr("group")); !s)
-            return s.error();
-    }
     const QSqlDatabase db = m_ctx.db();
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     auto tn = DomainServiceQueries::tenantNode(db, spec.tenantNodeId);
     if (!tn)
         return tn.error();
@@ -188,7 +169,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
         return g.error();
     const QString what = tr("Passing devices of group '%1' to tenant '%2'").arg(g->name, tn->tenantName);
     if (g->owner != GroupOwner::Host)
-        return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
+        return ServiceContext::refusal(ErrorCode::TenantGroup, what,
                                        tr("'%1' is already a tenant's group; devices are passed from host groups").arg(g->name),
                                        tr("Pick a host resource group."));
     // Whole passthrough units: the tenant owns every endpoint of each IOMMU group it gets.
@@ -196,7 +177,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
     if (!free)
         return free.error();
     if (free->size() < spec.count)
-        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+        return ServiceContext::refusal(ErrorCode::NotEnoughDevices, what,
                                        tr("Count is %1 but group '%2' has only %3 free on node '%4', where tenant node '%5' runs "
                                           "(a unit is a whole IOMMU group)")
                                            .arg(spec.count).arg(g->name, PassthroughUnits::describe(int(free->size()), 0, g->groupClass),
@@ -220,7 +201,7 @@ Result<ResourceGroup> TenantService::passImpl(const PassSpec &spec)
     if (!dup)
         return dup.error();
     if (dup->toInt() > 0)
-        return ServiceContext::refusal(QStringLiteral("duplicate"), what,
+        return ServiceContext::refusal(ErrorCode::Duplicate, what,
                                        tr("tenant '%1' already has a resource group named '%2'").arg(tn->tenantName, name),
                                        tr("Choose another name, or leave it blank for a generated one."));
     StoreQuery q(db, QStringLiteral("INSERT INTO resource_groups (name, description, class, owner_scope, tenant_id, tenant_node_id, source_group_id)"

@@ -5,6 +5,7 @@
 namespace passdeck {
 
 struct ServiceContext;
+class StoreTransaction;
 
 // Tenants, their nodes, and pass to tenant (thick provisioning into a tenant's group).
 class TenantService
@@ -23,8 +24,8 @@ public:
     static Status deletable(const Tenant &t);
 
 private:
-    Result<TenantNode> addNodeImpl(qint64 tenantId, const QString &name, qint64 nodeId);
-    Result<ResourceGroup> passImpl(const PassSpec &spec);
+    Result<TenantNode> addNodeImpl(StoreTransaction &tx, qint64 tenantId, const QString &name, qint64 nodeId);
+    Result<ResourceGroup> passImpl(StoreTransaction &tx, const PassSpec &spec);
 
     ServiceContext &m_ctx;
 };

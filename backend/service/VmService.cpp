@@ -44,36 +44,33 @@ QString VmService::vmSubject(qint64 vmId) const
 
 Result<Vm> VmService::create(const VmSpec &spec)
 {
-    return m_ctx.run(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), [&] { return createImpl(spec); }, ServiceContext::Vms);
+    return m_ctx.change(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), ServiceContext::Vms,
+                        [&] { return ServiceContext::checkName(spec.name, tr("VM")); },
+                        [&](StoreTransaction &tx) { return createImpl(tx, spec); });
 }
 
-Result<Vm> VmService::createImpl(const VmSpec &spec)
+Result<Vm> VmService::createImpl(StoreTransaction &tx, const VmSpec &spec)
 {
-    if (Status s = ServiceContext::checkName(spec.name, tr("VM")); !s)
-        return s.error();
     const QSqlDatabase db = m_ctx.db();
     const QString what = tr("Creating VM '%1'").arg(spec.name);
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     qint64 nodeId = spec.nodeId;
     if (spec.tenantId > 0 || spec.tenantNodeId > 0) {
         auto t = DomainServiceQueries::tenant(db, spec.tenantId);
         if (!t)
             return t.error();
         if (spec.tenantNodeId <= 0)
-            return ServiceContext::refusal(QStringLiteral("tenant-node-required"), what,
+            return ServiceContext::refusal(ErrorCode::TenantNodeRequired, what,
                                            tr("a VM of tenant '%1' must run on one of the tenant's nodes").arg(t->name),
                                            tr("Choose the tenant node the VM runs on."));
         auto tn = DomainServiceQueries::tenantNode(db, spec.tenantNodeId);
         if (!tn)
             return tn.error();
         if (tn->tenantId != spec.tenantId)
-            return ServiceContext::refusal(QStringLiteral("wrong-tenant-node"), what,
+            return ServiceContext::refusal(ErrorCode::WrongTenantNode, what,
                                            tr("tenant node '%1' belongs to tenant '%2', not '%3'").arg(tn->name, tn->tenantName, t->name),
                                            tr("Choose a node of tenant '%1'.").arg(t->name));
         if (nodeId > 0 && nodeId != tn->nodeId)
-            return ServiceContext::refusal(QStringLiteral("wrong-node"), what,
+            return ServiceContext::refusal(ErrorCode::WrongNode, what,
                                            tr("tenant node '%1' runs on node '%2'; a tenant VM runs where its tenant node runs").arg(tn->name, tn->nodeName),
                                            tr("Create the VM on node '%1'.").arg(tn->nodeName));
         nodeId = tn->nodeId;
@@ -85,7 +82,7 @@ Result<Vm> VmService::createImpl(const VmSpec &spec)
     if (!dup)
         return dup.error();
     if (dup->toInt() > 0)
-        return ServiceContext::refusal(QStringLiteral("duplicate"), what, tr("a VM named '%1' already exists").arg(spec.name),
+        return ServiceContext::refusal(ErrorCode::Duplicate, what, tr("a VM named '%1' already exists").arg(spec.name),
                                        tr("Choose another name."));
     StoreQuery q(db, QStringLiteral("INSERT INTO vms (name, description, node_id, owner_scope, tenant_id, tenant_node_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
     const QVariant nullId(QMetaType(QMetaType::LongLong));
@@ -116,20 +113,15 @@ Status VmService::release(qint64 vmId, const QString &what)
 Status VmService::remove(qint64 vmId)
 {
     const QString subject = vmSubject(vmId);
-    auto run = [&]() -> Status {
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
+    auto run = [&](StoreTransaction &) -> Status {
         auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
         if (!v)
             return v.error();
         if (Status s = release(vmId, tr("Deleting VM '%1'").arg(v->name)); !s)
             return s;
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM vms WHERE id = ?"), {vmId}, tr("Deleting VM '%1'").arg(v->name)); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM vms WHERE id = ?"), {vmId}, tr("Deleting VM '%1'").arg(v->name));
     };
-    return m_ctx.run(QStringLiteral("vm.delete"), subject, run, allChanges);
+    return m_ctx.change(QStringLiteral("vm.delete"), subject, allChanges, run);
 }
 
 Result<MachineDevice> VmService::attach(const AttachSpec &spec)
@@ -137,23 +129,20 @@ Result<MachineDevice> VmService::attach(const AttachSpec &spec)
     auto g = DomainServiceQueries::group(m_ctx.db(), spec.groupId);
     const QString subject = tr("%1, %2 x group '%3'").arg(vmSubject(spec.vmId)).arg(spec.count)
                                 .arg(g ? g->name : QStringLiteral("#%1").arg(spec.groupId));
-    return m_ctx.run(QStringLiteral("vm.attach"), subject, [&] { return attachImpl(spec); }, allChanges);
+    auto check = [&]() -> Status {
+        if (Status s = ServiceContext::checkCount(spec.count); !s)
+            return s;
+        // Blank (empty or only spaces) asks for a generated name.
+        return spec.name.trimmed().isEmpty() ? Status() : ServiceContext::checkName(spec.name, tr("machine device"));
+    };
+    return m_ctx.change(QStringLiteral("vm.attach"), subject, allChanges, check,
+                        [&](StoreTransaction &tx) { return attachImpl(tx, spec); });
 }
 
-Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
+Result<MachineDevice> VmService::attachImpl(StoreTransaction &tx, const AttachSpec &spec)
 {
     const QSqlDatabase db = m_ctx.db();
-    if (Status s = ServiceContext::checkCount(spec.count); !s)
-        return s.error();
-    // Blank (empty or only spaces) asks for a generated name.
     const bool generateName = spec.name.trimmed().isEmpty();
-    if (!generateName) {
-        if (Status s = ServiceContext::checkName(spec.name, tr("machine device")); !s)
-            return s.error();
-    }
-    StoreTransaction tx(*m_ctx.store);
-    if (!tx.begun())
-        return tx.begun().error();
     auto v = DomainServiceQueries::vm(db, spec.vmId);
     if (!v)
         return v.error();
@@ -163,19 +152,19 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     const QString what = tr("Attaching devices of group '%1' to VM '%2'").arg(g->name, v->name);
     if (v->owner == GroupOwner::Host) {
         if (g->owner != GroupOwner::Host)
-            return ServiceContext::refusal(QStringLiteral("tenant-group"), what,
+            return ServiceContext::refusal(ErrorCode::TenantGroup, what,
                                            tr("group '%1' belongs to tenant '%2'; its devices are reserved to that tenant").arg(g->name, g->tenantName),
                                            tr("Pick a host resource group for a host VM."));
     } else {
         if (g->owner != GroupOwner::Tenant || g->tenantId != v->tenantId)
-            return ServiceContext::refusal(QStringLiteral("foreign-group"), what,
+            return ServiceContext::refusal(ErrorCode::ForeignGroup, what,
                                            tr("VM '%1' belongs to tenant '%2' and may use only that tenant's groups; '%3' is not one of them")
                                                .arg(v->name, v->tenantName, g->name),
                                            tr("Pick a resource group of tenant '%1'.").arg(v->tenantName));
         if (g->tenantNodeId != v->tenantNodeId) {
             auto tn = DomainServiceQueries::tenantNode(db, g->tenantNodeId);
             const QString where = tn ? tr("tenant node '%1' (on node '%2')").arg(tn->name, tn->nodeName) : QString();
-            return ServiceContext::refusal(QStringLiteral("wrong-tenant-node"), what,
+            return ServiceContext::refusal(ErrorCode::WrongTenantNode, what,
                                            tr("the devices of group '%1' are attached to %2, but VM '%3' runs on tenant node '%4'")
                                                .arg(g->name, where, v->name, v->tenantNodeName),
                                            tr("Run the VM on %1, or pass devices to tenant node '%2'.").arg(where, v->tenantNodeName));
@@ -188,7 +177,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     const int capacity = available->total - available->reserved;
     // The VM's other machine devices of this group compete for the same units at its start.
     if (const int other = available->claimed; other > 0 && spec.count + other > capacity)
-        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+        return ServiceContext::refusal(ErrorCode::NotEnoughDevices, what,
                                        tr("VM '%1' already has %2 of group '%3' and group '%3' has only %4 it could get on node '%5'; "
                                           "Count %6 more could never be allocated")
                                            .arg(v->name, PassthroughUnits::describe(other, 0, g->groupClass), g->name,
@@ -197,7 +186,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
                                        tr("Lower the Count, raise the Count of the existing machine device instead, or make more devices of "
                                           "node '%1' a resource of the group.").arg(v->nodeName));
     if (spec.count > capacity)
-        return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+        return ServiceContext::refusal(ErrorCode::NotEnoughDevices, what,
                                        tr("Count is %1 but group '%2' has only %3 VM '%4' could get on node '%5' (a unit is a whole IOMMU group)")
                                            .arg(spec.count).arg(g->name, PassthroughUnits::describe(capacity, 0, g->groupClass), v->name, v->nodeName),
                                        tr("Lower the Count, or make more devices of node '%1' a resource of the group.").arg(v->nodeName));
@@ -219,7 +208,7 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
     if (!dup)
         return dup.error();
     if (dup->toInt() > 0)
-        return ServiceContext::refusal(QStringLiteral("duplicate"), what,
+        return ServiceContext::refusal(ErrorCode::Duplicate, what,
                                        tr("VM '%1' already has a machine device named '%2'").arg(v->name, name),
                                        tr("Choose another name, or leave it blank for a generated one."));
     const QVariant nullId(QMetaType(QMetaType::LongLong));
@@ -246,11 +235,8 @@ Result<MachineDevice> VmService::attachImpl(const AttachSpec &spec)
 Status VmService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy policy)
 {
     const QString subject = tr("%1, machine device %2").arg(vmSubject(vmId), machineDeviceSubject(machineDeviceId));
-    auto run = [&]() -> Status {
+    auto run = [&](StoreTransaction &tx) -> Status {
         const QSqlDatabase db = m_ctx.db();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
         auto v = DomainServiceQueries::vm(db, vmId);
         if (!v)
             return v.error();
@@ -282,37 +268,30 @@ Status VmService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy po
         if (Status s = q.exec(what); !s)
             return s;
         if (q.rowsAffected() == 0 && !(v->power == PowerState::On && held->toInt() > 0))
-            return ServiceContext::refusal(QStringLiteral("not-found"), what,
+            return ServiceContext::refusal(ErrorCode::NotFound, what,
                                            tr("VM '%1' has no machine device #%2").arg(v->name).arg(machineDeviceId),
                                            tr("Reload the VM's device list."));
         // Its allocations went with it (cascade); free the holds they had.
-        if (Status s = StoreQuery::run(db, QStringLiteral(
-                "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(db, QStringLiteral(
+            "DELETE FROM device_holds WHERE holder_scope = 0 AND device_id NOT IN (SELECT device_id FROM allocations)"), {}, what);
     };
-    return m_ctx.run(policy == RunningVmPolicy::StopVmFirst ? QStringLiteral("vm.detach-stop") : QStringLiteral("vm.detach"), subject, run,
-                     allChanges);
+    return m_ctx.change(policy == RunningVmPolicy::StopVmFirst ? QStringLiteral("vm.detach-stop") : QStringLiteral("vm.detach"), subject,
+                        allChanges, run);
 }
 
 Status VmService::powerOff(qint64 vmId)
 {
     const QString subject = vmSubject(vmId);
-    auto run = [&]() -> Status {
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
+    auto run = [&](StoreTransaction &) -> Status {
         auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
         if (!v)
             return v.error();
         const QString what = tr("Powering off VM '%1'").arg(v->name);
         if (Status s = release(vmId, what); !s)
             return s;
-        if (Status s = StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE id = ?"), {vmId}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(m_ctx.db(), QStringLiteral("UPDATE vms SET power = 'off' WHERE id = ?"), {vmId}, what);
     };
-    return m_ctx.run(QStringLiteral("vm.power-off"), subject, run, allChanges);
+    return m_ctx.change(QStringLiteral("vm.power-off"), subject, allChanges, run);
 }
 
 Status VmService::canStart(qint64 vmId) const
@@ -325,7 +304,7 @@ Status VmService::canStart(qint64 vmId) const
     if (!n)
         return n.error();
     if (n->maintenance)
-        return ServiceContext::refusal(QStringLiteral("node-maintenance"),
+        return ServiceContext::refusal(ErrorCode::NodeMaintenance,
                                        v->power == PowerState::On ? tr("Restarting VM '%1'").arg(v->name) : tr("Powering on VM '%1'").arg(v->name),
                                        tr("its node '%1' is in maintenance mode; no VM starts there until maintenance ends").arg(n->name),
                                        tr("Turn maintenance mode off on node '%1' when the work on it is done, then start the VM.").arg(n->name));
@@ -356,10 +335,7 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
     std::optional<BindPlan> plan;
     JournalEntry entry;
     QStringList toBind;
-    {
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun().error();
+    Status allocatedAll = m_ctx.write([&](StoreTransaction &tx) -> Status {
         auto v = DomainServiceQueries::vm(db, vmId);
         if (!v)
             return v.error();
@@ -427,12 +403,12 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
             plan = *planned;
             entry = *journaled;
             // Not the operation's last commit: its audit entry goes with the recorded bind.
-            if (Status s = tx.commit(); !s)
-                return s.error();
-        } else if (Status s = m_ctx.commit(tx); !s) {
-            return s.error();
+            return tx.commit();
         }
-    }
+        return {}; // the operation's last commit, with its audit entry
+    });
+    if (!allocatedAll)
+        return allocatedAll.error();
     if (plan) {
         const QString what = tr("Binding the devices of %1").arg(vmSubject(vmId));
         ApplyOptions options;
@@ -471,11 +447,8 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
 Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
 {
     const QString subject = vmSubject(vmId);
-    auto run = [&]() -> Status {
+    auto run = [&](StoreTransaction &) -> Status {
         const QSqlDatabase db = m_ctx.db();
-        StoreTransaction tx(*m_ctx.store);
-        if (!tx.begun())
-            return tx.begun();
         auto v = DomainServiceQueries::vm(db, vmId);
         if (!v)
             return v.error();
@@ -484,11 +457,11 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
             return n.error();
         const QString what = tr("Moving VM '%1' to node '%2'").arg(v->name, n->name);
         if (v->nodeId == nodeId)
-            return ServiceContext::refusal(QStringLiteral("same-node"), what, tr("VM '%1' already runs on node '%2'").arg(v->name, n->name),
+            return ServiceContext::refusal(ErrorCode::SameNode, what, tr("VM '%1' already runs on node '%2'").arg(v->name, n->name),
                                            tr("Choose another node."));
         // A running VM holds devices of its node: it keeps its node until it stops.
         if (v->power == PowerState::On)
-            return ServiceContext::refusal(QStringLiteral("running"), what,
+            return ServiceContext::refusal(ErrorCode::Running, what,
                                            tr("VM '%1' is running on node '%2' with its devices").arg(v->name, v->nodeName),
                                            tr("Power the VM off first (VM dashboard → Power Off), then move it."));
         qint64 tenantNodeId = 0;
@@ -498,7 +471,7 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
             if (!tn)
                 return tn.error();
             if (tn->isNull())
-                return ServiceContext::refusal(QStringLiteral("no-tenant-node"), what,
+                return ServiceContext::refusal(ErrorCode::NoTenantNode, what,
                                                tr("VM '%1' belongs to tenant '%2', which has no tenant node on node '%3'; a tenant VM "
                                                   "runs on one of its tenant's nodes").arg(v->name, v->tenantName, n->name),
                                                tr("Add a tenant node on '%1' first (the tenant's dashboard → Add Tenant Node…), "
@@ -506,7 +479,7 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
             tenantNodeId = tn->toLongLong();
             // Its machine devices draw from groups attached to its current tenant node.
             if (v->machineDeviceCount > 0)
-                return ServiceContext::refusal(QStringLiteral("tenant-devices"), what,
+                return ServiceContext::refusal(ErrorCode::TenantDevices, what,
                                                tr("the machine devices of VM '%1' draw from the devices of tenant '%2' attached to tenant "
                                                   "node '%3' (node '%4'), which a VM on node '%5' cannot use")
                                                    .arg(v->name, v->tenantName, v->tenantNodeName, v->nodeName, n->name),
@@ -535,7 +508,7 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
                     return available.error();
                 const int capacity = available->total - available->reserved;
                 if (available->claimed > capacity)
-                    return ServiceContext::refusal(QStringLiteral("not-enough-devices"), what,
+                    return ServiceContext::refusal(ErrorCode::NotEnoughDevices, what,
                                                    tr("VM '%1' asks for %2 device(s) of group '%3', which has %4 on node '%5'")
                                                        .arg(v->name).arg(available->claimed).arg(g->name).arg(capacity).arg(n->name),
                                                    tr("Make devices of node '%1' a resource of group '%2' (PCI Devices → Make Resource), "
@@ -545,12 +518,10 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
         // Stopped: nothing allocated. Any leftover is released rather than carried across nodes.
         if (Status s = release(vmId, what); !s)
             return s;
-        if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
-                                       {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what); !s)
-            return s;
-        return m_ctx.commit(tx);
+        return StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
+                               {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what);
     };
-    return m_ctx.run(QStringLiteral("vm.move"), subject, run, allChanges);
+    return m_ctx.change(QStringLiteral("vm.move"), subject, allChanges, run);
 }
 
 } // namespace passdeck

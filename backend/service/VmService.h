@@ -5,6 +5,7 @@
 namespace passdeck {
 
 struct ServiceContext;
+class StoreTransaction;
 
 // VMs and machine devices: create/delete, attach/detach (restart-needed), restart and power
 // (allocation of concrete devices on the VM's node, binding them to vfio-pci when needed).
@@ -29,8 +30,8 @@ public:
     Status moveToNode(qint64 vmId, qint64 nodeId);
 
 private:
-    Result<Vm> createImpl(const VmSpec &spec);
-    Result<MachineDevice> attachImpl(const AttachSpec &spec);
+    Result<Vm> createImpl(StoreTransaction &tx, const VmSpec &spec);
+    Result<MachineDevice> attachImpl(StoreTransaction &tx, const AttachSpec &spec);
     Result<RestartResult> startImpl(qint64 vmId, const ProgressFn &progress);
     // Inside a transaction: frees the VM's devices.
     Status release(qint64 vmId, const QString &what);

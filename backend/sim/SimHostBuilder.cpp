@@ -26,7 +26,7 @@ QString tr(const char *s)
 
 Error writeError(const QString &dir, const QString &why)
 {
-    return Error::make(QStringLiteral("sim-build-failed"), tr("Cannot build the simulated node in %1").arg(dir), why,
+    return Error::make(ErrorCode::SimBuildFailed, tr("Cannot build the simulated node in %1").arg(dir), why,
                        tr("Check that the directory is writable and the disk is not full."));
 }
 } // namespace
@@ -70,7 +70,7 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
             if (!d.isEmpty())
                 drivers.insert(d);
         if (s.driver == QLatin1String("vfio-pci") && !vfio)
-            return Error::make(QStringLiteral("bad-description"), tr("Invalid simulated device %1").arg(s.address),
+            return Error::make(ErrorCode::BadDescription, tr("Invalid simulated device %1").arg(s.address),
                                tr("field \"driver\": vfio-pci is not loaded on this node"),
                                tr("Set \"vfio_pci_loaded\": true or choose another driver."));
     }
@@ -163,22 +163,22 @@ Status SimHostBuilder::build(const QJsonObject &json, const QString &rootDir, co
     const QString root = QDir::cleanPath(QDir(rootDir).absolutePath());
     const QFileInfo info(root);
     if (rootDir.isEmpty() || root == QLatin1String("/") || info.canonicalFilePath() == QLatin1String("/"))
-        return Error::make(QStringLiteral("sim-refused"), tr("Refusing to build a simulated node in %1").arg(root),
+        return Error::make(ErrorCode::SimRefused, tr("Refusing to build a simulated node in %1").arg(root),
                            tr("that is the real root of this machine"), tr("Choose an empty directory."));
     const bool existed = info.exists();
     bool replacing = false;
     if (existed) {
         if (!info.isDir())
-            return Error::make(QStringLiteral("sim-refused"), tr("Refusing to build a simulated node in %1").arg(root),
+            return Error::make(ErrorCode::SimRefused, tr("Refusing to build a simulated node in %1").arg(root),
                                tr("it exists and is not a directory"), tr("Choose an empty directory."));
         const bool empty = QDir(root).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
         if (!empty) {
             if (!isSimulatedRoot(root))
-                return Error::make(QStringLiteral("sim-refused"), tr("Refusing to build a simulated node in %1").arg(root),
+                return Error::make(ErrorCode::SimRefused, tr("Refusing to build a simulated node in %1").arg(root),
                                    tr("the directory is not empty and is not a simulated node"),
                                    tr("Choose an empty or new directory."));
             if (!options.force)
-                return Error::make(QStringLiteral("sim-exists"), tr("%1 is already a simulated node").arg(root),
+                return Error::make(ErrorCode::SimExists, tr("%1 is already a simulated node").arg(root),
                                    tr("building again would replace it"), tr("Pass --force to replace it."));
             replacing = true;
         }

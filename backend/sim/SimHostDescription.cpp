@@ -19,7 +19,7 @@ QString tr(const char *s)
 
 Error badField(const QString &device, const QString &field, const QString &why)
 {
-    Error e = Error::make(QStringLiteral("bad-description"),
+    Error e = Error::make(ErrorCode::BadDescription,
                           device.isEmpty() ? tr("Invalid simulated node description")
                                            : tr("Invalid simulated device %1").arg(device),
                           tr("field \"%1\": %2").arg(field, why),
@@ -405,12 +405,12 @@ Result<QJsonObject> SimHostDescription::readJsonFile(const QString &path)
     if (path.startsWith(u':')) { // a Qt resource: compiled in, never a FIFO
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return Error::make(QStringLiteral("description-unreadable"), tr("Cannot read the node description %1").arg(path),
+            return Error::make(ErrorCode::DescriptionUnreadable, tr("Cannot read the node description %1").arg(path),
                                f.errorString(), tr("Check the path (Qt resources start with \":/\")."));
         bytes = f.readAll();
     } else if (const int err = RootedFile::readPath(path, RootedFile::kDescriptionCap, &bytes); err != 0) {
         // Non-blocking, regular files only, capped: a FIFO here must not hang every command.
-        return Error::make(QStringLiteral("description-unreadable"), tr("Cannot read the node description %1").arg(path),
+        return Error::make(ErrorCode::DescriptionUnreadable, tr("Cannot read the node description %1").arg(path),
                            RootedFile::describe(err, RootedFile::kDescriptionCap),
                            tr("Check the path (Qt resources start with \":/\")."));
     }
@@ -422,7 +422,7 @@ Result<QJsonObject> SimHostDescription::parseJson(const QByteArray &bytes, const
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return Error::make(QStringLiteral("bad-description"), tr("Cannot parse the node description %1").arg(path),
+        return Error::make(ErrorCode::BadDescription, tr("Cannot parse the node description %1").arg(path),
                            pe.error != QJsonParseError::NoError ? tr("%1 at offset %2").arg(pe.errorString()).arg(pe.offset)
                                                                 : tr("the top level is not a JSON object"),
                            tr("Fix the JSON (see docs/simulated-nodes.md)."));

@@ -78,7 +78,7 @@ Status SimKernel::saveFaultFile(const QList<Fault> &faults, int delay) const
                                  .toJson(QJsonDocument::Indented);
     const QString tmp = kFaultFile + QLatin1String(".tmp");
     if (!m_layout->writeFile(tmp, bytes) || !m_layout->rename(tmp, kFaultFile))
-        return Error::make(QStringLiteral("sim-fault-file"), tr("Cannot write %1").arg(m_root.path(kFaultFile)),
+        return Error::make(ErrorCode::SimFaultFile, tr("Cannot write %1").arg(m_root.path(kFaultFile)),
                            QString::fromLocal8Bit(strerror(errno)), tr("Check that the simulated root is writable."));
     return {};
 }
@@ -87,11 +87,11 @@ Status SimKernel::validateFault(const QString &pattern, int errnum, int count)
 {
     const QString what = tr("Injecting a fault for \"%1\"").arg(pattern.left(64));
     if (errnum < 1 || errnum > kMaxErrno)
-        return Error::make(QStringLiteral("bad-fault"), what,
+        return Error::make(ErrorCode::BadFault, what,
                            tr("%1 is not an errno a write can fail with (1 to %2)").arg(errnum).arg(kMaxErrno),
                            tr("Use a number such as 16 or a name such as EBUSY."));
     if (count < 1)
-        return Error::make(QStringLiteral("bad-fault"), what, tr("the count must be 1 or more"), {});
+        return Error::make(ErrorCode::BadFault, what, tr("the count must be 1 or more"), {});
     // The same shape as the paths it matches: relative to the host root, no "." or "..".
     QString p = pattern;
     while (p.startsWith(u'/'))
@@ -102,7 +102,7 @@ Status SimKernel::validateFault(const QString &pattern, int errnum, int count)
     for (QChar c : std::as_const(p))
         clean = clean && c.unicode() >= 0x20 && c.unicode() != 0x7f;
     if (!clean)
-        return Error::make(QStringLiteral("bad-fault"), what,
+        return Error::make(ErrorCode::BadFault, what,
                            tr("a pattern is a path below the host root, such as sys/bus/pci/drivers/*/bind: no \".\" or "
                               "\"..\" components, no empty ones, no control characters"),
                            tr("Write the path relative to the host root, with * for any part."));
@@ -167,15 +167,15 @@ Status SimKernel::setLinkState(const QString &interface, bool up)
 {
     const QString what = tr("Setting %1 %2").arg(interface.left(64), up ? QStringLiteral("up") : QStringLiteral("down"));
     if (!isValidDriverName(interface))
-        return Error::make(QStringLiteral("bad-interface"), what, tr("that is not an interface name"),
+        return Error::make(ErrorCode::BadInterface, what, tr("that is not an interface name"),
                            tr("Use a name from sys/class/net, such as eth0."));
     const QString link = QStringLiteral("sys/class/net/") + interface;
     if (!m_layout->isDir(link) || !m_layout->exists(link + QLatin1String("/operstate")))
-        return Error::make(QStringLiteral("no-interface"), what, tr("the node has no network interface %1").arg(interface),
+        return Error::make(ErrorCode::NoInterface, what, tr("the node has no network interface %1").arg(interface),
                            tr("Is the device's host driver bound? An interface exists only while it is."));
     if (!m_layout->writeFile(link + QLatin1String("/operstate"), up ? "up\n" : "down\n")
         || !m_layout->writeFile(link + QLatin1String("/flags"), up ? "0x1003\n" : "0x1002\n"))
-        return Error::make(QStringLiteral("sim-write-failed"), what, tr("cannot write under %1").arg(m_root.path(link)),
+        return Error::make(ErrorCode::SimWriteFailed, what, tr("cannot write under %1").arg(m_root.path(link)),
                            tr("Check that the simulated root is writable."));
     return {};
 }
@@ -183,7 +183,7 @@ Status SimKernel::setLinkState(const QString &interface, bool up)
 Status SimKernel::reboot()
 {
     if (!loadDescription())
-        return Error::make(QStringLiteral("sim-not-simulated"), tr("Cannot reboot %1").arg(m_root.root()),
+        return Error::make(ErrorCode::SimNotSimulated, tr("Cannot reboot %1").arg(m_root.root()),
                            tr("it is not a simulated node (or its description is damaged)"),
                            tr("Passdeck only reboots simulated nodes; reboot a real host yourself."));
     Result<QMap<QString, QString>> overrides = PersistentConfig(m_root).overrides();
@@ -208,7 +208,7 @@ Status SimKernel::reboot()
     const QString tmpRel = QStringLiteral(".passdeck-sim/boot-") + QString::number(::getpid());
     const QString tmp = m_root.path(tmpRel);
     const auto failed = [this](const QString &why) {
-        return Error::make(QStringLiteral("sim-reboot-failed"), tr("Cannot reboot %1").arg(m_root.root()), why,
+        return Error::make(ErrorCode::SimRebootFailed, tr("Cannot reboot %1").arg(m_root.root()), why,
                            tr("Check that the simulated root is writable."));
     };
     m_layout->removeTree(tmpRel);

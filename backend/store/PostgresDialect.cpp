@@ -20,7 +20,7 @@ QString tr(const char *text)
 
 Error uriError(const QString &uri, const QString &why)
 {
-    return Error::make(QStringLiteral("store-uri"), tr("Opening the state store %1").arg(uri), why,
+    return Error::make(ErrorCode::StoreUri, tr("Opening the state store %1").arg(uri), why,
                        tr("Write it as postgresql://USER@HOST:PORT/DBNAME (or postgresql://USER@/DBNAME?host=/socket/dir); "
                           "keep the password in ~/.pgpass or the file PGPASSFILE names."));
 }

@@ -387,7 +387,7 @@ Status Schema::migrate(const QSqlDatabase &db)
         return v.error();
     const int from = *v;
     if (from > currentVersion()) {
-        return Error::make(QStringLiteral("schema-too-new"), tr("Opening the state store"),
+        return Error::make(ErrorCode::SchemaTooNew, tr("Opening the state store"),
                            tr("the store has schema version %1 but this Passdeck knows only up to %2")
                                .arg(from).arg(currentVersion()),
                            tr("Use the newer Passdeck that wrote this store, or open a different file with --db."));

@@ -96,7 +96,7 @@ Result<std::shared_ptr<Store>> Store::open(const QString &location)
     const QString file = location.isEmpty() ? defaultPath() : location;
     const QFileInfo info(file);
     if (!QDir().mkpath(info.absolutePath())) {
-        return Error::make(QStringLiteral("store-dir"), tr("Opening the state store %1").arg(file),
+        return Error::make(ErrorCode::StoreDir, tr("Opening the state store %1").arg(file),
                            tr("the directory %1 cannot be created").arg(info.absolutePath()),
                            tr("Choose a writable location with --db FILE."));
     }
@@ -109,7 +109,7 @@ Result<std::shared_ptr<Store>> Store::open(const QString &location)
     // SQLite would silently make an empty file a new store; an existing empty file is not a
     // store (a truncated copy, a failed restore), and its owner should decide what it is.
     if (const QFileInfo now(file); now.isFile() && now.size() == 0) {
-        return Error::make(QStringLiteral("store-empty"), tr("Opening the state store %1").arg(file),
+        return Error::make(ErrorCode::StoreEmpty, tr("Opening the state store %1").arg(file),
                            tr("the file exists but is empty (0 bytes): it is not a Passdeck store"),
                            tr("If it should hold your store, restore it from a backup. To start a new store, delete the "
                               "empty file or give --db the name of a file that does not exist yet."));
@@ -128,7 +128,7 @@ Result<std::shared_ptr<Store>> Store::openServer(const QString &uri)
         return dialect.error();
     const QString location = dialect.value()->location();
     if (!QSqlDatabase::isDriverAvailable(dialect.value()->driverName())) {
-        return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(location),
+        return Error::make(ErrorCode::StoreOpen, tr("Opening the state store %1").arg(location),
                            tr("Qt's PostgreSQL driver (QPSQL) is not installed"),
                            tr("Install the package libqt6sql6-psql, or give --db a file for an SQLite store."));
     }
@@ -194,7 +194,7 @@ Status Store::create(const QString &file)
             removeTmp();
             if (QFileInfo::exists(file))
                 return {};
-            return Error::make(QStringLiteral("store-dir"), what, tr("the file cannot be created: %1").arg(QString::fromLocal8Bit(strerror(err))),
+            return Error::make(ErrorCode::StoreDir, what, tr("the file cannot be created: %1").arg(QString::fromLocal8Bit(strerror(err))),
                                tr("Choose a writable location with --db FILE."));
         }
     }
@@ -232,7 +232,7 @@ Result<QSqlDatabase> Store::checkedConnection() const
 {
     QSqlDatabase db = connection();
     if (!db.isOpen()) {
-        return Error::make(QStringLiteral("store-open"), tr("Opening the state store %1").arg(m_path),
+        return Error::make(ErrorCode::StoreOpen, tr("Opening the state store %1").arg(m_path),
                            db.lastError().text(),
                            isPostgres() ? tr("Check that the server runs, that the database exists and that the user may use it "
                                              "(a password comes from ~/.pgpass or PGPASSFILE).")

@@ -90,7 +90,7 @@ bool StoreQuery::isConflict(const QSqlError &error)
 
 bool StoreQuery::isConflict(const Error &error)
 {
-    return error.code == QLatin1String("store-conflict");
+    return error.code == ErrorCode::StoreConflict;
 }
 
 bool StoreQuery::isBusy(const QSqlError &error)
@@ -110,7 +110,7 @@ Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
 {
     const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
     if (isConflict(error)) {
-        return Error::make(QStringLiteral("store-conflict"), what,
+        return Error::make(ErrorCode::StoreConflict, what,
                            QCoreApplication::translate("Store", "the change collided with another administrator's change and was not made (%1)").arg(text.trimmed()),
                            QCoreApplication::translate("Store", "Reload the lists and try again."));
     }
@@ -118,16 +118,16 @@ Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
         || text.contains(QLatin1String("constraint"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("RAISE"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("exceeds"), Qt::CaseInsensitive)) {
-        return Error::make(QStringLiteral("constraint"), what,
+        return Error::make(ErrorCode::Constraint, what,
                            QCoreApplication::translate("Store", "the store refused the change because it would break a rule (%1)").arg(text),
                            QCoreApplication::translate("Store", "Reload the lists; another change may have happened meanwhile."));
     }
     if (isBusy(error)) {
-        return Error::make(QStringLiteral("busy"), what,
+        return Error::make(ErrorCode::Busy, what,
                            QCoreApplication::translate("Store", "the state store stayed locked by another Passdeck process (%1)").arg(text),
                            QCoreApplication::translate("Store", "Wait for the other operation to finish and try again."));
     }
-    return Error::make(QStringLiteral("sql"), what,
+    return Error::make(ErrorCode::Sql, what,
                        QCoreApplication::translate("Store", "the state store reported an error: %1").arg(text),
                        QCoreApplication::translate("Store", "Check that the store file is readable and writable and not damaged."));
 }

@@ -18,6 +18,8 @@ public:
     // The result of BEGIN; nothing else may run when this failed.
     const Status &begun() const { return m_begun; }
     Status commit();
+    // Begun and neither committed nor rolled back yet.
+    bool isOpen() const { return m_open; }
 
 private:
     const Store &m_store;

@@ -197,7 +197,7 @@ private Q_SLOTS:
 
     void answersCarryErrors()
     {
-        Error e = Error::make(QStringLiteral("verify-failed"), QStringLiteral("Moving"), QStringLiteral("why"), QStringLiteral("hint"));
+        Error e = Error::make(ErrorCode::VerifyFailed, QStringLiteral("Moving"), QStringLiteral("why"), QStringLiteral("hint"));
         e.device = QStringLiteral("0000:01:00.0");
         e.step = QStringLiteral("sys/bus/pci/devices/0000:01:00.0/driver");
         e.errnum = 16;
@@ -217,9 +217,9 @@ private Q_SLOTS:
         QVERIFY(statusFromJson(resultToJson(Status())));
         QCOMPARE(statusFromJson(resultToJson(Status(e))).error().code, e.code);
         // An answer that is neither: a decoding error, not a success.
-        QCOMPARE(statusFromJson(QJsonObject{{QStringLiteral("ok"), QStringLiteral("yes")}}).error().code, QStringLiteral("bad-message"));
-        QCOMPARE(statusFromJson(QJsonObject{{QStringLiteral("ok"), false}}).error().code, QStringLiteral("bad-message"));
-        QCOMPARE(resultFromJson<BindPlan>(QJsonObject{{QStringLiteral("ok"), true}}).error().code, QStringLiteral("bad-message"));
+        QCOMPARE(statusFromJson(QJsonObject{{QStringLiteral("ok"), QStringLiteral("yes")}}).error().code, ErrorCode::BadMessage);
+        QCOMPARE(statusFromJson(QJsonObject{{QStringLiteral("ok"), false}}).error().code, ErrorCode::BadMessage);
+        QCOMPARE(resultFromJson<BindPlan>(QJsonObject{{QStringLiteral("ok"), true}}).error().code, ErrorCode::BadMessage);
     }
 
     void malformedPlansAreRefused_data()
@@ -286,7 +286,7 @@ private Q_SLOTS:
             o.insert(field, value);
         Result<BindPlan> r = fromJson<BindPlan>(o);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("bad-message"));
+        QCOMPARE(r.error().code, ErrorCode::BadMessage);
         QVERIFY2(r.error().why.startsWith(named), qPrintable(r.error().why));
     }
 

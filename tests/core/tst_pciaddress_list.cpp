@@ -24,7 +24,7 @@ private Q_SLOTS:
         auto r = PciAddress::parseList({QStringLiteral("0000:17:00.0"), QStringLiteral(" 0000:3B:00.0")}, PciAddress::Spelling::Exact,
                                        &invalid);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(r.error().code, ErrorCode::BadAddress);
         QCOMPARE(r.error().device, QStringLiteral(" 0000:3B:00.0"));
         QCOMPARE(invalid, QStringLiteral(" 0000:3B:00.0"));
     }
@@ -51,7 +51,7 @@ private Q_SLOTS:
     {
         auto r = PciAddress::parseList({});
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("no-devices"));
+        QCOMPARE(r.error().code, ErrorCode::NoDevices);
     }
 };
 

@@ -119,14 +119,14 @@ private Q_SLOTS:
         Binder binder(*n.node);
         Result<ApplyResult> r = binder.run({kNicUp}, BindTarget::VfioPci);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("blocked"));
+        QCOMPARE(r.error().code, ErrorCode::Blocked);
         QCOMPARE(r.error().device, kNicUp);
         QVERIFY(r.error().message().contains(QLatin1String("eth0")));
         verifyOn(n, kNicUp, QStringLiteral("igb"));
 
         r = binder.run({kBridge}, BindTarget::VfioPci, ApplyOptions{true, false, {}});
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("blocked"));
+        QCOMPARE(r.error().code, ErrorCode::Blocked);
         QCOMPARE(n.driver(kBridge), QStringLiteral("pcieport"));
 
         r = binder.run({kNicUp}, BindTarget::VfioPci, ApplyOptions{true, false, {}});
@@ -164,7 +164,7 @@ private Q_SLOTS:
             Result<ApplyResult> r = binder.apply(plan);
             QVERIFY2(!r, qPrintable(QStringLiteral("write %1 did not fail the apply").arg(i)));
             const PlannedWrite &w = plan.writes.at(i);
-            QCOMPARE(r.error().code, QStringLiteral("errno"));
+            QCOMPARE(r.error().code, ErrorCode::Errno);
             QCOMPARE(r.error().step, w.path);
             QCOMPARE(r.error().device, w.device);
             QCOMPARE(r.error().errnum, errnum);
@@ -319,7 +319,7 @@ private Q_SLOTS:
         // beyond sriov_totalvfs: refused before any write
         Result<QStringList> tooMany = binder.setVfCount(kPf, 9);
         QVERIFY(!tooMany);
-        QCOMPARE(tooMany.error().code, QStringLiteral("bad-vf-count"));
+        QCOMPARE(tooMany.error().code, ErrorCode::BadVfCount);
         QCOMPARE(n.node->readAttribute(QStringLiteral("sys/bus/pci/devices/%1/sriov_numvfs").arg(kPf)).value(), QStringLiteral("2"));
         // remove
         vfs = binder.setVfCount(kPf, 0);
@@ -352,11 +352,11 @@ private Q_SLOTS:
         Binder binder(*n.node);
         Result<QStringList> r = binder.setVfCount(QStringLiteral("0000:00:06.0/../x"), 1);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(r.error().code, ErrorCode::BadAddress);
         r = binder.setVfCount(QStringLiteral("0000:7f:00.0"), 1);
-        QCOMPARE(r.error().code, QStringLiteral("unknown-device"));
+        QCOMPARE(r.error().code, ErrorCode::UnknownDevice);
         r = binder.setVfCount(kNic, 1);
-        QCOMPARE(r.error().code, QStringLiteral("not-sriov"));
+        QCOMPARE(r.error().code, ErrorCode::NotSriov);
     }
 
     void badInputChangesNothing()
@@ -364,11 +364,11 @@ private Q_SLOTS:
         SimNode n;
         Binder binder(*n.node);
         Result<ApplyResult> r = binder.run({QStringLiteral("0000:00:03.0/../../../../etc")}, BindTarget::VfioPci);
-        QCOMPARE(r.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(r.error().code, ErrorCode::BadAddress);
         r = binder.run({QStringLiteral("0000:00:03.0"), QStringLiteral("0000:00:03.O")}, BindTarget::VfioPci);
-        QCOMPARE(r.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(r.error().code, ErrorCode::BadAddress);
         r = binder.run({kNic, QStringLiteral("0000:7f:1f.7")}, BindTarget::VfioPci);
-        QCOMPARE(r.error().code, QStringLiteral("unknown-device"));
+        QCOMPARE(r.error().code, ErrorCode::UnknownDevice);
         QCOMPARE(r.error().device, QStringLiteral("0000:7f:1f.7"));
         verifyOn(n, kNic, QStringLiteral("igb"));
         // a hand-made plan with a bad address is refused before any write
@@ -376,7 +376,7 @@ private Q_SLOTS:
         forged.devices = {QStringLiteral("../../x")};
         FakeNode counting(*n.node, -1, 0);
         r = Binder(counting).apply(forged);
-        QCOMPARE(r.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(r.error().code, ErrorCode::BadAddress);
         QCOMPARE(counting.writes(), 0);
         // duplicates collapse
         r = binder.run({kNic, kNic, kNic}, BindTarget::VfioPci);

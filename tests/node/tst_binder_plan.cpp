@@ -307,7 +307,7 @@ private Q_SLOTS:
         QFETCH(QString, address);
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {QStringLiteral("0000:01:00.0"), address}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("bad-address"));
+        QCOMPARE(p.error().code, ErrorCode::BadAddress);
         QVERIFY(p.error().message().contains(QLatin1String("0000:01:00.0")) || true);
         QCOMPARE(m_node.writes(), 0);
     }
@@ -316,7 +316,7 @@ private Q_SLOTS:
     {
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {QStringLiteral("0000:7f:1f.7")}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("unknown-device"));
+        QCOMPARE(p.error().code, ErrorCode::UnknownDevice);
         QCOMPARE(p.error().device, QStringLiteral("0000:7f:1f.7"));
         QVERIFY(p.error().message().contains(QLatin1String("passdeck-cli devices")));
     }
@@ -325,7 +325,7 @@ private Q_SLOTS:
     {
         Result<BindPlan> p = BindPlanner::plan(m_host, m_node, {}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("no-devices"));
+        QCOMPARE(p.error().code, ErrorCode::NoDevices);
     }
 
     void invalidDriverNameFromSysfsIsRefused()
@@ -334,7 +334,7 @@ private Q_SLOTS:
         s.devices[2].driver = QStringLiteral("..");
         Result<BindPlan> p = BindPlanner::plan(s, m_node, {s.devices[2].address}, BindTarget::VfioPci);
         QVERIFY(!p);
-        QCOMPARE(p.error().code, QStringLiteral("bad-driver"));
+        QCOMPARE(p.error().code, ErrorCode::BadDriver);
         QCOMPARE(bindpaths::driverBind(QStringLiteral("../../x")), QString());
         QCOMPARE(bindpaths::driverBind(QStringLiteral("vfio-pci")), QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"));
     }

@@ -54,7 +54,7 @@ private Q_SLOTS:
         const QString bridgeDriver = n.driver(bridge);
         Result<ApplyResult> r = Binder(counting).apply(plan, force);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("bridge"));
+        QCOMPARE(r.error().code, ErrorCode::Bridge);
         QCOMPARE(r.error().device, bridge);
         QVERIFY2(r.error().message().contains(QLatin1String("bridge")), qPrintable(r.error().message()));
         QCOMPARE(counting.writes(), 0);
@@ -87,7 +87,7 @@ private Q_SLOTS:
         FakeNode counting(*n.node, -1, 0);
         Result<QStringList> r = Binder(counting).setVfCount(kPf, 2, false);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, QStringLiteral("blocked"));
+        QCOMPARE(r.error().code, ErrorCode::Blocked);
         QCOMPARE(r.error().device, vf1);
         QCOMPARE(r.error().step, QStringLiteral("impact-check"));
         QVERIFY2(r.error().message().contains(QLatin1String("vfio-pci")), qPrintable(r.error().message()));
@@ -160,7 +160,7 @@ private Q_SLOTS:
         blocker.close();
         const Status s = config.clearOverride(kNic);
         QVERIFY(!s);
-        QCOMPARE(s.error().code, QStringLiteral("persist-failed"));
+        QCOMPARE(s.error().code, ErrorCode::PersistFailed);
         QVERIFY2(s.error().message().contains(QLatin1String("passdeck-vfio.conf")), qPrintable(s.error().message()));
         // A file already gone is fine.
         QVERIFY(QDir(modules).removeRecursively());

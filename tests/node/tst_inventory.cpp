@@ -371,7 +371,7 @@ void TestInventory::missingHostRoot()
     QTemporaryDir tmp;
     const Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path() + QStringLiteral("/nope")));
     QVERIFY(!r.ok());
-    QCOMPARE(r.error().code, QStringLiteral("host-root-missing"));
+    QCOMPARE(r.error().code, ErrorCode::HostRootMissing);
     QVERIFY(r.error().message().contains(QStringLiteral("/nope")));
     QVERIFY(!Inventory::scanDevice(HostRoot(tmp.path() + QStringLiteral("/nope")), QStringLiteral("0000:00:00.0")).ok());
 }
@@ -382,7 +382,7 @@ void TestInventory::hostRootWithoutPciBus()
     QDir().mkpath(tmp.path() + QStringLiteral("/sys/bus/usb"));
     const Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path()));
     QVERIFY(!r.ok());
-    QCOMPARE(r.error().code, QStringLiteral("no-pci-bus"));
+    QCOMPARE(r.error().code, ErrorCode::NoPciBus);
     QVERIFY(r.error().message().contains(QStringLiteral("sys/bus/pci")));
 }
 
@@ -395,7 +395,7 @@ void TestInventory::badPciIdsFileIsAnError()
     o.pciIdsPath = tmp.path() + QStringLiteral("/missing.ids");
     Result<InventorySnapshot> r = Inventory::scan(HostRoot(tmp.path()), o);
     QVERIFY(!r.ok());
-    QCOMPARE(r.error().code, QStringLiteral("pci-ids"));
+    QCOMPARE(r.error().code, ErrorCode::PciIds);
     // A syntax error in pci.ids: libpci's error() must not exit() the process.
     t.write(QStringLiteral("bad.ids"), "8086  Intel\n\tzzzz garbage\n");
     o.pciIdsPath = t.path(QStringLiteral("bad.ids"));
@@ -612,7 +612,7 @@ void TestInventory::scanDeviceRejectsBadAddress()
     addNeighbours(t);
     const Result<PciDevice> p = Inventory::scanDevice(HostRoot(tmp.path()), QStringLiteral("../../etc"));
     QVERIFY(!p.ok());
-    QCOMPARE(p.error().code, QStringLiteral("bad-address"));
+    QCOMPARE(p.error().code, ErrorCode::BadAddress);
 }
 
 QTEST_GUILESS_MAIN(TestInventory)

@@ -94,7 +94,7 @@ private Q_SLOTS:
     {
         const Error e = RealSysfsWriter::writeError(QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"), "0000:01:00.0",
                                                     EBUSY, QStringLiteral("0000:01:00.0"));
-        QCOMPARE(e.code, QStringLiteral("errno"));
+        QCOMPARE(e.code, ErrorCode::Errno);
         QCOMPARE(e.errnum, EBUSY);
         QCOMPARE(e.step, QStringLiteral("sys/bus/pci/drivers/vfio-pci/bind"));
         QCOMPARE(e.device, QStringLiteral("0000:01:00.0"));

@@ -45,7 +45,7 @@ private Q_SLOTS:
             QCOMPARE(root.devicePath(QStringLiteral("0000:01:00.0")), QString());
             const Status s = root.check();
             QVERIFY(!s);
-            QCOMPARE(s.error().code, QStringLiteral("host-root-empty"));
+            QCOMPARE(s.error().code, ErrorCode::HostRootEmpty);
             QVERIFY2(s.error().hint.contains(QLatin1String("\"/\"")), qPrintable(s.error().message()));
         }
         QVERIFY(HostRoot(QStringLiteral("/")).isSystemRoot());
@@ -54,7 +54,7 @@ private Q_SLOTS:
         for (bool simulated : {false, true}) {
             const auto opened = LocalNode::open(QString(), simulated);
             QVERIFY(!opened);
-            QCOMPARE(opened.error().code, QStringLiteral("host-root-empty"));
+            QCOMPARE(opened.error().code, ErrorCode::HostRootEmpty);
         }
         // A writer on an empty root refuses before any open().
         RealSysfsWriter w{HostRoot(QString())};
@@ -96,7 +96,7 @@ private Q_SLOTS:
         // Declared simulated, but no simulator built it: the node is closed.
         LocalNode node(dir.path(), true);
         QVERIFY(!node.openStatus());
-        QCOMPARE(node.openStatus().error().code, QStringLiteral("not-simulated"));
+        QCOMPARE(node.openStatus().error().code, ErrorCode::NotSimulated);
         QVERIFY(!node.simKernel());
         QCOMPARE(node.writer().write(QStringLiteral("sys/bus/pci/devices/0000:01:00.0/driver_override"), "vfio-pci"), EPERM);
         QCOMPARE(read(file), QByteArray("(null)\n"));

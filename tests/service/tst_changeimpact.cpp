@@ -84,7 +84,7 @@ private Q_SLOTS:
         auto gpus = m_fx.service->deleteGroupImpact(m_gpus);
         QVERIFY(gpus);
         QVERIFY(gpus->refusal);
-        QCOMPARE(gpus->refusal->code, QStringLiteral("in-use"));
+        QCOMPARE(gpus->refusal->code, ErrorCode::InUse);
         QVERIFY2(gpus->refusal->why.contains(QStringLiteral("2 machine device")), qPrintable(gpus->refusal->why));
         QVERIFY(!gpus->refusal->hint.isEmpty());
         // The VF group is free: allowed, and it names the devices that go back to the host.

@@ -133,13 +133,13 @@ private Q_SLOTS:
         int calls = 0;
         options.nodeFactory = [&calls](const auto &) {
             ++calls;
-            return Error::make(QStringLiteral("test-node"), QStringLiteral("Reaching the node"), QStringLiteral("the test's node factory"));
+            return Error::make(ErrorCode::NoNode, QStringLiteral("Reaching the node"), QStringLiteral("the test's node factory"));
         };
         // A second service on the same store, without owning it.
         DomainService viaFactory(std::shared_ptr<Store>(std::shared_ptr<Store>(), &m_service->store()), options);
         auto impact = viaFactory.makeResourceImpact(pick(QStringLiteral("node-a"), {QStringLiteral("0000:17:00.0")}));
         QVERIFY(!impact);
-        QCOMPARE(impact.error().code, QStringLiteral("test-node"));
+        QCOMPARE(impact.error().code, ErrorCode::NoNode);
         QCOMPARE(calls, 1);
     }
 

@@ -87,7 +87,7 @@ private Q_SLOTS:
         QVERIFY2(service, service ? "" : qPrintable(service.error().message()));
         auto added = (*service)->addNode(QStringLiteral("node-a"), root, true, {});
         QVERIFY(!added);
-        QCOMPARE(added.error().code, QStringLiteral("no-node-factory"));
+        QCOMPARE(added.error().code, ErrorCode::NoNodeFactory);
         QVERIFY(!added.error().hint.isEmpty());
 
         // A factory that returns no node is refused too, not dereferenced.
@@ -97,7 +97,7 @@ private Q_SLOTS:
         QVERIFY(other);
         auto refused = (*other)->addNode(QStringLiteral("node-a"), root, true, {});
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("no-node"));
+        QCOMPARE(refused.error().code, ErrorCode::NoNode);
     }
 
     void staleOrEditedPlansAreRefusedByTheNode()
@@ -120,7 +120,7 @@ private Q_SLOTS:
         fewer.devices = {gpu};
         auto refused = (*node)->apply(fewer, {});
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("stale-plan"));
+        QCOMPARE(refused.error().code, ErrorCode::StalePlan);
         QCOMPARE(driverOf(root, gpu), QStringLiteral("nvidia"));
 
         // Blockers that differ: one the node sees now and the plan does not carry.
@@ -131,7 +131,7 @@ private Q_SLOTS:
         edited.findings.clear();
         auto blocked = (*node)->apply(edited, ApplyOptions{true, false, {}});
         QVERIFY(!blocked);
-        QCOMPARE(blocked.error().code, QStringLiteral("stale-plan"));
+        QCOMPARE(blocked.error().code, ErrorCode::StalePlan);
 
         // The plan as made applies, progress fed by the node before every write.
         int calls = 0;

@@ -294,9 +294,9 @@ void TstStoreFlows::tenantFlow()
     QCOMPARE(f.service->groups(GroupOwner::Tenant, t->id)->size(), 1);
 
     // Taking it all down again, in the order the refusals ask for.
-    QCOMPARE(f.service->deleteGroup(tg->id).error().code, QStringLiteral("in-use")); // a machine device draws from it
+    QCOMPARE(f.service->deleteGroup(tg->id).error().code, ErrorCode::InUse); // a machine device draws from it
     QVERIFY(f.service->deleteVm(tvm->id));
-    QCOMPARE(f.service->deleteGroup(g).error().code, QStringLiteral("in-use"));       // rules, and a tenant group drawn from it
+    QCOMPARE(f.service->deleteGroup(g).error().code, ErrorCode::InUse);       // rules, and a tenant group drawn from it
     QVERIFY(f.service->deleteGroup(tg->id));                                          // gives the devices back
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds WHERE holder_scope = ?"), {t->id}), 0);
     QCOMPARE(f.service->group(g)->tenantReserved, 0);
@@ -342,10 +342,10 @@ void TstStoreFlows::refreshFlagsVanishedAndChanged()
     const qint64 vm = f.hostVm(QStringLiteral("v"));
     auto m = f.service->attach(AttachSpec{vm, g, 1, {}, {}});
     QVERIFY(!m);
-    QCOMPARE(m.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(m.error().code, ErrorCode::NotEnoughDevices);
     auto t = f.service->createTenant(QStringLiteral("t"));
     auto tn = f.service->addTenantNode(t->id, QStringLiteral("n"), f.nodeA);
-    QCOMPARE(f.service->passToTenant(PassSpec{tn->id, g, 1, {}, {}}).error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(f.service->passToTenant(PassSpec{tn->id, g, 1, {}, {}}).error().code, ErrorCode::NotEnoughDevices);
     // A vanished device cannot be made a resource.
     auto again = f.service->makeResource(g, f.nodeA, {vf0});
     QVERIFY(!again);

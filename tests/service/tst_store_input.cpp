@@ -52,17 +52,17 @@ void TstStoreInput::badNames()
     const int groupsBefore = m_f.count(QStringLiteral("SELECT COUNT(*) FROM resource_groups"));
     auto g = s.createGroup(GroupSpec{name, {}, GroupClass::Other});
     QVERIFY(!g);
-    QCOMPARE(g.error().code, QStringLiteral("bad-name"));
+    QCOMPARE(g.error().code, ErrorCode::BadName);
     QVERIFY(!g.error().hint.isEmpty());
     auto v = s.createVm(VmSpec{name, {}, m_f.nodeA, 0, 0});
     QVERIFY(!v);
-    QCOMPARE(v.error().code, QStringLiteral("bad-name"));
+    QCOMPARE(v.error().code, ErrorCode::BadName);
     auto t = s.createTenant(name);
     QVERIFY(!t);
-    QCOMPARE(t.error().code, QStringLiteral("bad-name"));
+    QCOMPARE(t.error().code, ErrorCode::BadName);
     auto n = s.addNode(name, m_f.rootA, true);
     QVERIFY(!n);
-    QCOMPARE(n.error().code, QStringLiteral("bad-name"));
+    QCOMPARE(n.error().code, ErrorCode::BadName);
     QCOMPARE(m_f.count(QStringLiteral("SELECT COUNT(*) FROM resource_groups")), groupsBefore);
     // A machine device or tenant pass name: blank means "generate", the rest is refused.
     if (!name.trimmed().isEmpty()) {
@@ -73,12 +73,12 @@ void TstStoreInput::badNames()
         QVERIFY(gid);
         auto m = s.attach(AttachSpec{vmId, gid, 1, name, {}});
         QVERIFY(!m);
-        QCOMPARE(m.error().code, QStringLiteral("bad-name"));
+        QCOMPARE(m.error().code, ErrorCode::BadName);
         auto tn = s.addTenantNode(s.findTenant(QStringLiteral("x")) ? s.findTenant(QStringLiteral("x"))->id
                                                                        : s.createTenant(QStringLiteral("x"))->id,
                                   name, m_f.nodeA);
         QVERIFY(!tn);
-        QCOMPARE(tn.error().code, QStringLiteral("bad-name"));
+        QCOMPARE(tn.error().code, ErrorCode::BadName);
     }
     // Exactly 128 is fine.
     QVERIFY(s.createTenant(QString(128, u't') + QString()) || s.findTenant(QString(128, u't')));
@@ -131,7 +131,7 @@ void TstStoreInput::unknownIds()
 {
     DomainService &s = *m_f.service;
     constexpr qint64 nope = 987654;
-    QCOMPARE(s.node(nope).error().code, QStringLiteral("not-found"));
+    QCOMPARE(s.node(nope).error().code, ErrorCode::NotFound);
     QVERIFY(!s.refreshNode(nope));
     QVERIFY(!s.group(nope));
     QVERIFY(!s.groupDevices(nope));
@@ -207,13 +207,13 @@ void TstStoreInput::tenantGroupForHostVm()
     const qint64 vm = m_f.hostVm(QStringLiteral("tg-host-vm"));
     auto m = s.attach(AttachSpec{vm, pool->id, 1, {}, {}});
     QVERIFY(!m);
-    QCOMPARE(m.error().code, QStringLiteral("tenant-group"));
+    QCOMPARE(m.error().code, ErrorCode::TenantGroup);
     auto onSource = s.attach(AttachSpec{vm, g, 1, {}, {}});
     QVERIFY(!onSource);
-    QCOMPARE(onSource.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(onSource.error().code, ErrorCode::NotEnoughDevices);
     // Neither may a tenant's group be made a host resource or passed on again.
-    QCOMPARE(s.makeResource(pool->id, m_f.nodeA, {vf2}).error().code, QStringLiteral("tenant-group"));
-    QCOMPARE(s.passToTenant(PassSpec{tn->id, pool->id, 1, {}, {}}).error().code, QStringLiteral("tenant-group"));
+    QCOMPARE(s.makeResource(pool->id, m_f.nodeA, {vf2}).error().code, ErrorCode::TenantGroup);
+    QCOMPARE(s.passToTenant(PassSpec{tn->id, pool->id, 1, {}, {}}).error().code, ErrorCode::TenantGroup);
 }
 
 void TstStoreInput::tenantVmOnWrongTenantNode()
@@ -230,7 +230,7 @@ void TstStoreInput::tenantVmOnWrongTenantNode()
     QCOMPARE(vm->nodeName, QStringLiteral("b"));
     auto m = s.attach(AttachSpec{vm->id, pool->id, 1, {}, {}});
     QVERIFY(!m);
-    QCOMPARE(m.error().code, QStringLiteral("wrong-tenant-node"));
+    QCOMPARE(m.error().code, ErrorCode::WrongTenantNode);
     QVERIFY(m.error().hint.contains(QStringLiteral("here")));
     QVERIFY(!s.createVm(VmSpec{QStringLiteral("wn-vm2"), {}, m_f.nodeB, t->id, here->id}));
 }
@@ -243,18 +243,18 @@ void TstStoreInput::deleteRefusedWhileInUse()
     // Has rules: refused (the devices would be orphaned on vfio-pci).
     auto del = s.deleteGroup(g);
     QVERIFY(!del);
-    QCOMPARE(del.error().code, QStringLiteral("in-use"));
+    QCOMPARE(del.error().code, ErrorCode::InUse);
     auto t = s.createTenant(QStringLiteral("busy-t"));
     auto tn = s.addTenantNode(t->id, QStringLiteral("busy-n"), m_f.nodeA);
     QVERIFY(s.passToTenant(PassSpec{tn->id, g, 1, {}, {}}));
-    QCOMPARE(s.removeTenantNode(tn->id).error().code, QStringLiteral("in-use"));
+    QCOMPARE(s.removeTenantNode(tn->id).error().code, ErrorCode::InUse);
     auto tvm = s.createVm(VmSpec{QStringLiteral("busy-vm"), {}, 0, t->id, tn->id});
     QVERIFY(tvm);
-    QCOMPARE(s.deleteTenant(t->id).error().code, QStringLiteral("in-use"));
+    QCOMPARE(s.deleteTenant(t->id).error().code, ErrorCode::InUse);
     // A tenant's device cannot be returned to the host.
     auto rr = s.removeResource(m_f.nodeA, {gpu2});
     QVERIFY(!rr);
-    QCOMPARE(rr.error().code, QStringLiteral("in-use"));
+    QCOMPARE(rr.error().code, ErrorCode::InUse);
     QCOMPARE(m_f.driverA(gpu2), QStringLiteral("vfio-pci"));
     // The node with groups' devices cannot be removed.
     QVERIFY(!s.removeNode(m_f.nodeA));

@@ -46,7 +46,7 @@ void TstStoreInvariants::oneGroupPerDevice()
     // Service: refused, naming the group it is in; nothing moved.
     auto r = f.service->makeResource(g2->id, f.nodeA, {vf0});
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("device-unavailable"));
+    QCOMPARE(r.error().code, ErrorCode::DeviceUnavailable);
     QVERIFY(r.error().why.contains(QStringLiteral("'one'")));
     QCOMPARE(r.error().device, vf0);
     QCOMPARE(f.count(QStringLiteral("SELECT group_id FROM resource_rules WHERE address = ?"), {vf0}), int(g1));
@@ -94,7 +94,7 @@ void TstStoreInvariants::oneConsumerPerDevice()
     // Service: the second VM finds nothing free and stays off, restart-needed.
     auto r = f.service->restartVm(b);
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(r.error().code, ErrorCode::NotEnoughDevices);
     QCOMPARE(f.service->vm(b)->power, PowerState::Off);
     QVERIFY(f.service->vm(b)->restartNeeded);
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations")), 1);
@@ -129,20 +129,20 @@ void TstStoreInvariants::tenantDevicesAreThick()
     // Service: nothing left for another tenant or a host VM.
     auto p2 = f.service->passToTenant(PassSpec{tn2->id, g, 1, {}, {}});
     QVERIFY(!p2);
-    QCOMPARE(p2.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(p2.error().code, ErrorCode::NotEnoughDevices);
     const qint64 hvm = f.hostVm(QStringLiteral("host"));
     auto host = f.service->attach(AttachSpec{hvm, g, 1, {}, {}});
     QVERIFY(!host);
     // Service: a host VM attaching the tenant's group directly.
     auto direct = f.service->attach(AttachSpec{hvm, pool1->id, 1, {}, {}});
     QVERIFY(!direct);
-    QCOMPARE(direct.error().code, QStringLiteral("tenant-group"));
+    QCOMPARE(direct.error().code, ErrorCode::TenantGroup);
     // Service: the other tenant's VM attaching t1's group.
     auto vm2 = f.service->createVm(VmSpec{QStringLiteral("t2vm"), {}, 0, t2->id, tn2->id});
     QVERIFY(vm2);
     auto foreign = f.service->attach(AttachSpec{vm2->id, pool1->id, 1, {}, {}});
     QVERIFY(!foreign);
-    QCOMPARE(foreign.error().code, QStringLiteral("foreign-group"));
+    QCOMPARE(foreign.error().code, ErrorCode::ForeignGroup);
 
     // SQL: a host hold on a tenant's device; a host VM's allocation of a pool device; a
     // second tenant's pool row; a host VM machine device on the tenant's group.
@@ -171,11 +171,11 @@ void TstStoreInvariants::countWithinLimits()
     for (int bad : {0, -1, -1000}) {
         auto m = f.service->attach(AttachSpec{vm, g, bad, {}, {}});
         QVERIFY(!m);
-        QCOMPARE(m.error().code, QStringLiteral("bad-count"));
+        QCOMPARE(m.error().code, ErrorCode::BadCount);
     }
     auto over = f.service->attach(AttachSpec{vm, g, 3, {}, {}});
     QVERIFY(!over);
-    QCOMPARE(over.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(over.error().code, ErrorCode::NotEnoughDevices);
     // A VM on node b cannot count node a's devices.
     const qint64 vmB = f.hostVm(QStringLiteral("vm-b"), f.nodeB);
     auto elsewhere = f.service->attach(AttachSpec{vmB, g, 1, {}, {}});
@@ -230,7 +230,7 @@ void TstStoreInvariants::namesUniqueInScope()
     QVERIFY(f.service->attach(AttachSpec{vm, g, 1, QStringLiteral("nic"), {}}));
     auto dup = f.service->attach(AttachSpec{vm, g, 1, QStringLiteral("nic"), {}});
     QVERIFY(!dup);
-    QCOMPARE(dup.error().code, QStringLiteral("duplicate"));
+    QCOMPARE(dup.error().code, ErrorCode::Duplicate);
     // Another scope may reuse a name: a tenant group called like a host group, a machine
     // device of another VM.
     auto tn = f.service->findTenantNode(t->id, QStringLiteral("n"));
@@ -270,12 +270,12 @@ void TstStoreInvariants::tenantVmOnItsTenantNode()
     // Service: a tenant VM on the wrong node; a VM on another tenant node attaching the pool.
     auto wrongNode = f.service->createVm(VmSpec{QStringLiteral("x"), {}, f.nodeB, t->id, tnA->id});
     QVERIFY(!wrongNode);
-    QCOMPARE(wrongNode.error().code, QStringLiteral("wrong-node"));
+    QCOMPARE(wrongNode.error().code, ErrorCode::WrongNode);
     auto onB = f.service->createVm(VmSpec{QStringLiteral("on-b-vm"), {}, 0, t->id, tnB->id});
     QVERIFY(onB);
     auto m = f.service->attach(AttachSpec{onB->id, pool->id, 1, {}, {}});
     QVERIFY(!m);
-    QCOMPARE(m.error().code, QStringLiteral("wrong-tenant-node"));
+    QCOMPARE(m.error().code, ErrorCode::WrongTenantNode);
     auto onA2 = f.service->createVm(VmSpec{QStringLiteral("on-a2-vm"), {}, 0, t->id, tnA2->id});
     QVERIFY(onA2);
     QVERIFY(!f.service->attach(AttachSpec{onA2->id, pool->id, 1, {}, {}}));
@@ -283,7 +283,7 @@ void TstStoreInvariants::tenantVmOnItsTenantNode()
     auto t2 = f.service->createTenant(QStringLiteral("t2"));
     auto wrongTenant = f.service->createVm(VmSpec{QStringLiteral("y"), {}, 0, t2->id, tnA->id});
     QVERIFY(!wrongTenant);
-    QCOMPARE(wrongTenant.error().code, QStringLiteral("wrong-tenant-node"));
+    QCOMPARE(wrongTenant.error().code, ErrorCode::WrongTenantNode);
 
     // SQL: the VM's node differs from its tenant node's; a machine device of a VM on another
     // tenant node drawing from the pool; moving the VM afterwards.

@@ -168,7 +168,7 @@ void TstStoreRecovery::journaledDeviceNotHandedOut()
     QVERIFY(f.service->attach(AttachSpec{vm, g, 2, {}, {}}));
     auto r = f.service->restartVm(vm);
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(r.error().code, ErrorCode::NotEnoughDevices);
     QVERIFY(f.service->attach(AttachSpec{f.hostVm(QStringLiteral("vm2")), g, 1, {}, {}}));
     auto one = f.service->restartVm(f.scalar(QStringLiteral("SELECT id FROM vms WHERE name = 'vm2'")).toLongLong());
     QVERIFY2(one, qPrintable(one ? QString() : one.error().message()));

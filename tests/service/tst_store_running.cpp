@@ -122,12 +122,12 @@ void TstStoreRunning::maintenanceRefusesStart()
     QVERIFY(f.service->setMaintenance(f.nodeA, true));
     const Status can = f.service->canStartVm(r.vm);
     QVERIFY(!can);
-    QCOMPARE(can.error().code, QStringLiteral("node-maintenance"));
+    QCOMPARE(can.error().code, ErrorCode::NodeMaintenance);
     QVERIFY(can.error().why.contains(QStringLiteral("node 'a' is in maintenance mode")));
     QVERIFY(can.error().hint.contains(QStringLiteral("Turn maintenance mode off")));
     auto restart = f.service->restartVm(r.vm);
     QVERIFY(!restart);
-    QCOMPARE(restart.error().code, QStringLiteral("node-maintenance"));
+    QCOMPARE(restart.error().code, ErrorCode::NodeMaintenance);
     QString result;
     QCOMPARE(f.lastAudit(&result), QStringLiteral("vm.restart"));
     QCOMPARE(result, QStringLiteral("refused"));
@@ -135,7 +135,7 @@ void TstStoreRunning::maintenanceRefusesStart()
     QCOMPARE(f.service->vm(r.vm)->power, PowerState::On);
     QCOMPARE(f.service->vm(r.vm)->allocatedDeviceCount, 2);
     QVERIFY(f.service->powerOff(r.vm));
-    QCOMPARE(f.service->powerOn(r.vm).error().code, QStringLiteral("node-maintenance"));
+    QCOMPARE(f.service->powerOn(r.vm).error().code, ErrorCode::NodeMaintenance);
     QVERIFY(f.service->setMaintenance(f.nodeA, false));
     QVERIFY(f.service->powerOn(r.vm));
 }
@@ -198,7 +198,7 @@ void TstStoreRunning::canDeleteBeforeAsking()
     const int auditBefore = f.count(QStringLiteral("SELECT COUNT(*) FROM audit_log"));
     const Status group = f.service->canDeleteGroup(r.group);
     QVERIFY(!group);
-    QCOMPARE(group.error().code, QStringLiteral("in-use"));
+    QCOMPARE(group.error().code, ErrorCode::InUse);
     QVERIFY(group.error().why.contains(QStringLiteral("machine device")));
     // Same refusal as the delete itself, and the check neither changes nor audits anything.
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM audit_log")), auditBefore);
@@ -212,7 +212,7 @@ void TstStoreRunning::canDeleteBeforeAsking()
     QVERIFY(f.service->createVm(VmSpec{QStringLiteral("app"), {}, 0, t->id, tn->id}));
     const Status tenant = f.service->canDeleteTenant(t->id);
     QVERIFY(!tenant);
-    QCOMPARE(tenant.error().code, QStringLiteral("in-use"));
+    QCOMPARE(tenant.error().code, ErrorCode::InUse);
     QCOMPARE(f.service->deleteTenant(t->id).error().why, tenant.error().why);
 
     // An empty group can be deleted.

@@ -68,7 +68,7 @@ void TstStoreUnits::triggersRefuseASplit()
     // Through the service, b finds no whole unit: refused, nothing split.
     auto r = f.service->restartVm(b);
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("not-enough-devices"));
+    QCOMPARE(r.error().code, ErrorCode::NotEnoughDevices);
 }
 
 void TstStoreUnits::countCountsUnits()

@@ -227,7 +227,7 @@ private Q_SLOTS:
         const QString root = m_tmp.path() + QLatin1String("/bad");
         Status st = SimHostBuilder::build(o, root);
         QVERIFY(!st.ok());
-        QCOMPARE(st.error().code, QStringLiteral("bad-description"));
+        QCOMPARE(st.error().code, ErrorCode::BadDescription);
         QCOMPARE(st.error().device, device);
         QCOMPARE(st.error().step, field);
         QVERIFY(st.error().message().contains(field));
@@ -237,16 +237,16 @@ private Q_SLOTS:
 
     void refusesUnsafeTargets()
     {
-        QCOMPARE(SimHostBuilder::build(demoDescription(), QStringLiteral("/")).error().code, QStringLiteral("sim-refused"));
+        QCOMPARE(SimHostBuilder::build(demoDescription(), QStringLiteral("/")).error().code, ErrorCode::SimRefused);
         const QString junk = m_tmp.path() + QLatin1String("/junk");
         QDir().mkpath(junk);
         QFile f(junk + QLatin1String("/keep.txt"));
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.close();
-        QCOMPARE(SimHostBuilder::build(demoDescription(), junk, {true}).error().code, QStringLiteral("sim-refused"));
+        QCOMPARE(SimHostBuilder::build(demoDescription(), junk, {true}).error().code, ErrorCode::SimRefused);
         QVERIFY(QFileInfo::exists(junk + QLatin1String("/keep.txt")));
         // An existing simulated root needs force, and is then replaced.
-        QCOMPARE(SimHostBuilder::build(demoDescription(QStringLiteral("node-b")), m_root).error().code, QStringLiteral("sim-exists"));
+        QCOMPARE(SimHostBuilder::build(demoDescription(QStringLiteral("node-b")), m_root).error().code, ErrorCode::SimExists);
         const QString again = m_tmp.path() + QLatin1String("/again");
         QVERIFY(SimHostBuilder::build(demoDescription(), again).ok());
         QVERIFY(SimHostBuilder::build(demoDescription(QStringLiteral("node-b")), again, {true}).ok());

@@ -164,7 +164,7 @@ void TstStoreFailClosed::zeroLengthStoreRefused()
     }
     auto s = DomainService::open(path, testOptions());
     QVERIFY(!s);
-    QCOMPARE(s.error().code, QStringLiteral("store-empty"));
+    QCOMPARE(s.error().code, ErrorCode::StoreEmpty);
     QCOMPARE(QFileInfo(path).size(), 0);
 }
 

@@ -56,7 +56,7 @@ void TstStoreIdentity::sameRootRefused()
     QVERIFY(QFile::remove(f.rootA + QStringLiteral("/etc/machine-id")));
     auto r = f.service->addNode(QStringLiteral("again"), root, true);
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("same-host"));
+    QCOMPARE(r.error().code, ErrorCode::SameHost);
     QVERIFY2(r.error().why.contains(QStringLiteral("'a'")), qPrintable(r.error().message()));
     QVERIFY2(r.error().hint.contains(QStringLiteral("'a'")), qPrintable(r.error().message()));
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM nodes")), 1);
@@ -78,7 +78,7 @@ void TstStoreIdentity::sameMachineIdRefused()
     id.close();
     auto r = f.service->addNode(QStringLiteral("b"), other, true);
     QVERIFY(!r);
-    QCOMPARE(r.error().code, QStringLiteral("same-host"));
+    QCOMPARE(r.error().code, ErrorCode::SameHost);
     QVERIFY2(r.error().why.contains(QStringLiteral("'a'")) && r.error().why.contains(QString::fromLatin1(machineId(f.rootA))),
              qPrintable(r.error().message()));
     QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM nodes")), 1);

@@ -73,7 +73,7 @@ void TstStorePostgres::uri()
     auto a = PostgresDialect::parse(uri);
     if (!code.isEmpty()) {
         QVERIFY(!a);
-        QCOMPARE(a.error().code, code);
+        QCOMPARE(errorCodeName(a.error().code), code);
         QVERIFY(a.error().hint.contains(QLatin1String("postgresql://USER@HOST:PORT/DBNAME")));
         return;
     }
@@ -95,7 +95,7 @@ void TstStorePostgres::passwordNeverInTheUri()
                                QStringLiteral("postgresql://alice:s3cret@/passdeck?host=/tmp")}) {
         auto store = Store::open(uri);
         QVERIFY(!store);
-        QCOMPARE(store.error().code, QStringLiteral("store-uri"));
+        QCOMPARE(store.error().code, ErrorCode::StoreUri);
         QVERIFY(store.error().why.contains(QLatin1String("password")));
         QVERIFY2(!store.error().message().contains(QLatin1String("s3cret")), qPrintable(store.error().message()));
         QVERIFY(store.error().hint.contains(QLatin1String(".pgpass")));
@@ -106,7 +106,7 @@ void TstStorePostgres::noServer()
 {
     auto store = Store::open(QStringLiteral("postgresql://passdeck@/passdeck?host=%1").arg(m_dir.filePath(QStringLiteral("nothing-here"))));
     QVERIFY(!store);
-    QCOMPARE(store.error().code, QStringLiteral("store-open"));
+    QCOMPARE(store.error().code, ErrorCode::StoreOpen);
     QVERIFY2(store.error().hint.contains(QLatin1String("server")), qPrintable(store.error().message()));
 }
 
@@ -213,7 +213,7 @@ void TstStorePostgres::writeLockTimeout()
         {
             StoreTransaction tx(**store);
             QVERIFY(!tx.begun().ok());
-            QCOMPARE(tx.begun().error().code, QStringLiteral("busy"));
+            QCOMPARE(tx.begun().error().code, ErrorCode::Busy);
             QVERIFY(tx.begun().error().hint.contains(QLatin1String("try again")));
         }
         QVERIFY(q.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(PostgresDialect::writeLockKey)));
@@ -256,7 +256,7 @@ void TstStorePostgres::conflictReported()
     QVERIFY(!q2.exec(QStringLiteral("COMMIT")));
     QVERIFY(StoreQuery::isConflict(q2.lastError()));
     const Error e = StoreQuery::sqlError(q2.lastError(), QStringLiteral("Saving"));
-    QCOMPARE(e.code, QStringLiteral("store-conflict"));
+    QCOMPARE(e.code, ErrorCode::StoreConflict);
     QVERIFY(StoreQuery::isConflict(e));
     QVERIFY(e.why.contains(QLatin1String("another administrator")));
     QVERIFY(e.hint.contains(QLatin1String("try again")));

@@ -129,12 +129,12 @@ void TstStoreSchema::newerFileIsRefused()
              qPrintable(error));
     auto store = Store::open(path);
     QVERIFY(!store);
-    QCOMPARE(store.error().code, QStringLiteral("schema-too-new"));
+    QCOMPARE(store.error().code, ErrorCode::SchemaTooNew);
     QVERIFY(store.error().why.contains(QStringLiteral("99")));
     QVERIFY(!store.error().hint.isEmpty());
     auto service = DomainService::open(path, testOptions());
     QVERIFY(!service);
-    QCOMPARE(service.error().code, QStringLiteral("schema-too-new"));
+    QCOMPARE(service.error().code, ErrorCode::SchemaTooNew);
     // Untouched: still version 99 with its row.
     QVERIFY(rawExec(path, {QStringLiteral("SELECT name FROM tenants")}, &error));
     const QString check = QStringLiteral("raw-check");

@@ -39,7 +39,7 @@ public:
     {
         if (m_inner)
             return m_inner->inventory();
-        return Error::make(QStringLiteral("no-inventory"), QStringLiteral("FakeNode"), QStringLiteral("map mode has no inventory"));
+        return Error::make(ErrorCode::ReadFailed, QStringLiteral("FakeNode"), QStringLiteral("map mode has no inventory"));
     }
     QString readLinkName(const QString &p) const override { return m_inner ? m_inner->readLinkName(p) : links.value(p); }
     Result<QString> readAttribute(const QString &p) const override
@@ -48,7 +48,7 @@ public:
             return m_inner->readAttribute(p);
         if (attributes.contains(p))
             return attributes.value(p);
-        return Error::make(QStringLiteral("read-failed"), p, QStringLiteral("no such file"));
+        return Error::make(ErrorCode::ReadFailed, p, QStringLiteral("no such file"));
     }
     bool exists(const QString &p) const override
     {

@@ -108,7 +108,7 @@ private Q_SLOTS:
         const qint64 nodeB = m_fx.nodeId(QStringLiteral("node-b"));
         Status moved = m_fx.service().moveVm(m_vm, nodeB);
         QVERIFY(!moved);
-        QCOMPARE(moved.error().code, QStringLiteral("not-enough-devices"));
+        QCOMPARE(moved.error().code, ErrorCode::NotEnoughDevices);
         QCOMPARE(m_fx.service().vm(m_vm)->nodeId, m_fx.nodeId(QStringLiteral("node-a")));
     }
 

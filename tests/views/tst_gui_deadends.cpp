@@ -161,7 +161,7 @@ private Q_SLOTS:
         // The service refuses as well, whatever the dialog shows.
         auto refused = fx().service().setVfCount(nodeA, kPfWithVfs, 0);
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("blocked"));
+        QCOMPARE(refused.error().code, ErrorCode::Blocked);
         QCOMPARE(numVfs(kPfWithVfs), QByteArray("4"));
         dialog->close();
 

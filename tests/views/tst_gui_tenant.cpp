@@ -178,10 +178,10 @@ private Q_SLOTS:
         form->close();
         auto refused = m_fx.service().attach(AttachSpec{hostVm->id, m_hostGroup, 2, {}, {}});
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("not-enough-devices"));
+        QCOMPARE(refused.error().code, ErrorCode::NotEnoughDevices);
         auto foreign = m_fx.service().attach(AttachSpec{hostVm->id, m_tenantGroup, 1, {}, {}});
         QVERIFY(!foreign);
-        QCOMPARE(foreign.error().code, QStringLiteral("tenant-group"));
+        QCOMPARE(foreign.error().code, ErrorCode::TenantGroup);
         // The host VM gets the one device left, never a tenant's.
         QVERIFY(m_fx.service().attach(AttachSpec{hostVm->id, m_hostGroup, 1, {}, {}}));
         auto restarted = m_fx.service().restartVm(hostVm->id);
@@ -281,7 +281,7 @@ private Q_SLOTS:
         // The service says the same to anyone else, and stores nothing.
         auto refused = m_fx.service().attach(AttachSpec{vm->id, m_tenantGroup, 1, {}, {}});
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("wrong-tenant-node"));
+        QCOMPARE(refused.error().code, ErrorCode::WrongTenantNode);
         QVERIFY(refused.error().hint.contains(m_node));
         QVERIFY(m_fx.service().machineDevices(vm->id)->isEmpty());
 

@@ -131,7 +131,7 @@ private Q_SLOTS:
         // The store refuses it as well, whoever asks.
         auto refused = m_fx.service().attach(AttachSpec{vmId, m_group, 4, {}, {}});
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, QStringLiteral("not-enough-devices"));
+        QCOMPARE(refused.error().code, ErrorCode::NotEnoughDevices);
 
         // Blank name, Count 2: accepted, name generated from the group.
         setCount(form->countSpin(), 2);

@@ -98,7 +98,7 @@ Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const Host
     for (const PciAddress &a : parsed.value()) {
         const QString addr = a.toString();
         if (!snapshot.find(addr)) {
-            Error e = Error::make(QStringLiteral("unknown-device"),
+            Error e = Error::make(ErrorCode::UnknownDevice,
                                   tr("Cannot plan a driver change for %1").arg(addr),
                                   tr("there is no PCI device %1 on this node (host root %2)").arg(addr, snapshot.hostRoot),
                                   tr("Check the address in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`); the device may have been removed."));
@@ -133,7 +133,7 @@ Result<BindPlan> BindPlanner::plan(const InventorySnapshot &snapshot, const Host
         const PciDevice *dev = snapshot.find(addr);
         for (const QString &name : {dev->driver, dev->driverOverride}) {
             if (!name.isEmpty() && !isValidDriverName(name)) {
-                Error e = Error::make(QStringLiteral("bad-driver"),
+                Error e = Error::make(ErrorCode::BadDriver,
                                       tr("Cannot plan a driver change for %1").arg(addr),
                                       tr("the driver name \"%1\" read from sysfs is not a valid driver name").arg(name.left(64)),
                                       tr("Inspect sys/bus/pci/devices/%1 by hand; Passdeck will not build paths from it.").arg(addr));

@@ -142,14 +142,14 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         addresses.append(a.value());
     }
     if (addresses.isEmpty())
-        return Error::make(QStringLiteral("no-devices"), what, tr("the plan has no devices"));
+        return Error::make(ErrorCode::NoDevices, what, tr("the plan has no devices"));
 
     const QList<Finding> blockers = plan.blockers(options.force);
     if (!blockers.isEmpty()) {
         bool allForcible = true;
         for (const Finding &f : blockers)
             allForcible = allForcible && f.forcible;
-        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
+        Error e = Error::make(ErrorCode::Blocked, tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               allForcible ? tr("Resolve the findings above first.")
                                           : blockers.size() == 1 ? tr("Resolve the finding above; it cannot be forced.")
                                                                  : tr("Resolve the findings above; not all of them can be forced."));
@@ -164,7 +164,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         if (!isBridgeNow(addresses.at(i)))
             continue;
         const QString &addr = plan.devices.at(i);
-        Error e = Error::make(QStringLiteral("bridge"), tr("Refused: %1").arg(what),
+        Error e = Error::make(ErrorCode::Bridge, tr("Refused: %1").arg(what),
                               tr("%1 is a PCI bridge (class 0x06); bridges are never moved, even with --force, because "
                                  "every device behind one would lose its path to the host").arg(addr),
                               tr("Take the bridge out of the list and pick the devices behind it instead."));
@@ -230,7 +230,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         // The state now, not the plan's: an interrupted run may already have done part of it.
         const DeviceState now = readState(address);
         if (!now.present) {
-            Error e = Error::make(QStringLiteral("device-gone"), what,
+            Error e = Error::make(ErrorCode::DeviceGone, what,
                                   tr("%1 is no longer on the node").arg(addr),
                                   tr("Rescan the devices; the device may have been removed or its PF's VFs disabled."));
             e.device = addr;
@@ -264,7 +264,7 @@ Result<ApplyResult> Binder::apply(const BindPlan &plan, const ApplyOptions &opti
         const QString driver = m_node.readLinkName(bindpaths::driverLink(address));
         const bool ok = plan.target == BindTarget::VfioPci ? driver == kVfioPci : driver != kVfioPci;
         if (!ok) {
-            Error e = Error::make(QStringLiteral("verify-failed"), what,
+            Error e = Error::make(ErrorCode::VerifyFailed, what,
                                   tr("after the writes, %1 is on %2 instead of %3")
                                       .arg(addr, driver.isEmpty() ? tr("no driver") : driver, targetName),
                                   plan.target == BindTarget::VfioPci

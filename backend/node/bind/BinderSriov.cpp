@@ -32,7 +32,7 @@ Result<QStringList> Binder::virtualFunctions(const QString &pfAddress) const
     for (int i = 0; i < count; ++i) {
         const QString vf = m_node.readLinkName(bindpaths::virtfn(pf.value(), i));
         if (!PciAddress::isValid(vf)) {
-            Error e = Error::make(QStringLiteral("sriov-inconsistent"), tr("Listing the VFs of %1").arg(pfAddress),
+            Error e = Error::make(ErrorCode::SriovInconsistent, tr("Listing the VFs of %1").arg(pfAddress),
                                   tr("virtfn%1 is missing or does not name a PCI address").arg(i));
             e.device = pfAddress;
             e.step = bindpaths::virtfn(pf.value(), i);
@@ -52,22 +52,22 @@ Result<Binder::VfCounts> Binder::readVfCounts(const QString &pfAddress, int coun
         return e;
     }
     const PciAddress pf = parsed.value();
-    auto fail = [&](const char *code, const QString &why, const QString &hint = {}) {
-        Error e = Error::make(QString::fromLatin1(code), what, why, hint);
+    auto fail = [&](ErrorCode code, const QString &why, const QString &hint = {}) {
+        Error e = Error::make(code, what, why, hint);
         e.device = pfAddress;
         return e;
     };
     if (!m_node.exists(bindpaths::device(pf)))
-        return fail("unknown-device", tr("there is no PCI device %1 on this node").arg(pfAddress),
+        return fail(ErrorCode::UnknownDevice, tr("there is no PCI device %1 on this node").arg(pfAddress),
                     tr("Check the address in PCI Devices (or with `passdeck-cli devices`)."));
     Result<QString> totalText = m_node.readAttribute(bindpaths::sriovTotalVfs(pf));
     if (!totalText)
-        return fail("not-sriov", tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
+        return fail(ErrorCode::NotSriov, tr("%1 is not SR-IOV capable (no sriov_totalvfs)").arg(pfAddress),
                     tr("Only a physical function with SR-IOV enabled in the firmware can have VFs."));
     VfCounts counts;
     counts.total = totalText.value().trimmed().toInt();
     if (count < 0 || count > counts.total)
-        return fail("bad-vf-count", tr("%1 supports 0 to %2 VFs").arg(pfAddress).arg(counts.total),
+        return fail(ErrorCode::BadVfCount, tr("%1 supports 0 to %2 VFs").arg(pfAddress).arg(counts.total),
                     tr("Pick a count between 0 and %1.").arg(counts.total));
     Result<QString> currentText = m_node.readAttribute(bindpaths::sriovNumVfs(pf));
     counts.current = currentText ? currentText.value().trimmed().toInt() : 0;
@@ -121,7 +121,7 @@ Result<QStringList> Binder::setVfCount(const QString &pfAddress, int count, bool
         if (f.severity == Severity::Blocker && (!force || !f.forcible))
             blockers.append(f);
     if (!blockers.isEmpty()) {
-        Error e = Error::make(QStringLiteral("blocked"), tr("Refused: %1").arg(what), joinFindingMessages(blockers),
+        Error e = Error::make(ErrorCode::Blocked, tr("Refused: %1").arg(what), joinFindingMessages(blockers),
                               tr("Changing a non-zero VF count removes every current VF (the count goes through 0). "
                                  "Resolve the findings above first."));
         e.device = blockers.first().device;

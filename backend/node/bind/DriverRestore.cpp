@@ -83,7 +83,7 @@ Status DriverRestore::restoreDevice(HostAccess &host, const QString &addr, const
     // Journal contents are data: nothing becomes a path unvalidated.
     const Result<PciAddress> parsed = PciAddress::parse(addr);
     if (!parsed) {
-        Error e = Error::make(QStringLiteral("bad-address"), what, tr("the journaled address is not a PCI address"));
+        Error e = Error::make(ErrorCode::BadAddress, what, tr("the journaled address is not a PCI address"));
         e.device = addr;
         return e;
     }
@@ -92,7 +92,7 @@ Status DriverRestore::restoreDevice(HostAccess &host, const QString &addr, const
     if (!driver.isEmpty() && !override.isEmpty() && override != driver)
         override.clear();
     if ((!driver.isEmpty() && !isValidDriverName(driver)) || (!override.isEmpty() && !isValidDriverName(override))) {
-        Error e = Error::make(QStringLiteral("bad-driver"), what, tr("the journaled driver name is not valid"));
+        Error e = Error::make(ErrorCode::BadDriver, what, tr("the journaled driver name is not valid"));
         e.device = addr;
         return e;
     }
@@ -102,7 +102,7 @@ Status DriverRestore::restoreDevice(HostAccess &host, const QString &addr, const
             err = host.write(path, value); // one retry: this is the last line of defence
         if (err == 0)
             return {};
-        Error e = Error::make(QStringLiteral("write-failed"), what,
+        Error e = Error::make(ErrorCode::WriteFailed, what,
                               tr("writing %1 failed: %2").arg(path, errnoDescription(err)),
                               tr("See its driver in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move it by hand (docs/binding.md, "
                                  "\"Undoing by hand\"); reopening Passdeck retries."));
@@ -138,7 +138,7 @@ Status DriverRestore::restoreDevice(HostAccess &host, const QString &addr, const
         return s;
     const QString after = host.readLinkName(bindpaths::driverLink(a));
     if (after != driver) {
-        Error e = Error::make(QStringLiteral("verify-failed"), what,
+        Error e = Error::make(ErrorCode::VerifyFailed, what,
                               tr("it is on %1 afterwards").arg(after.isEmpty() ? tr("no driver") : after),
                               tr("See its driver in PCI Devices after Refresh Inventory (or with `passdeck-cli devices`) and move it by hand (docs/binding.md, "
                                  "\"Undoing by hand\"); reopening Passdeck retries."));

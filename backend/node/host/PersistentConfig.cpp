@@ -132,11 +132,11 @@ Status saveFile(const HostRoot &root, const QString &relative, const QByteArray 
 {
     const QString path = root.path(relative);
     if (const int err = makeDirs(root, relative.left(relative.lastIndexOf(u'/'))); err != 0)
-        return Error::make(QStringLiteral("persist-failed"), tr("Cannot write %1").arg(path),
+        return Error::make(ErrorCode::PersistFailed, tr("Cannot write %1").arg(path),
                            tr("cannot create its directory: %1").arg(describeErrno(err)),
                            tr("Check permissions (root is needed on a real host)."));
     if (const int err = replaceFile(root, relative, content); err != 0)
-        return Error::make(QStringLiteral("persist-failed"), tr("Cannot write %1").arg(path), describeErrno(err),
+        return Error::make(ErrorCode::PersistFailed, tr("Cannot write %1").arg(path), describeErrno(err),
                            tr("Check permissions (root is needed on a real host) and free space."));
     return {};
 }
@@ -149,11 +149,11 @@ Result<int> PersistentConfig::takeLock() const
     const QString path = m_root.path(lockRelativePath());
     const QString dir = lockRelativePath().left(lockRelativePath().lastIndexOf(u'/'));
     if (m_root.isEmpty())
-        return Error::make(QStringLiteral("persist-failed"), tr("Cannot lock the persistent bindings"),
+        return Error::make(ErrorCode::PersistFailed, tr("Cannot lock the persistent bindings"),
                            tr("cannot create the directory of %1").arg(tr("(empty host root)")),
                            tr("Check permissions (root is needed on a real host)."));
     if (const int err = makeDirs(m_root, dir); err != 0)
-        return Error::make(QStringLiteral("persist-failed"), tr("Cannot lock the persistent bindings"),
+        return Error::make(ErrorCode::PersistFailed, tr("Cannot lock the persistent bindings"),
                            tr("cannot create the directory of %1: %2").arg(path, describeErrno(err)),
                            tr("Check permissions (root is needed on a real host)."));
     int fd = RootedFile::open(m_root.root(), lockRelativePath(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0600);
@@ -163,7 +163,7 @@ Result<int> PersistentConfig::takeLock() const
         fd = -RootedFile::notRegularErrno();
     }
     if (fd < 0)
-        return Error::make(QStringLiteral("persist-failed"), tr("Cannot lock the persistent bindings"),
+        return Error::make(ErrorCode::PersistFailed, tr("Cannot lock the persistent bindings"),
                            tr("opening %1 failed: %2").arg(path, describeErrno(-fd)),
                            tr("Check permissions (root is needed on a real host)."));
     // flock: released by the kernel when the process dies, so a crash leaves no stale lock.
@@ -174,7 +174,7 @@ Result<int> PersistentConfig::takeLock() const
         const int err = errno;
         if ((err != EWOULDBLOCK && err != EINTR) || waited.elapsed() > 10000) {
             ::close(fd);
-            return Error::make(QStringLiteral("persist-locked"), tr("Cannot lock the persistent bindings"),
+            return Error::make(ErrorCode::PersistLocked, tr("Cannot lock the persistent bindings"),
                                err == EWOULDBLOCK ? tr("another Passdeck process has held %1 for over 10 s").arg(path)
                                                   : tr("flock on %1 failed: %2").arg(path, errnoDescription(err)),
                                tr("Wait for the other bind or unbind to finish, then try again."));
@@ -199,7 +199,7 @@ Result<QMap<QString, QString>> PersistentConfig::overrides() const
     if (const int err = RootedFile::read(m_root.root(), rulesRelativePath(), RootedFile::kProcFileCap, &content); err == ENOENT)
         return out;
     else if (err != 0)
-        return Error::make(QStringLiteral("persist-unreadable"), tr("Cannot read %1").arg(path), describeErrno(err),
+        return Error::make(ErrorCode::PersistUnreadable, tr("Cannot read %1").arg(path), describeErrno(err),
                            tr("Check permissions; the file must be a plain file Passdeck wrote."));
     static const QRegularExpression rule(QString::fromLatin1(
         R"re(^ACTION=="add", SUBSYSTEM=="pci", KERNEL=="([^"]*)", ATTR\{driver_override\}="([^"]*)"$)re"));
@@ -221,7 +221,7 @@ Result<QMap<QString, QString>> PersistentConfig::overrides() const
         else if (out.contains(m.captured(1)))
             why = tr("line %1 repeats device %2").arg(lineNo).arg(m.captured(1));
         if (!why.isEmpty()) {
-            Error e = Error::make(QStringLiteral("persist-malformed"), tr("Cannot read the persistent bindings in %1").arg(path),
+            Error e = Error::make(ErrorCode::PersistMalformed, tr("Cannot read the persistent bindings in %1").arg(path),
                                   why, tr("Remove or fix that line, then try again."));
             e.step = path;
             return e;
@@ -247,7 +247,7 @@ Status PersistentConfig::update(const QMap<QString, QString> &set, const QString
         if (!PciAddress::isValid(it.key()))
             return PciAddress::parse(it.key()).error();
         if (!isValidDriverName(it.value()))
-            return Error::make(QStringLiteral("bad-driver"), tr("Cannot make %1 bind to \"%2\" at boot").arg(it.key(), it.value().left(64)),
+            return Error::make(ErrorCode::BadDriver, tr("Cannot make %1 bind to \"%2\" at boot").arg(it.key(), it.value().left(64)),
                                tr("that is not a valid driver name"), tr("Use a kernel driver name such as vfio-pci."));
     }
     for (const QString &address : clear)
@@ -278,7 +278,7 @@ Status PersistentConfig::write(const QMap<QString, QString> &map) const
         // binding the device to vfio-pci at every boot. A file already gone is fine.
         for (const QString &relative : {rulesRelativePath(), modulesRelativePath()}) {
             if (const int err = removeFile(m_root, relative); err != 0)
-                return Error::make(QStringLiteral("persist-failed"), tr("Cannot remove %1").arg(m_root.path(relative)),
+                return Error::make(ErrorCode::PersistFailed, tr("Cannot remove %1").arg(m_root.path(relative)),
                                    describeErrno(err),
                                    relative == rulesRelativePath()
                                        ? tr("The device would still bind to vfio-pci at the next boot. Check "

@@ -179,7 +179,7 @@ Error RealSysfsWriter::writeError(const QString &relativePath, const QByteArray 
                                   const QString &device, const QString &what)
 {
     Error e;
-    e.code = QStringLiteral("errno");
+    e.code = ErrorCode::Errno;
     e.what = what.isEmpty() ? tr("Writing to %1 failed").arg(relativePath) : what;
     const QString meaning = errnoMeaning(relativePath, errnum);
     // The generic meaning already ends in "(EIO)"; say the name once.

@@ -275,7 +275,7 @@ Result<InventorySnapshot> Inventory::scan(const HostRoot &root, const InventoryO
     const QString devicesPath = root.path(QStringLiteral("sys/bus/pci/devices"));
     SysfsReader::Dir devicesDir;
     if (!devicesDir.open(QFile::encodeName(devicesPath).constData())) {
-        Error e = Error::make(QStringLiteral("no-pci-bus"), tr("Cannot read PCI devices under %1").arg(root.root()),
+        Error e = Error::make(ErrorCode::NoPciBus, tr("Cannot read PCI devices under %1").arg(root.root()),
                               tr("cannot list %1: %2").arg(devicesPath, SysfsReader::errorText(errno)),
                               tr("Is sysfs mounted, and is this the host root of a Linux host or a simulated node?"));
         e.errnum = errno;
@@ -318,7 +318,7 @@ Result<PciDevice> Inventory::scanDevice(const HostRoot &root, const QString &add
     PciDevice device;
     QStringList warnings;
     if (!readDevice(pci, root.path(QStringLiteral("sys/bus/pci/devices")), address, device, warnings)) {
-        Error e = Error::make(QStringLiteral("pci-device-unreadable"), tr("Cannot read PCI device %1").arg(address),
+        Error e = Error::make(ErrorCode::PciDeviceUnreadable, tr("Cannot read PCI device %1").arg(address),
                               warnings.join(u' '), tr("Check that the device still exists: Refresh Inventory on the node's dashboard (or `passdeck-cli devices`)."));
         e.device = address;
         return e;

@@ -172,7 +172,7 @@ Status LibPciAccess::open(const QString &pciBusPath, const QString &pciIdsPath, 
 
     LoadCall init{m_access, 0};
     if (!Guard::run(this, &initAccess, &init))
-        return Error::make(QStringLiteral("libpci-init"), tr("Cannot start libpci on %1").arg(pciBusPath),
+        return Error::make(ErrorCode::LibpciInit, tr("Cannot start libpci on %1").arg(pciBusPath),
                            trimmed(m_errorText), tr("Check that the libpci installation is complete."));
 
     if (!m_resolveNames)
@@ -188,7 +188,7 @@ Status LibPciAccess::open(const QString &pciBusPath, const QString &pciIdsPath, 
     if (!completed || !load.ok) {
         const QString why = completed ? tr("the file cannot be opened") : trimmed(m_errorText);
         if (!pciIdsPath.isEmpty())
-            return Error::make(QStringLiteral("pci-ids"), tr("Cannot read the PCI names file %1").arg(idsPath), why,
+            return Error::make(ErrorCode::PciIds, tr("Cannot read the PCI names file %1").arg(idsPath), why,
                                tr("Pass a readable pci.ids file with --pci-ids, or leave the option out."));
         m_warnings.append(tr("Cannot read the PCI names file %1 (%2); devices are shown by their numeric ids.")
                               .arg(idsPath, why));
@@ -207,7 +207,7 @@ Result<LibPciDeviceInfo> LibPciAccess::readDevice(const QString &address, int do
         if (call.dev)
             pci_free_dev(call.dev);
         m_currentAddress.clear();
-        Error e = Error::make(QStringLiteral("pci-device-unreadable"),
+        Error e = Error::make(ErrorCode::PciDeviceUnreadable,
                               tr("Cannot read PCI device %1").arg(address), trimmed(m_errorText),
                               tr("The device is left out of the inventory; check its sysfs directory."));
         e.device = address;
