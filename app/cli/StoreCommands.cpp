@@ -1,4 +1,4 @@
-// Store commands, part 1: nodes, groups, make/remove resource (DESIGN.md flow 1.1).
+// Store commands, part 1: nodes, groups, make/remove resource (flow 1.1, docs/store.md).
 #include "cli/StoreCommands.h"
 
 #include "service/PassthroughUnits.h"

@@ -7,7 +7,7 @@
 
 namespace passdeck {
 
-// Plain data the domain service hands out (DESIGN.md §2). Ids are the store's row ids; 0 means
+// Plain data the domain service hands out (docs/store.md). Ids are the store's row ids; 0 means
 // "none". Lists come back sorted by name (devices: by node, then address).
 
 enum class GroupOwner { Host, Tenant };

@@ -9,7 +9,7 @@
 namespace passdeck {
 
 // A PCI function address, DDDD:BB:DD.F. Every address that becomes part of a path is validated
-// here first (DESIGN.md §4): lower-case hex only, so "../" tricks and stray spellings never
+// here first (docs/binding.md): lower-case hex only, so "../" tricks and stray spellings never
 // reach the filesystem.
 class PciAddress
 {

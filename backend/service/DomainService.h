@@ -36,7 +36,7 @@ struct ServiceOptions
     QString user;          // who the audit log names; empty: the OS user
 };
 
-// The flows of DESIGN.md §1 with their rules (§2), over a Store. Every operation validates its
+// The flows with their rules (docs/store.md), over a Store. Every operation validates its
 // input, runs as one transaction, writes an audit entry (refusals included) and returns a
 // Result whose Error says what, why and what to do. No GUI types here.
 //

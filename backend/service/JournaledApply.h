@@ -12,7 +12,7 @@ class Node;
 struct JournalEntry;
 struct ServiceContext;
 
-// Sysfs changes under the operation journal (DESIGN.md §3.4): the row is committed before the
+// Sysfs changes under the operation journal (docs/store.md): the row is committed before the
 // first write and removed in the transaction that records the outcome. The row is removed on
 // failure only once every device is verified back on its original driver; when putting them back
 // failed too, the row stays so that the next open of the store retries (and says so in the hint).

@@ -18,7 +18,7 @@ namespace passdeck {
 
 class SimHostLayout;
 
-// Kernel semantics for writes into a simulated host root (DESIGN.md §3.2–3.3): driver links
+// Kernel semantics for writes into a simulated host root (docs/binding.md, docs/simulated-nodes.md): driver links
 // appear and vanish, drivers_probe honours driver_override, the errno table is reproduced,
 // /dev/vfio/N follows vfio-pci bindings, sriov_numvfs creates and removes VFs. Writes to paths
 // that are not sysfs attributes give ENOENT; read-only attributes give EACCES (as kernfs does

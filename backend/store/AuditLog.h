@@ -7,7 +7,7 @@
 
 namespace passdeck {
 
-// The audit log: one row per change or refused/failed attempt (DESIGN.md §2).
+// The audit log: one row per change or refused/failed attempt (docs/store.md).
 class AuditLog
 {
 public:

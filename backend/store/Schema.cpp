@@ -26,7 +26,7 @@ struct TriggerSpec
     const char *message;
 };
 
-// Version 1: the tables of DESIGN.md §2. "%ID%" is the auto-numbered primary key, the one
+// Version 1: the tables of docs/store.md. "%ID%" is the auto-numbered primary key, the one
 // spelling that differs between SQLite and PostgreSQL. The invariants are carried by
 // composite foreign keys (a child row repeats the parent's scope column and must match it):
 //  - resource_rules.device_id UNIQUE: a device is in at most one group; (device_id, is_bridge)

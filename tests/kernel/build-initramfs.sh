@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-initramfs.sh — the guest's initramfs for the real-kernel test (issue 7).
+# build-initramfs.sh — the guest's initramfs for the real-kernel test.
 #
 # usage: build-initramfs.sh KERNEL_TREE OUT.cpio.gz CLI [GUEST_DIR]
 #   KERNEL_TREE  the dir fetch-deps.sh printed (holds lib/modules/<ver>/ and boot/vmlinuz-<ver>)

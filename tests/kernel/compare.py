@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""compare.py — strict parser, checker and comparator of the real-kernel test (issue 7).
+"""compare.py — strict parser, checker and comparator of the real-kernel test.
 
   compare.py check REAL_RESULTS [--sim SIM_RESULTS]
       Parses the PDK result stream(s) strictly, checks each run against what a 6.1 kernel does
-      (DESIGN.md §3.2, the CLI contract) and, with --sim, compares the observable results of the
+      (docs/binding.md, the CLI contract) and, with --sim, compares the observable results of the
       simulator run with the real-kernel run step by step.  Exit 0 when all agree, 1 otherwise;
       every failure is printed as "FAIL [<step>] <what>".
   compare.py machine REAL_RESULTS
       Prints the QEMU machine as the real kernel showed it, as a simulated-node description
-      (the JSON format of backend/SimHostDescription): tests/kernel/machine.json.
+      (the JSON format of backend/sim/SimHostDescription): tests/kernel/machine.json.
 
 A result stream is: "PDK-BEGIN ..." / "PDK-RESULT <step> <json>"... / "PDK-INFO ..." / "PDK-END ...".
 Any other line between BEGIN and END, any line outside them, a malformed or duplicate result,
@@ -25,7 +25,7 @@ STEPS = ["inventory", "plan-lone", "bind-lone", "unbind-lone", "plan-shared", "n
          "sriov-enable", "bind-vf", "errno-bind-no-override", "errno-set-override",
          "errno-bind-while-bound", "errno-clear-override", "errno-unbind-not-bound",
          "errno-probe-unknown", "errno-override-4k", "errno-sriov-change"]
-# DESIGN.md §3.2: errno seen on a real 6.1 kernel (None: the write succeeds)
+# docs/binding.md: errno seen on a real 6.1 kernel (None: the write succeeds)
 ERRNO_ROWS = {
     "errno-bind-no-override": "ENODEV", "errno-set-override": None, "errno-bind-while-bound": "EBUSY",
     "errno-clear-override": None, "errno-unbind-not-bound": "ENODEV", "errno-probe-unknown": "ENODEV",
@@ -358,7 +358,7 @@ def diff(a, b, path=""):
 
 
 def machine(R):
-    """The QEMU machine as a simulated-node description (backend/SimHostDescription, flat form)."""
+    """The QEMU machine as a simulated-node description (backend/sim/SimHostDescription, flat form)."""
     inv = R["inventory"]["facts"]
     def hx(v, digits):
         n = hexnum(v)

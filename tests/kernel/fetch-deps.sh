@@ -1,5 +1,5 @@
 #!/bin/sh
-# fetch-deps.sh — host-side dependencies of the real-kernel test (issue 7).
+# fetch-deps.sh — host-side dependencies of the real-kernel test.
 #
 # Idempotent and quick when already done:
 #   * installs qemu-system-x86, busybox-static, cpio, kmod, xz-utils, zstd, python3 if missing

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-kernel-test.sh — the real-kernel integration test (issue 7); ctest label "kernel".
+# run-kernel-test.sh — the real-kernel integration test; ctest label "kernel".
 #
 # usage: run-kernel-test.sh PASSDECK_CLI [--work DIR] [--real-only]
 #   Boots Debian's 6.1 kernel under QEMU (TCG, q35, emulated Intel IOMMU; the machine is in
@@ -101,7 +101,7 @@ fi
 SIMROOT="$WORK/simroot"
 rm -rf "$SIMROOT"
 # the simulated node: machine.json (the QEMU machine as the real kernel showed it) built by
-# `passdeck-cli sim build DIR --description FILE` (backend/SimHostBuilder)
+# `passdeck-cli sim build DIR --description FILE` (backend/sim/SimHostBuilder)
 if ! "$CLI" --db "$WORK/sim-build.db" sim build "$SIMROOT" --description "$HERE/machine.json" \
         > "$WORK/sim-build.out" 2>&1; then
     log "FAIL: cannot create the simulated node from machine.json:"; cat "$WORK/sim-build.out" >&2

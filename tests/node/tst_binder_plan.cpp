@@ -124,7 +124,7 @@ private Q_SLOTS:
         QCOMPARE(p.devices, (QStringList{QStringLiteral("0000:01:00.0"), QStringLiteral("0000:01:00.1")}));
         QCOMPARE(p.added, QStringList{QStringLiteral("0000:01:00.1")});
         QCOMPARE(p.originalDrivers.value(QStringLiteral("0000:01:00.1")), QStringLiteral("snd_hda_intel"));
-        // The protocol of DESIGN.md §3.2, device by device.
+        // The protocol of docs/binding.md, device by device.
         QCOMPARE(p.writes.size(), 6);
         const QStringList steps = [&] { QStringList s; for (const auto &w : p.writes) s << w.device + u' ' + w.step; return s; }();
         QCOMPARE(steps, (QStringList{QStringLiteral("0000:01:00.0 override"), QStringLiteral("0000:01:00.0 unbind"),

@@ -1,4 +1,4 @@
-// The binder's guards from the issue 3 review: a bridge is refused by apply() whatever the plan
+// The binder's guards: a bridge is refused by apply() whatever the plan
 // says (A9), changing a VF count checks the VFs it removes and leaves sriov_drivers_autoprobe
 // alone when refused or failed (A4), and the persistent configuration reports a failed delete
 // and survives concurrent updates (B3).

@@ -1,4 +1,4 @@
-// The guards that keep writes inside the host root they were meant for (issue 3 review, A5–A7):
+// The guards that keep writes inside the host root they were meant for (A5–A7):
 // an empty host root is never "this machine", tests cannot write to the real /sys, the
 // simulator refuses real trees, a LocalNode made without open() still checks its root, and no
 // symbolic link leads a write out of a host root.

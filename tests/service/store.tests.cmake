@@ -1,4 +1,4 @@
-# The state store and domain service (issue 4): flows, invariants, bad input, schema, journal.
+# The state store and domain service: flows, invariants, bad input, schema, journal.
 passdeck_add_test(tst_store_flows SOURCES service/tst_store_flows.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
 passdeck_add_test(tst_store_invariants SOURCES service/tst_store_invariants.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)
 passdeck_add_test(tst_store_input SOURCES service/tst_store_input.cpp support/StoreFixture.h LIBS passdeck_backend Qt6::Sql LABELS unit store)

@@ -1,4 +1,4 @@
-// The flows of DESIGN.md §1 end to end through the domain service on simulated nodes, asserting
+// The flows of docs/store.md end to end through the domain service on simulated nodes, asserting
 // the store and the simulated sysfs; node refresh flags vanished / changed devices.
 #include "node/LocalNode.h"
 #include "StoreFixture.h"

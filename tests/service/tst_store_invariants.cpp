@@ -1,4 +1,4 @@
-// Every invariant of DESIGN.md §2, tried through the service (a clear refusal) and through direct
+// Every invariant of docs/store.md, tried through the service (a clear refusal) and through direct
 // SQL on the same store (a constraint or trigger must refuse the write).
 #include "StoreFixture.h"
 

@@ -1,4 +1,4 @@
-// Journal recovery and failed applies (DESIGN.md §3.4): recovery puts exactly the journaled
+// Journal recovery and failed applies (docs/store.md): recovery puts exactly the journaled
 // devices back on their own original drivers, a failed apply whose rollback failed too keeps its
 // journal row, and an interrupted VM start leaves the VM off with its devices freed.
 #include "store/Journal.h"
@@ -47,7 +47,7 @@ bool addDeadRow(StoreFixture &f, JournalEntry e)
 
 void TstStoreRecovery::recoveryLeavesDevicesAlreadyOnVfioAlone()
 {
-    // The reviewer's scenario: the GPU's audio function was already on vfio-pci (a running VM
+    // The scenario: the GPU's audio function was already on vfio-pci (a running VM
     // has it); a make-resource of the GPU died after moving the GPU. Recovery must put the GPU
     // back on nvidia and not touch the audio function at all.
     StoreFixture f;

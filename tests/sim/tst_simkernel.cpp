@@ -1,4 +1,4 @@
-// Simulator conformance: every row of the errno table of DESIGN.md §3.2 (the real kernel is the
+// Simulator conformance: every row of the errno table of docs/binding.md (the real kernel is the
 // reference: drivers/pci/pci-driver.c, pci-sysfs.c, iov.c, drivers/base/bus.c, dd.c, driver.c),
 // /dev/vfio/N, group viability and fault injection, written straight to the simulated kernel.
 #include "tst_binder_sim.h"

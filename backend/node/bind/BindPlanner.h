@@ -41,7 +41,7 @@ public:
                                  const QStringList &addresses, BindTarget target);
 
     // The writes that move one device to the target from the given state, in protocol order
-    // (DESIGN.md §3.2). Empty when the device is already there. Used by the plan and, with the
+    // (docs/binding.md). Empty when the device is already there. Used by the plan and, with the
     // state read again at apply time, by the apply (that is what makes a re-run complete an
     // interrupted apply instead of repeating writes the kernel would refuse).
     static QList<PlannedWrite> writesFor(const PciAddress &address, const QString &currentDriver,

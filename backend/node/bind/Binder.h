@@ -9,7 +9,7 @@ namespace passdeck {
 
 class HostAccess;
 
-// Moves devices between their host driver and vfio-pci (DESIGN.md §3.2, §4).
+// Moves devices between their host driver and vfio-pci (docs/binding.md).
 // plan() is a dry run: the exact writes, the IOMMU group members that must come along, and the
 // impact findings. apply() runs a plan, verifies every device's driver afterwards and, if any
 // step fails, returns every device already changed to its original driver; the Error then names

@@ -14,7 +14,7 @@ class HostAccess;
 // it). Puts journaled devices back exactly as they were: each device to its own original driver and
 // driver_override, nothing else. Unlike a new bind plan it never pulls in the rest of an IOMMU
 // group and never lets the kernel choose a driver, so a device that was already on vfio-pci
-// (held by a running VM) is not bounced through a host driver (DESIGN.md §3.2).
+// (held by a running VM) is not bounced through a host driver (docs/binding.md).
 class DriverRestore
 {
 public:

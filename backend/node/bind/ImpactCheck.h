@@ -10,7 +10,7 @@ namespace passdeck {
 
 class HostAccess;
 
-// The impact check of a plan (DESIGN.md §4): what the change would take away from the host, in
+// The impact check of a plan (docs/binding.md): what the change would take away from the host, in
 // sentences an administrator understands. Deterministic order: node-wide findings first, then
 // per device in address order, each device's checks in a fixed order (bridge, no-iommu,
 // already-on-target, group-member, vf-pf, net-up, mounted or mounts-unknown, boot-vga,

@@ -7,7 +7,7 @@
 namespace passdeck {
 
 // The directory that stands for "/" on a host: "/" for the real host, a directory for a
-// simulated one (DESIGN.md §3.1). Every backend path is built through it.
+// simulated one (docs/architecture.md). Every backend path is built through it.
 //
 // Only an explicit "/" means this machine. An empty root (a default-constructed HostRoot, or a
 // failed QTemporaryDir::path() in a test) is invalid: check() refuses it and path() gives ""

@@ -183,7 +183,7 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
     device.deviceName = info->deviceName;
     device.className = info->className;
     device.numaNode = info->numaNode;
-    // Every class 0x06 function (host, PCI-PCI, ISA, ... bridges) counts: DESIGN.md says a bridge
+    // Every class 0x06 function (host, PCI-PCI, ISA, ... bridges) counts: docs/binding.md: a bridge
     // never joins a group, so the conservative reading wins.
     device.isBridge = device.baseClass() == 0x06;
 
