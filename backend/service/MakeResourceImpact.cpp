@@ -45,7 +45,7 @@ Result<MembershipProblem> MakeResourceCheck::membershipProblem(const QSqlDatabas
         if (q.value(2).toLongLong() == groupId)
             return MembershipProblem{};
         const QString group = q.value(3).toString();
-        return MembershipProblem{QStringLiteral("in-group"), tr("%1 already belongs to resource group \"%2\"").arg(address, group),
+        return MembershipProblem{QStringLiteral("in-group"), tr("%1 already belongs to resource group '%2'").arg(address, group),
                                  tr("Choose another device, or remove it from group '%1' first.").arg(group)};
     }
     // Held without a rule: an older store or a hand-made row; the group's rules decide who may

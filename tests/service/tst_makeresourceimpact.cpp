@@ -94,7 +94,7 @@ private Q_SLOTS:
         QVERIFY(codes(*impact, Severity::Blocker).contains(QStringLiteral("in-group")));
         bool named = false;
         for (const Finding &f : impact->findings)
-            named = named || f.message.contains(QStringLiteral("\"Disks\""));
+            named = named || f.message.contains(QStringLiteral("'Disks'"));
         QVERIFY(named);
     }
 
