@@ -17,6 +17,7 @@ OUT=/dev/ttyS1
 stty -F "$OUT" raw -echo 2>/dev/null
 
 t0=$(cut -d' ' -f1 /proc/uptime)
+echo "pdk-guest: loading drivers" > /dev/console
 # the drivers a distribution kernel would have autoloaded (no udev here), plus vfio
 for m in e1000 e1000e nvme vfio vfio_iommu_type1 vfio_pci; do
     modprobe "$m" || echo "pdk-init: modprobe $m failed" >&2
