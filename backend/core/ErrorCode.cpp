@@ -91,6 +91,15 @@ constexpr Entry kTable[] = {
     {ErrorCode::NoNode, "no-node", ErrorCategory::Failed},
     {ErrorCode::NoNodeFactory, "no-node-factory", ErrorCategory::Failed},
     {ErrorCode::StoreConflict, "store-conflict", ErrorCategory::Failed},
+    {ErrorCode::NodeUnreachable, "node-unreachable", ErrorCategory::Failed},
+    {ErrorCode::AgentUnauthorized, "unauthorized", ErrorCategory::Refused},
+    {ErrorCode::CertificateMismatch, "certificate-mismatch", ErrorCategory::Refused},
+    {ErrorCode::UnknownJob, "unknown-job", ErrorCategory::Refused},
+    {ErrorCode::AgentProtocol, "agent-protocol", ErrorCategory::Failed},
+    {ErrorCode::AgentAddress, "agent-address", ErrorCategory::Refused},
+    {ErrorCode::AgentIdentity, "agent-identity", ErrorCategory::Failed},
+    {ErrorCode::JobLost, "job-lost", ErrorCategory::Failed},
+    {ErrorCode::StoreLost, "store-lost", ErrorCategory::Failed},
 };
 
 constexpr bool inDeclarationOrder()
@@ -102,7 +111,7 @@ constexpr bool inDeclarationOrder()
     return true;
 }
 static_assert(inDeclarationOrder(), "kTable must list every ErrorCode once, in declaration order");
-static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::StoreConflict) + 1,
+static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::StoreLost) + 1,
               "kTable must end with the last ErrorCode");
 
 const Entry &entry(ErrorCode code)

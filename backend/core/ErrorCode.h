@@ -90,6 +90,15 @@ enum class ErrorCode {
     NoNode,
     NoNodeFactory,
     StoreConflict,
+    NodeUnreachable, // a node (its agent) did not answer: a connection refused, reset or timed out
+    AgentUnauthorized, // the agent refused the token (401)
+    CertificateMismatch, // the agent's certificate is not the pinned one
+    UnknownJob, // the agent has no job with that id
+    AgentProtocol, // the agent answered something that is not the API (wrong version, bad JSON)
+    AgentAddress, // an agent address that is not HOST:PORT, or a fingerprint or token in the wrong form
+    AgentIdentity, // the agent cannot create or read its key, certificate or token
+    JobLost, // a journaled job whose outcome cannot be learned
+    StoreLost, // the connection to the store broke mid-operation
 };
 
 // Refused: the operation was not attempted because a rule or the input said no; the user changes
