@@ -38,8 +38,13 @@ struct NodeInfo
 {
     qint64 id = 0;
     QString name;
-    QString hostRoot;
+    QString hostRoot;            // the node's address: a host root path, or HOST:PORT of an agent
     bool simulated = false;
+    // A node behind an agent (docs/agent-api.md); all empty for a host root on this machine.
+    QString agentFingerprint;    // "SHA256:<hex>" pinned when the node was added
+    QString agentToken;          // the agent's bearer token
+    QString agentVersion;        // as the agent last reported it
+    QDateTime unreachableSince;  // invalid while the node answers
     bool maintenance = false;
     bool rebootRequired = false;
     QStringList rebootDevices;   // addresses waiting for the reboot
