@@ -21,8 +21,8 @@ inline const QString kNic2 = QStringLiteral("0000:00:03.0");
 inline const QString kPf = QStringLiteral("0000:03:00.0");
 
 // Two igb NICs (interfaces down, so nothing blocks them) and an i40e PF behind a bridge with 64
-// iavf VFs enabled at boot, each VF in its own IOMMU group; vfio-pci loaded.
-inline QJsonObject jobsDescription()
+// iavf VFs enabled at boot (64 by default), each VF in its own IOMMU group; vfio-pci loaded.
+inline QJsonObject jobsDescription(int vfs = 64)
 {
     const QByteArray json = R"({
       "node": "jobs", "iommu": true, "vfio_pci_loaded": true,
@@ -38,7 +38,19 @@ inline QJsonObject jobsDescription()
           ] }
       ]
     })";
-    return QJsonDocument::fromJson(json).object();
+    QJsonObject d = QJsonDocument::fromJson(json).object();
+    QJsonArray devices = d.value(QStringLiteral("devices")).toArray();
+    QJsonObject bridge = devices.at(2).toObject();
+    QJsonArray children = bridge.value(QStringLiteral("children")).toArray();
+    QJsonObject pf = children.at(0).toObject();
+    QJsonObject sriov = pf.value(QStringLiteral("sriov")).toObject();
+    sriov.insert(QStringLiteral("numvfs"), vfs);
+    pf.insert(QStringLiteral("sriov"), sriov);
+    children.replace(0, pf);
+    bridge.insert(QStringLiteral("children"), children);
+    devices.replace(2, bridge);
+    d.insert(QStringLiteral("devices"), devices);
+    return d;
 }
 
 inline std::function<Result<std::unique_ptr<Node>>()> nodeMaker(const QString &root)

@@ -64,21 +64,24 @@ class TstJobManager : public QObject
 
     Status setDelay(int ms) { return node()->simKernel()->setWriteDelay(ms); }
 
-private Q_SLOTS:
-    void init()
+    void makeRoot(int vfs)
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
         Error e;
-        m_root = buildSimRoot(*m_dir, jobsDescription(), QStringLiteral("root"), &e);
+        m_root = buildSimRoot(*m_dir, jobsDescription(vfs), QStringLiteral("root"), &e);
         QVERIFY2(!m_root.isEmpty(), qPrintable(e.message()));
         m_state = m_dir->path() + QStringLiteral("/state");
         QVERIFY(QDir().mkpath(m_state));
         Result<SriovState> s = node()->sriovState(kPf);
         QVERIFY(s);
         m_vfs = s->vfs;
-        QCOMPARE(m_vfs.size(), 64);
+        QCOMPARE(m_vfs.size(), vfs);
     }
+
+private Q_SLOTS:
+    // Most functions need a few VFs; the recovery of a 64-VF apply builds its own root.
+    void init() { makeRoot(8); }
 
     void applyBindsAndIsJournaledBeforeTheFirstWrite()
     {
@@ -231,6 +234,9 @@ private Q_SLOTS:
     void recoverPutsAHalfMovedJobBack()
     {
         // The agent died mid-apply of all 64 VFs: 10 are on vfio-pci, the journal says running.
+        makeRoot(64);
+        if (QTest::currentTestFailed())
+            return;
         const QStringList moved = m_vfs.mid(0, 10);
         {
             std::unique_ptr<LocalNode> n = node();
