@@ -1,6 +1,6 @@
 // JobManager in process over simulated roots: jobs journaled before their first write and run
 // to their end on worker threads, one change at a time per device, recovery of a job the agent
-// died in, outcomes kept across restarts, a corrupt journal reported (docs/agent-api.md).
+// died in, outcomes kept across restarts, a corrupt journal reported (docs/agent-jobs.md).
 #include "core/JobCodec.h"
 #include "core/NodeCodec.h"
 #include "remote/server/DeviceLocks.h"
