@@ -123,6 +123,10 @@ private Q_SLOTS:
         QCOMPARE(file.value(QStringLiteral("originals")).toObject().value(QStringLiteral("originalDrivers")).toObject().value(kNic1).toString(),
                  QStringLiteral("igb"));
         QCOMPARE(QFileInfo(jobs.jobsDir()).permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+        const QString file0 = jobs.jobsDir() + u'/' + s->id + QStringLiteral(".json");
+        QCOMPARE(QFileInfo(file0).permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+        // Written through a temporary file that is gone once renamed.
+        QCOMPARE(QDir(jobs.jobsDir()).entryList(QDir::Files | QDir::Hidden), QStringList{s->id + QStringLiteral(".json")});
     }
 
     void sameDeviceIsBusy()
@@ -333,9 +337,17 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write("[1, 2, 3]");
         }
+        const QString leftover = m_state + QStringLiteral("/jobs/0123456789abcdef0123456789abcdef.json.tmp");
+        {
+            QFile f(leftover); // a write that died before its rename
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"half\":");
+        }
         JobManager jobs(nodeMaker(m_root), m_state);
         const Status st = jobs.recover();
         QVERIFY(!st);
+        QVERIFY(!QFile::exists(leftover));
+        QVERIFY2(!st.error().message().contains(leftover), qPrintable(st.error().message()));
         QVERIFY2(st.error().message().contains(bad), qPrintable(st.error().message()));
         QVERIFY2(st.error().message().contains(wrongType), qPrintable(st.error().message()));
         QVERIFY(QFile::exists(bad)); // kept for the administrator
