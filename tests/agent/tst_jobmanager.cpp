@@ -297,6 +297,42 @@ private Q_SLOTS:
         QCOMPARE(again.status(id)->state, QStringLiteral("interrupted"));
     }
 
+    void recoverPutsAnInterruptedVfCountBack()
+    {
+        // The agent died during a VF count change 8 -> 2: the VFs are gone, the journal says running.
+        const QString id = QStringLiteral("ffeeddccbbaa99887766554433221100");
+        JournalEntry e;
+        e.status.id = id;
+        e.status.kind = JobRequest::Kind::SetVfCount;
+        e.status.state = QStringLiteral("running");
+        e.status.created = QDateTime::currentDateTimeUtc();
+        e.request.kind = JobRequest::Kind::SetVfCount;
+        e.request.pf = kPf;
+        e.request.count = 2;
+        e.devices = QStringList{kPf} + m_vfs;
+        e.originals.originalDrivers.insert(kPf, QStringLiteral("i40e"));
+        for (const QString &vf : m_vfs)
+            e.originals.originalDrivers.insert(vf, QStringLiteral("iavf"));
+        e.originalVfCount = 8;
+        JobJournal journal(m_state + QStringLiteral("/jobs"));
+        QVERIFY(journal.open());
+        QVERIFY(journal.write(e));
+        VfCountOptions o;
+        o.force = true;
+        QVERIFY(node()->setVfCount(kPf, 2, o));
+        QVERIFY(!QFileInfo::exists(m_root + QStringLiteral("/sys/bus/pci/devices/") + m_vfs.last()));
+
+        JobManager jobs(nodeMaker(m_root), m_state);
+        const Status recovered = jobs.recover();
+        QVERIFY2(recovered, recovered ? "" : qPrintable(recovered.error().message()));
+        QCOMPARE(QString::fromLatin1(readRootFile(m_root, QStringLiteral("sys/bus/pci/devices/%1/sriov_numvfs").arg(kPf))).trimmed(),
+                 QStringLiteral("8"));
+        for (const QString &vf : m_vfs)
+            QCOMPARE(driverOf(m_root, vf), QStringLiteral("iavf"));
+        QCOMPARE(driverOf(m_root, kPf), QStringLiteral("i40e"));
+        QCOMPARE(jobs.status(id)->state, QStringLiteral("interrupted"));
+    }
+
     void outcomesSurviveANewManager()
     {
         QString id;

@@ -186,7 +186,8 @@ QJsonObject JobJournal::toJson(const JournalEntry &entry)
             {QStringLiteral("status"), jobStatusToJson(entry.status)},
             {QStringLiteral("request"), jobRequestToJson(entry.request)},
             {QStringLiteral("devices"), QJsonArray::fromStringList(entry.devices)},
-            {QStringLiteral("originals"), nodecodec::toJson(entry.originals)}};
+            {QStringLiteral("originals"), nodecodec::toJson(entry.originals)},
+            {QStringLiteral("originalVfCount"), entry.originalVfCount}};
 }
 
 Result<JournalEntry> JobJournal::fromJson(const QJsonValue &value)
@@ -202,6 +203,7 @@ Result<JournalEntry> JobJournal::fromJson(const QJsonValue &value)
     r.object(QStringLiteral("status"));
     r.object(QStringLiteral("request"));
     r.object(QStringLiteral("originals"));
+    e.originalVfCount = int(r.integer(QStringLiteral("originalVfCount"), -1, 65535, false, -1));
     if (r.failed())
         return r.error(tr("Reading a journaled job"));
     Result<JobStatus> status = jobStatusFromJson(o.value(QStringLiteral("status")));

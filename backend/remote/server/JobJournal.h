@@ -18,6 +18,7 @@ struct JournalEntry
     JobRequest request;
     QStringList devices;      // what the job holds (DeviceLocks)
     RestoreRequest originals; // what recovery puts back
+    int originalVfCount = -1; // set-vf-count: the PF's sriov_numvfs before the job (-1: none)
 };
 
 // The agent's job journal (docs/agent-jobs.md): STATE/jobs/<id>.json, one file per job, each

@@ -154,6 +154,9 @@ Result<JobStatus> JobManager::submit(const JobRequest &request)
         }
         job->entry.originals = originalsOf(*states);
     }
+    if (request.kind == JobRequest::Kind::SetVfCount)
+        if (Result<SriovState> sriov = job->node->sriovState(request.pf))
+            job->entry.originalVfCount = sriov->current;
     if (Status st = m_journal.open(); !st) {
         m_locks.release(s.id);
         return st.error();
@@ -295,6 +298,45 @@ void JobManager::prune()
             qWarning("passdeckd: %s", qPrintable(st.error().message()));
 }
 
+Status JobManager::rollBack(const JournalEntry &entry)
+{
+    const bool vfCount = entry.originalVfCount >= 0 && !entry.request.pf.isEmpty();
+    if (entry.originals.originalDrivers.isEmpty() && !vfCount)
+        return {};
+    Result<std::unique_ptr<Node>> made = m_makeNode();
+    if (!made)
+        return made.error();
+    Node &node = **made;
+    // An interrupted VF count first: the VFs it removed come back (to their host driver), so
+    // that their drivers can be put back below.
+    if (vfCount) {
+        Result<SriovState> now = node.sriovState(entry.request.pf);
+        if (!now)
+            return now.error();
+        if (now->current != entry.originalVfCount) {
+            VfCountOptions o;
+            o.autoprobeToHost = true;
+            o.force = true;
+            if (Result<QStringList> vfs = node.setVfCount(entry.request.pf, entry.originalVfCount, o); !vfs)
+                return vfs.error();
+        }
+    }
+    if (entry.originals.originalDrivers.isEmpty())
+        return {};
+    // A device that is not there now cannot be half-moved; the others go back.
+    Result<QMap<QString, DriverState>> states = node.driverStates(entry.originals.originalDrivers.keys());
+    if (!states)
+        return states.error();
+    RestoreRequest present;
+    for (auto it = entry.originals.originalDrivers.cbegin(); it != entry.originals.originalDrivers.cend(); ++it) {
+        if (!states->value(it.key()).present)
+            continue;
+        present.originalDrivers.insert(it.key(), it.value());
+        present.originalOverrides.insert(it.key(), entry.originals.originalOverrides.value(it.key()));
+    }
+    return present.originalDrivers.isEmpty() ? Status() : node.restore(present);
+}
+
 Status JobManager::recover()
 {
     if (Status st = m_journal.open(); !st)
@@ -304,11 +346,7 @@ Status JobManager::recover()
     for (JournalEntry entry : entries) {
         auto job = std::make_shared<Job>();
         if (!jobstate::isEnded(entry.status.state)) {
-            Status restored;
-            if (!entry.originals.originalDrivers.isEmpty()) {
-                Result<std::unique_ptr<Node>> node = m_makeNode();
-                restored = node ? (*node)->restore(entry.originals) : Status(node.error());
-            }
+            const Status restored = rollBack(entry);
             if (!restored) {
                 // The file stays as it is: the next start tries again.
                 Error e = restored.error();

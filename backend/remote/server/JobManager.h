@@ -70,6 +70,7 @@ private:
     void finish(Job &job, const QString &state, const QJsonValue &result);
     void prune();
     Result<QStringList> devicesOf(const JobRequest &request, Node &node) const;
+    Status rollBack(const JournalEntry &entry);
 
     NodeMaker m_makeNode;
     JobJournal m_journal;
