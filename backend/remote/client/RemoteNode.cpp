@@ -157,8 +157,12 @@ Result<ApplyResult> RemoteNode::apply(const BindPlan &plan, const ApplyOptions &
     Result<QJsonValue> result = runJob(request, progress ? progress : NodeProgress(options.progress));
     if (!result)
         return result.error();
-    Result<ApplyResult> applied = nodecodec::resultFromJson<ApplyResult>(*result);
-    if (!applied && applied.error().code == ErrorCode::BadMessage)
+    // The node's own Error as it is; a value that does not decode is not the API.
+    Result<QJsonValue> value = nodecodec::unwrapResult(*result);
+    if (!value)
+        return value.error();
+    Result<ApplyResult> applied = nodecodec::fromJson<ApplyResult>(*value);
+    if (!applied)
         return protocolError(address(), applied.error().why);
     return applied;
 }
