@@ -2,11 +2,13 @@
 // The service's flows with node a behind a passdeckd on 127.0.0.1 (header-only): node-a's demo
 // description built into a simulated root, an agent started on it (stopped in the destructor,
 // also when the test fails half way), and a DomainService whose node factory is the apps' one
-// (backend/connect) reaching node a through the agent only.
+// (backend/connect): node a is stored as the agent's HOST:PORT, token and pinned fingerprint, so
+// every call to it goes through the agent.
 #include "RemoteTestUtil.h"
 #include "SimTestUtil.h"
 
 #include "connect/NodeConnector.h"
+#include "core/AgentAddress.h"
 #include "service/DomainService.h"
 #include "store/StoreQuery.h"
 
@@ -51,25 +53,31 @@ public:
         connect.inventory.pciIdsPath = QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids");
         connect.remote = quickRemoteOptions();
         const NodeFactory apps = nodeFactory(connect);
-        // The store names node a by its host root; every call to it goes to the agent instead
-        // (the stored agent address, token and pin are the node store's part).
+        // The apps' factory, counting the nodes it opens through an agent.
         options.nodeFactory = [this, apps](const NodeInfo &node) -> Result<std::unique_ptr<Node>> {
-            if (node.hostRoot != rootA)
-                return Error::make(ErrorCode::Internal, QStringLiteral("test"), QStringLiteral("only node a is reachable"));
-            NodeInfo viaAgent = agentNodeInfo(*agent, node.name);
-            viaAgent.id = node.id;
-            ++remoteCalls;
-            return apps(viaAgent);
+            if (AgentAddress::isAgentAddress(node.hostRoot))
+                ++remoteCalls;
+            return apps(node);
         };
         auto s = DomainService::open(dir.filePath(QStringLiteral("passdeck.db")), options);
         if (!s)
             return s.error().message();
         service = std::move(s).value();
-        auto a = service->addNode(QStringLiteral("a"), rootA, true);
+        // Node a is stored as the agent's HOST:PORT with its token and pinned fingerprint.
+        auto a = service->addAgentNode(AgentNodeSpec{QStringLiteral("a"), agent->address(), agent->token(), agent->fingerprint()});
         if (!a)
             return a.error().message();
         nodeA = a->node.id;
         return {};
+    }
+
+    // Stops the agent and starts it again on the same port (the stored address), same state dir.
+    bool restartAgentOnSamePort()
+    {
+        const quint16 port = agent->port();
+        agent->stop();
+        agent->setExtraArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)});
+        return agent->restart() && agent->port() == port;
     }
 
     QSqlDatabase db() const { return service->store().connection(); }

@@ -42,6 +42,10 @@ private Q_SLOTS:
         QVERIFY(nodes);
         QCOMPARE(nodes->size(), 1);
         QCOMPARE(nodes->first().deviceCount, 25);
+        QCOMPARE(nodes->first().hostRoot, f.agent->address());
+        QCOMPARE(nodes->first().agentFingerprint, f.agent->fingerprint());
+        QVERIFY(nodes->first().simulated);
+        QVERIFY(!nodes->first().agentVersion.isEmpty());
         QCOMPARE(f.storedDriver(gpu1), QStringLiteral("nvidia"));
     }
 
@@ -170,10 +174,17 @@ private Q_SLOTS:
         QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM resource_rules")), 0);
         QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
 
-        // Back up (a new port: the test's agent listens on port 0): the same flow goes through.
-        QVERIFY2(f.agent->restart(), qPrintable(f.agent->lastError()));
+        // The node is noted unreachable, its inventory kept.
+        auto down = f.service->node(f.nodeA);
+        QVERIFY(down);
+        QVERIFY(down->unreachableSince.isValid());
+        QCOMPARE(down->deviceCount, 25);
+
+        // Back up on the same address: the same flow goes through and the mark is cleared.
+        QVERIFY2(f.restartAgentOnSamePort(), qPrintable(f.agent->lastError()));
         auto again = f.service->makeResource(g->id, f.nodeA, {gpu1});
         QVERIFY2(again, qPrintable(again ? QString() : again.error().message()));
+        QVERIFY(!f.service->node(f.nodeA)->unreachableSince.isValid());
         QCOMPARE(f.driverA(gpu1), QStringLiteral("vfio-pci"));
     }
 };
