@@ -1,7 +1,7 @@
 // Store commands, shared part: opening the service, argument checks, JSON records.
 #include "cli/StoreCommands.h"
 
-#include "node/LocalNodeConnector.h"
+#include "connect/NodeConnector.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,9 +18,9 @@ QString tr(const char *text)
 std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode)
 {
     ServiceOptions options;
-    InventoryOptions inventory;
-    inventory.pciIdsPath = ctx.pciIds;
-    options.nodeFactory = localNodes(inventory);
+    ConnectOptions connect;
+    connect.inventory.pciIdsPath = ctx.pciIds;
+    options.nodeFactory = nodeFactory(connect);
     auto service = DomainService::open(ctx.dbPath, options);
     if (!service) {
         *exitCode = ctx.fail(service.error());
