@@ -26,7 +26,7 @@ struct ServiceContext;
 // Progress of long operations (node refresh, make resource with a large apply).
 using ProgressFn = std::function<void(int done, int total, const QString &step)>;
 
-// A node behind an agent (docs/agent-api.md), as the administrator gives it.
+// A node behind an agent (docs/store.md, "Nodes behind an agent"), as the administrator gives it.
 struct AgentNodeSpec
 {
     QString name;

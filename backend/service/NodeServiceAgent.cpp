@@ -1,4 +1,4 @@
-// NodeService: nodes behind an agent (docs/agent-api.md). Added like a host root, but reached
+// NodeService: nodes behind an agent (docs/store.md, "Nodes behind an agent"). Added like a host root, but reached
 // through the node factory only: nothing is read from this machine's file system.
 #include "service/NodeService.h"
 

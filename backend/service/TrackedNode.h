@@ -14,7 +14,7 @@ QString unreachableSinceText(const QDateTime &since);
 
 // A stored node as the service reaches it (ServiceContext::node wraps what the node factory
 // gives): every call goes to the node unchanged, and its answer tells whether the node is
-// reachable (docs/agent-api.md, "Unreachable nodes"). An answer "node-unreachable" notes since
+// reachable (docs/store.md, "Nodes behind an agent"). An answer "node-unreachable" notes since
 // when (the first time only) and comes back naming the node and that time; any successful
 // answer clears the note and re-reads the agent's version. The note is written by the
 // ServiceContext outside the operation's transaction, so a refused flow still leaves it. The

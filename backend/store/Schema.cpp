@@ -318,7 +318,7 @@ const TriggerSpec step6CountTriggers[] = {
 #undef UNITS_OF
 #undef SAME_UNIT_ALLOCATED
 
-// Version 7: nodes behind an agent (docs/agent-api.md). Their address (HOST:PORT) is in
+// Version 7: nodes behind an agent (docs/store.md, "Nodes behind an agent"). Their address (HOST:PORT) is in
 // host_root, the column that has always held a node's address; the certificate fingerprint
 // pinned when the node was added, the bearer token, the agent's version as last reported and
 // since when the node has not answered ('' while it answers; ISO-8601 UTC otherwise). Rows of
