@@ -1,6 +1,10 @@
 #include "models/NodeModel.h"
 
 #include "models/Icons.h"
+#include "service/TrackedNode.h"
+
+#include <QBrush>
+#include <QColor>
 
 namespace passdeck {
 
@@ -26,6 +30,13 @@ QString NodeModel::statusText(const NodeInfo &n, const NodeReadiness *readiness)
     if (n.flaggedDevices > 0)
         parts << tr("%n device(s) flagged", nullptr, n.flaggedDevices);
     return parts.isEmpty() ? tr("Ready") : parts.join(QStringLiteral(", "));
+}
+
+QString NodeModel::stateText(const NodeInfo &n)
+{
+    if (n.unreachableSince.isValid())
+        return tr("Unreachable since %1").arg(unreachableSinceText(n.unreachableSince));
+    return tr("Connected");
 }
 
 void NodeModel::setReadiness(QHash<qint64, NodeReadiness> readiness)
@@ -57,14 +68,26 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
             if (const NodeReadiness *r = readinessOf(n.id); r && !r->ready())
                 return r->reasons.join(QLatin1Char('\n'));
         }
+        if (index.column() == StateColumn && n.unreachableSince.isValid())
+            return tr("Node %1 does not answer. Its devices are shown as last seen; changes that need the node are "
+                      "refused until it answers again. Passdeck tries it again every 30 seconds (Reconnect Now: at once).")
+                .arg(n.name);
         [[fallthrough]];
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return n.name;
-        case KindColumn: return n.simulated ? tr("Simulated") : tr("Real host");
+        case KindColumn:
+            if (!n.agentFingerprint.isEmpty())
+                return n.simulated ? tr("Simulated, agent") : tr("Real host, agent");
+            return n.simulated ? tr("Simulated") : tr("Real host");
         case StatusColumn: return statusText(n, readinessOf(n.id));
         case DevicesColumn: return n.deviceCount;
         case HostRootColumn: return n.hostRoot;
+        case AgentVersionColumn:
+            if (n.agentFingerprint.isEmpty())
+                return tr("local");
+            return n.agentVersion.isEmpty() ? tr("unknown") : n.agentVersion;
+        case StateColumn: return stateText(n);
         default: return {};
         }
     case Qt::DecorationRole:
@@ -76,6 +99,13 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
             if (n.rebootRequired)
                 return Icons::warning();
         }
+        if (index.column() == StateColumn)
+            return n.unreachableSince.isValid() ? Icons::blocker() : Icons::ok();
+        return {};
+    case Qt::ForegroundRole:
+        // Visibly marked, not by colour alone (the icon and the words say it too).
+        if (index.column() == StateColumn && n.unreachableSince.isValid())
+            return QBrush(QColor(0xb0, 0x00, 0x20));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == DevicesColumn)
@@ -85,6 +115,7 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
     case SimulatedRole: return n.simulated;
     case MaintenanceRole: return n.maintenance;
     case RebootRequiredRole: return n.rebootRequired;
+    case UnreachableRole: return n.unreachableSince.isValid();
     default: return {};
     }
 }
@@ -98,7 +129,9 @@ QVariant NodeModel::headerData(int section, Qt::Orientation orientation, int rol
     case KindColumn: return tr("Kind");
     case StatusColumn: return tr("Status");
     case DevicesColumn: return tr("Devices");
-    case HostRootColumn: return tr("Host root");
+    case HostRootColumn: return tr("Address");
+    case AgentVersionColumn: return tr("Agent");
+    case StateColumn: return tr("State");
     default: return {};
     }
 }

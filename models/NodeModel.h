@@ -9,19 +9,22 @@
 namespace passdeck {
 
 // The Nodes list: name, kind, status (ready / cannot pass through / maintenance / reboot
-// required), devices.
+// required), devices, address (a host root or an agent's HOST:PORT), the agent's version and
+// the state (Connected / Unreachable since <time>, marked with the blocker icon and its colour).
 class NodeModel : public RecordTableModel<NodeInfo>
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, KindColumn, StatusColumn, DevicesColumn, HostRootColumn, ColumnCount };
-    enum Role { NodeIdRole = Qt::UserRole + 1, SimulatedRole, MaintenanceRole, RebootRequiredRole };
+    enum Column { NameColumn, KindColumn, StatusColumn, DevicesColumn, HostRootColumn, AgentVersionColumn, StateColumn, ColumnCount };
+    enum Role { NodeIdRole = Qt::UserRole + 1, SimulatedRole, MaintenanceRole, RebootRequiredRole, UnreachableRole };
     Q_ENUM(Column)
 
     explicit NodeModel(QObject *parent = nullptr);
 
     // readiness: what the node can pass through (nullptr: not known, not shown).
     static QString statusText(const NodeInfo &node, const NodeReadiness *readiness = nullptr);
+    // "Connected", or "Unreachable since 2026-12-01 22:10:03 UTC".
+    static QString stateText(const NodeInfo &node);
     // Per node id, from the service; rows without an entry show no readiness.
     void setReadiness(QHash<qint64, NodeReadiness> readiness);
 

@@ -1,6 +1,7 @@
 #include "views/Dashboard.h"
 
 #include "service/DomainService.h"
+#include "service/TrackedNode.h"
 #include "views/MainWindow.h"
 #include "views/TableSetup.h"
 
@@ -231,6 +232,37 @@ void Dashboard::showRebootNotices(const QList<RebootNotice> &notices)
     lines << tr("Put the node in maintenance mode before you reboot it.");
     m_banner->setNotice(QStringLiteral("reboot"), MessageBanner::Level::Warning,
                         lines.join(QStringLiteral("<br>")));
+}
+
+void Dashboard::showUnreachableNodes(const QList<NodeInfo> &nodes)
+{
+    QStringList lines;
+    for (const NodeInfo &n : nodes) {
+        if (!n.unreachableSince.isValid())
+            continue;
+        lines << tr("<b>Node <a href=\"nav:node:%1\">%2</a> is unreachable since %3.</b> Its devices are shown as last "
+                    "seen; changes that need the node are refused until it answers again.")
+                     .arg(n.id)
+                     .arg(n.name.toHtmlEscaped(), unreachableSinceText(n.unreachableSince).toHtmlEscaped());
+    }
+    if (lines.isEmpty()) {
+        m_banner->clearNotice(QStringLiteral("unreachable"));
+        return;
+    }
+    lines << tr("Passdeck tries again every 30 seconds; Nodes › Reconnect Now tries at once. Check that passdeckd runs "
+                "on the node (systemctl status passdeckd) and that its port is open.");
+    m_banner->setNotice(QStringLiteral("unreachable"), MessageBanner::Level::Warning, lines.join(QStringLiteral("<br>")));
+}
+
+Result<NodeReadiness> Dashboard::readinessOf(const NodeInfo &node) const
+{
+    if (!node.unreachableSince.isValid())
+        return service().nodeReadiness(node.id);
+    NodeReadiness r;
+    r.reachable = false;
+    r.reasons << tr("Node %1 is unreachable since %2: nothing can be passed through until it answers again.")
+                     .arg(node.name, unreachableSinceText(node.unreachableSince));
+    return r;
 }
 
 void Dashboard::askConfirmation(const QString &questionHtml, const QStringList &affected,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Error.h"
+#include "core/NodeChecks.h"
 #include "views/MessageBanner.h"
 
 #include <QFutureWatcher>
@@ -20,6 +21,7 @@ namespace passdeck {
 class DomainService;
 class MainWindow;
 struct RebootNotice;
+struct NodeInfo;
 
 // One step of the breadcrumb: what to show and where it leads.
 struct Crumb
@@ -72,6 +74,13 @@ protected:
     void setHeading(const QIcon &icon, const QString &title, const QString &subtitle = {});
     // The reboot-required notice (key "reboot") for these nodes; cleared when empty.
     void showRebootNotices(const QList<RebootNotice> &notices);
+    // The notice (key "unreachable", a warning) for those of these nodes that do not answer:
+    // since when, that their devices are shown as last seen and that Passdeck retries them.
+    void showUnreachableNodes(const QList<NodeInfo> &nodes);
+    // Whether the node can pass anything through, read through it; a node noted unreachable is
+    // not asked (that could block the window for the node's whole timeout; NodeReconnector
+    // retries it off this thread): it cannot be read, and the reason says since when.
+    Result<NodeReadiness> readinessOf(const NodeInfo &node) const;
     // A confirmation in the banner (key "confirm", a warning): the question (rich text), what
     // the change affects (plain lines, listed) and one link per choice {link, label}; the
     // links reach handleLink. The focus moves to it, so Tab reaches the choices.

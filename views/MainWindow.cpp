@@ -2,6 +2,7 @@
 
 #include "views/BuiltinDashboards.h"
 #include "views/Dashboard.h"
+#include "views/NodeReconnector.h"
 #include "service/DomainService.h"
 
 #include <QAction>
@@ -44,6 +45,7 @@ MainWindow::MainWindow(DomainService &service, QWidget *parent) : QMainWindow(pa
     m_stack->setObjectName(QStringLiteral("dashboardStack"));
     layout->addWidget(m_stack, 1);
 
+    m_reconnector = new NodeReconnector(service, this);
     buildMenus();
     registerBuiltinDashboards(*this);
     navigate(QStringLiteral("main"));

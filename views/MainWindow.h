@@ -13,6 +13,7 @@ namespace passdeck {
 
 class Dashboard;
 class DomainService;
+class NodeReconnector;
 
 // The application window: the top menu, back/forward with a breadcrumb, and a stack of
 // dashboards. Dashboards are registered by id with a factory taking one argument (a node, group,
@@ -54,6 +55,8 @@ public:
     void goForward();
 
     void showAbout();
+    // Retries the nodes that do not answer, every 30 s and on demand (Nodes › Reconnect Now).
+    NodeReconnector *reconnector() const { return m_reconnector; }
 
 Q_SIGNALS:
     void dashboardChanged(passdeck::Dashboard *dashboard);
@@ -83,6 +86,7 @@ private:
     QToolButton *m_back = nullptr;
     QToolButton *m_forward = nullptr;
     QLabel *m_breadcrumb = nullptr;
+    NodeReconnector *m_reconnector = nullptr;
 };
 
 } // namespace passdeck

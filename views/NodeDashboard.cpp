@@ -39,11 +39,15 @@ NodeDashboard::NodeDashboard(MainWindow &window, qint64 nodeId) : Dashboard(wind
     m_status = label(QStringLiteral("nodeStatus"));
     m_kind = label(QStringLiteral("nodeKind"));
     m_root = label(QStringLiteral("nodeHostRoot"));
+    m_agent = label(QStringLiteral("nodeAgent"));
+    m_state = label(QStringLiteral("nodeState"));
     m_devices = label(QStringLiteral("nodeDevices"));
     m_refreshed = label(QStringLiteral("nodeRefreshed"));
     form->addRow(tr("Status:"), m_status);
     form->addRow(tr("Kind:"), m_kind);
-    form->addRow(tr("Host root:"), m_root);
+    form->addRow(tr("Address:"), m_root);
+    form->addRow(tr("Agent:"), m_agent);
+    form->addRow(tr("State:"), m_state);
     form->addRow(tr("PCI devices:"), m_devices);
     form->addRow(tr("Inventory read:"), m_refreshed);
     m_maintenance = new QCheckBox(tr("&Maintenance mode"), this);
@@ -80,7 +84,7 @@ void NodeDashboard::refresh()
                m_node.simulated ? tr("A simulated node: its sysfs lives in a directory and it can be rebooted from here.")
                                 : tr("The real host. Passdeck never reboots it; it gives instructions instead."));
     // Said before any wizard: a node without an IOMMU or vfio-pci cannot pass anything through.
-    auto readiness = service().nodeReadiness(argument());
+    auto readiness = readinessOf(m_node);
     m_status->setText(NodeModel::statusText(m_node, readiness ? &*readiness : nullptr));
     if (readiness && !readiness->ready()) {
         QStringList reasons;
@@ -92,8 +96,18 @@ void NodeDashboard::refresh()
     } else {
         banner()->clearNotice(QStringLiteral("readiness"));
     }
+    // The readiness check asked the node: whether it answered is as of now.
+    if (auto again = service().node(argument()))
+        m_node = *again;
     m_kind->setText(m_node.simulated ? tr("Simulated") : tr("Real host"));
     m_root->setText(m_node.hostRoot);
+    m_agent->setText(m_node.agentFingerprint.isEmpty()
+                         ? tr("none: a host root on this machine")
+                         : tr("passdeckd %1, certificate %2")
+                               .arg(m_node.agentVersion.isEmpty() ? tr("(version unknown)") : m_node.agentVersion, m_node.agentFingerprint));
+    m_state->setText(NodeModel::stateText(m_node));
+    m_state->setStyleSheet(m_node.unreachableSince.isValid() ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    showUnreachableNodes({m_node});
     QString devices = QString::number(m_node.deviceCount);
     if (auto all = service().devices(argument())) {
         // Where the node's devices stand, as the PCI Devices status column counts them.

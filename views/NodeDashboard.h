@@ -41,6 +41,8 @@ private:
     QLabel *m_status = nullptr;
     QLabel *m_kind = nullptr;
     QLabel *m_root = nullptr;
+    QLabel *m_agent = nullptr;
+    QLabel *m_state = nullptr;
     QLabel *m_devices = nullptr;
     QLabel *m_refreshed = nullptr;
     QCheckBox *m_maintenance = nullptr;

@@ -4,6 +4,7 @@
 #include "service/DomainService.h"
 #include "models/Icons.h"
 #include "views/MainWindow.h"
+#include "views/NodeReconnector.h"
 #include "models/NodeModel.h"
 #include "views/TableSetup.h"
 
@@ -21,7 +22,12 @@ NodesDashboard::NodesDashboard(MainWindow &window) : Dashboard(window, QStringLi
     auto *open = addMenuItem(QStringLiteral("menuOpenNode"), Icons::node(), tr("Open Node"),
                              [this] { openNode(m_table->currentIndex()); });
     auto *add = addMenuItem(QStringLiteral("menuAddNode"), Icons::node(), tr("Add Node…"), [this] { addNode(); });
-    add->setToolTip(tr("Add a host (this machine or a simulated node) by its host root"));
+    add->setToolTip(tr("Add a host: by its host root on this machine, or by the address of its agent (passdeckd)"));
+    auto *reconnect = addMenuItem(QStringLiteral("menuReconnectNodes"), Icons::info(), tr("Reconnect Now"), [this] {
+        if (!mainWindow().reconnector()->retryNow())
+            showSuccess(tr("Every node answers; there is nothing to reconnect."));
+    });
+    reconnect->setToolTip(tr("Try the nodes that do not answer again now (Passdeck does it every 30 seconds)"));
     addMenuItem(QStringLiteral("menuPciDevices"), Icons::groupClass(GroupClass::Other), tr("All PCI Devices"),
                 [this] { mainWindow().navigate(QStringLiteral("pci"), 0); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
@@ -83,11 +89,15 @@ void NodesDashboard::refresh()
     // Whether each node can pass anything through at all, said before any wizard.
     QHash<qint64, NodeReadiness> readiness;
     for (const NodeInfo &n : *nodes) {
-        if (auto r = service().nodeReadiness(n.id))
+        if (auto r = readinessOf(n))
             readiness.insert(n.id, *r);
     }
     m_model->setReadiness(readiness);
+    // The readiness check asked every node: whether each answered is as of now.
+    if (auto again = service().nodes())
+        nodes = std::move(again);
     m_model->setItems(*nodes);
+    showUnreachableNodes(*nodes);
     // Refit when rows come or go; a plain refresh keeps the widths the user chose.
     if (int(nodes->size()) != m_fittedRows) {
         m_fittedRows = int(nodes->size());

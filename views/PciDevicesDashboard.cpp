@@ -97,16 +97,17 @@ void PciDevicesDashboard::refresh()
     }
     // Whether the nodes shown can pass anything through: Make Resource says so before the wizard.
     m_readiness.clear();
-    QList<qint64> nodeIds;
-    if (argument() != 0) {
-        nodeIds << argument();
-    } else if (auto nodes = service().nodes()) {
-        for (const NodeInfo &n : *nodes)
-            nodeIds << n.id;
-    }
-    for (qint64 id : nodeIds) {
-        if (auto r = service().nodeReadiness(id))
-            m_readiness.insert(id, *r);
+    // The devices of a node that does not answer are as last seen: said above them.
+    if (auto nodes = service().nodes()) {
+        QList<NodeInfo> shown;
+        for (const NodeInfo &n : *nodes) {
+            if (argument() != 0 && n.id != argument())
+                continue;
+            shown << n;
+            if (auto r = readinessOf(n))
+                m_readiness.insert(n.id, *r);
+        }
+        showUnreachableNodes(shown);
     }
     m_view->setDevices(*devices);
     updateActions();

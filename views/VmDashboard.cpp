@@ -167,6 +167,9 @@ void VmDashboard::refresh()
     m_owner->setText(owner);
     const bool running = m_vm.power == PowerState::On;
     updatePowerItems();
+    // A VM on a node that does not answer: its devices cannot be bound until the node is back.
+    if (auto node = service().node(m_vm.nodeId))
+        showUnreachableNodes({*node});
 
     // A stopped VM is started, not restarted: the notice says so (its link is "restart" either way).
     if (m_vm.restartNeeded && running)

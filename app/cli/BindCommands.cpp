@@ -4,7 +4,7 @@
 
 #include "node/bind/BindPlanner.h"
 #include "node/LocalNode.h"
-#include "node/LocalNodeConnector.h"
+#include "connect/NodeConnector.h"
 #include "node/host/PersistentConfig.h"
 #include "node/host/RealSysfsWriter.h"
 #include "node/host/SysfsWriter.h"
@@ -180,13 +180,13 @@ bool takeAddresses(CliContext &ctx, QStringList *addresses, int *exitCode)
 // does: one call per operation, the node re-planning and re-checking before it writes.
 Result<std::unique_ptr<Node>> openNode(CliContext &ctx)
 {
-    InventoryOptions options;
-    options.pciIdsPath = ctx.pciIds;
+    ConnectOptions options;
+    options.inventory.pciIdsPath = ctx.pciIds;
     NodeInfo info;
     info.name = ctx.hostRoot;
     info.hostRoot = ctx.hostRoot;
     info.simulated = ctx.simulate;
-    return localNodes(options)(info);
+    return nodeFactory(options)(info);
 }
 
 // The driver of a plan's device now, "" when none or unreadable.

@@ -5,6 +5,8 @@
 #include "core/PciAddress.h"
 
 #include <QCoreApplication>
+
+#include <algorithm>
 #include <QJsonArray>
 
 namespace passdeck::cli {
@@ -47,6 +49,10 @@ int runNodes(CliContext &ctx)
     }
     for (const NodeInfo &n : *nodes) {
         ctx.out() << n.name << "\t" << n.hostRoot << (n.simulated ? "\tsimulated" : "\treal") << "\t" << n.deviceCount << " devices";
+        // A node behind an agent: its version as last reported, and whether it answers.
+        if (!n.agentFingerprint.isEmpty())
+            ctx.out() << "\t" << tr("agent %1").arg(n.agentVersion.isEmpty() ? QStringLiteral("?") : n.agentVersion);
+        ctx.out() << "\t" << nodeStateText(n);
         if (n.maintenance)
             ctx.out() << "\tmaintenance";
         if (n.rebootRequired)
@@ -56,6 +62,8 @@ int runNodes(CliContext &ctx)
     ctx.out().flush();
     return ExitOk;
 }
+
+} // namespace
 
 void printReport(CliContext &ctx, const RefreshReport &r)
 {
@@ -79,12 +87,22 @@ void printReport(CliContext &ctx, const RefreshReport &r)
     ctx.out().flush();
 }
 
+namespace {
+
 int runNode(CliContext &ctx)
 {
     if (ctx.args.isEmpty())
-        return ctx.usage(tr("node needs a subcommand: add, refresh, reboot, remove, devices, maintenance"));
+        return ctx.usage(tr("node needs a subcommand: add, list, refresh, reboot, remove, devices, maintenance"));
     const QString sub = ctx.args.takeFirst();
     int rc = ExitOk;
+    if (sub == QLatin1String("list")) {
+        if (int r = rejectLeftovers(ctx, 0))
+            return r;
+        return runNodes(ctx);
+    }
+    if (sub == QLatin1String("add")
+        && std::any_of(ctx.args.cbegin(), ctx.args.cend(), [](const QString &a) { return a.section(u'=', 0, 0) == QLatin1String("--agent"); }))
+        return runNodeAddAgent(ctx);
     if (sub == QLatin1String("add")) {
         if (int r = rejectLeftovers(ctx, 1))
             return r;
@@ -383,7 +401,9 @@ int runAudit(CliContext &ctx)
 const bool registered = [] {
     CliRegistry::add({QStringLiteral("nodes"), QStringLiteral("nodes [--json]   list the nodes in the store"), runNodes});
     CliRegistry::add({QStringLiteral("node"),
-                      QStringLiteral("node add NAME --host-root DIR [--simulate] | node refresh|reboot|remove|devices NAME | node maintenance NAME on|off"),
+                      QStringLiteral("node add NAME --host-root DIR [--simulate] | node add NAME --agent HOST:PORT --token-file FILE"
+                                     " --fingerprint SHA256:<hex> | node list | node refresh|reboot|remove|devices NAME"
+                                     " | node maintenance NAME on|off"),
                       runNode});
     CliRegistry::add({QStringLiteral("groups"), QStringLiteral("groups [--tenant T | --all] [--json]   list resource groups"), runGroups});
     CliRegistry::add({QStringLiteral("group"),

@@ -18,6 +18,11 @@ int rejectLeftovers(CliContext &ctx, int maxPositional);
 int done(CliContext &ctx, const Status &status, const QString &message);
 
 QJsonObject toJson(const NodeInfo &n);
+// A node's add/refresh report, text or JSON.
+void printReport(CliContext &ctx, const RefreshReport &r);
+// NodeAgentCommands.cpp: `node add NAME --agent …`; "connected" / "unreachable since <time>".
+int runNodeAddAgent(CliContext &ctx);
+QString nodeStateText(const NodeInfo &n);
 QJsonObject toJson(const DeviceRecord &d);
 QJsonObject toJson(const ResourceGroup &g);
 QJsonObject toJson(const Vm &v);

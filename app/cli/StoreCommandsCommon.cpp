@@ -1,7 +1,7 @@
 // Store commands, shared part: opening the service, argument checks, JSON records.
 #include "cli/StoreCommands.h"
 
-#include "node/LocalNodeConnector.h"
+#include "connect/NodeConnector.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,9 +18,9 @@ QString tr(const char *text)
 std::unique_ptr<DomainService> openService(CliContext &ctx, int *exitCode)
 {
     ServiceOptions options;
-    InventoryOptions inventory;
-    inventory.pciIdsPath = ctx.pciIds;
-    options.nodeFactory = localNodes(inventory);
+    ConnectOptions connect;
+    connect.inventory.pciIdsPath = ctx.pciIds;
+    options.nodeFactory = nodeFactory(connect);
     auto service = DomainService::open(ctx.dbPath, options);
     if (!service) {
         *exitCode = ctx.fail(service.error());
@@ -74,7 +74,16 @@ QJsonObject toJson(const NodeInfo &n)
             {QStringLiteral("simulated"), n.simulated}, {QStringLiteral("maintenance"), n.maintenance},
             {QStringLiteral("rebootRequired"), n.rebootRequired},
             {QStringLiteral("rebootDevices"), QJsonArray::fromStringList(n.rebootDevices)},
-            {QStringLiteral("devices"), n.deviceCount}, {QStringLiteral("flaggedDevices"), n.flaggedDevices}};
+            {QStringLiteral("devices"), n.deviceCount}, {QStringLiteral("flaggedDevices"), n.flaggedDevices},
+            // The address again under its own name (a host root or HOST:PORT); an agent's
+            // fingerprint and version, and whether it answers. Never its token.
+            {QStringLiteral("address"), n.hostRoot},
+            {QStringLiteral("agent"), !n.agentFingerprint.isEmpty()},
+            {QStringLiteral("agentFingerprint"), n.agentFingerprint.isEmpty() ? QJsonValue() : QJsonValue(n.agentFingerprint)},
+            {QStringLiteral("agentVersion"), n.agentVersion.isEmpty() ? QJsonValue() : QJsonValue(n.agentVersion)},
+            {QStringLiteral("state"), n.unreachableSince.isValid() ? QStringLiteral("unreachable") : QStringLiteral("connected")},
+            {QStringLiteral("unreachableSince"), n.unreachableSince.isValid()
+                 ? QJsonValue(n.unreachableSince.toUTC().toString(Qt::ISODate)) : QJsonValue()}};
 }
 
 QJsonObject toJson(const DeviceRecord &d)

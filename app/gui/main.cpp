@@ -1,5 +1,5 @@
+#include "connect/NodeConnector.h"
 #include "demo/DemoEnvironment.h"
-#include "node/LocalNodeConnector.h"
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
 
@@ -41,9 +41,12 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     ServiceOptions options;
-    InventoryOptions inventory;
-    inventory.pciIdsPath = parser.value(pciIds);
-    options.nodeFactory = localNodes(inventory);
+    ConnectOptions connect;
+    connect.inventory.pciIdsPath = parser.value(pciIds);
+    const InventoryOptions &inventory = connect.inventory;
+    // Host roots on this machine and nodes behind agents; the real host through the local
+    // agent when Passdeck does not run as root.
+    options.nodeFactory = nodeFactory(connect);
     Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
         // Without a store or a host root to open there is nothing real to show: the demo then.
         const bool wantsDemo = parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)

@@ -57,6 +57,11 @@ DomainService::~DomainService() = default;
 Store &DomainService::store() const { return *m_ctx->store; }
 Result<int> DomainService::recoverInterrupted() { return m_nodes->recoverInterrupted(); }
 
+Result<RefreshReport> DomainService::addAgentNode(const AgentNodeSpec &spec, const ProgressFn &progress)
+{
+    return m_nodes->addAgent(spec, progress);
+}
+
 Result<RefreshReport> DomainService::addNode(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
 {
     return m_nodes->add(name, hostRoot, simulated, progress);

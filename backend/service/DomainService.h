@@ -26,6 +26,15 @@ struct ServiceContext;
 // Progress of long operations (node refresh, make resource with a large apply).
 using ProgressFn = std::function<void(int done, int total, const QString &step)>;
 
+// A node behind an agent (docs/store.md, "Nodes behind an agent"), as the administrator gives it.
+struct AgentNodeSpec
+{
+    QString name;
+    QString address;     // HOST:PORT
+    QString token;       // the agent's bearer token (64 hex; surrounding white space dropped)
+    QString fingerprint; // SHA256:<hex> of the agent's certificate, as passdeckd printed it
+};
+
 struct ServiceOptions
 {
     // How the service reaches a node (core/Node.h). Required for anything that touches a
@@ -63,6 +72,8 @@ public:
     // ---- nodes ---------------------------------------------------------------------------
     Result<RefreshReport> addNode(const QString &name, const QString &hostRoot, bool simulated,
                                   const ProgressFn &progress = {});
+    // A node behind an agent: reached and identified before anything is stored.
+    Result<RefreshReport> addAgentNode(const AgentNodeSpec &spec, const ProgressFn &progress = {});
     Result<RefreshReport> refreshNode(qint64 nodeId, const ProgressFn &progress = {});
     Status removeNode(qint64 nodeId);              // refused while it has groups' devices, VMs...
     Status setMaintenance(qint64 nodeId, bool on);

@@ -1,6 +1,8 @@
 #include "service/DomainServiceContext.h"
 
+#include "service/TrackedNode.h"
 #include "store/AuditLog.h"
+#include "store/StoreQuery.h"
 #include "store/Store.h"
 #include "store/StoreTransaction.h"
 
@@ -20,6 +22,16 @@ QString tr(const char *text)
 
 // The operation this thread is running; one at a time per thread (DomainService's rule).
 thread_local AuditScope *t_audit = nullptr;
+
+// Reachability notes waiting for the end of this thread's transaction.
+struct PendingReachability
+{
+    const ServiceContext *ctx;
+    qint64 nodeId;
+    QDateTime since;
+    QString agentVersion;
+};
+thread_local QList<PendingReachability> t_reachability;
 } // namespace
 
 QSqlDatabase ServiceContext::db() const
@@ -162,7 +174,77 @@ Result<std::unique_ptr<Node>> ServiceContext::node(const NodeInfo &node) const
         return Error::make(ErrorCode::NoNode,
                            QCoreApplication::translate("DomainService", "Reaching node '%1'").arg(node.name),
                            QCoreApplication::translate("DomainService", "the node factory returned no node"));
-    return opened;
+    if (!opened && opened.error().code == ErrorCode::NodeUnreachable && node.id > 0) {
+        // A factory that already tried to connect: the same note as a call's answer.
+        NodeInfo noted = node;
+        if (!noted.unreachableSince.isValid()) {
+            QDateTime now = QDateTime::currentDateTimeUtc();
+            now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second()));
+            noted.unreachableSince = now;
+            noteReachability(node.id, now, {});
+        }
+        return TrackedNode::unreachable(noted, opened.error());
+    }
+    if (!opened || node.id <= 0)
+        return opened;
+    return std::unique_ptr<Node>(std::make_unique<TrackedNode>(std::move(opened.value()), node, *this));
+}
+
+void ServiceContext::noteReachability(qint64 nodeId, const QDateTime &since, const QString &agentVersion) const
+{
+    t_reachability << PendingReachability{this, nodeId, since, agentVersion};
+    if (!StoreTransaction::openOnThisThread())
+        flushReachability();
+}
+
+void ServiceContext::flushReachability() const
+{
+    if (t_reachability.isEmpty() || StoreTransaction::openOnThisThread())
+        return;
+    QList<PendingReachability> mine;
+    for (auto it = t_reachability.begin(); it != t_reachability.end();) {
+        if (it->ctx == this) {
+            mine << *it;
+            it = t_reachability.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (mine.isEmpty())
+        return;
+    const QString what = tr("Recording whether a node answers");
+    // Not an operation of its own: no audit entry (tx.commit(), not commit(tx)).
+    StoreTransaction tx(*store);
+    Status s = tx.begun();
+    for (const PendingReachability &p : std::as_const(mine)) {
+        if (!s)
+            break;
+        if (p.since.isValid())
+            s = StoreQuery::run(db(), QStringLiteral("UPDATE nodes SET unreachable_since = ? WHERE id = ? AND unreachable_since = ''"),
+                                {p.since.toUTC().toString(Qt::ISODateWithMs), p.nodeId}, what);
+        else
+            s = StoreQuery::run(db(), QStringLiteral("UPDATE nodes SET unreachable_since = '', agent_version = ? WHERE id = ?"),
+                                {p.agentVersion, p.nodeId}, what);
+    }
+    if (s)
+        s = tx.commit();
+    if (!s) {
+        qWarning("Passdeck: whether a node answers could not be recorded: %s", qPrintable(s.error().message()));
+        return;
+    }
+    Q_EMIT q->nodesChanged();
+    Q_EMIT q->changed();
+}
+
+Status ServiceContext::checkReachable(const NodeInfo &node) const
+{
+    if (!node.unreachableSince.isValid())
+        return {};
+    auto opened = this->node(node);
+    if (!opened)
+        return opened.error();
+    auto answered = (*opened)->identity();
+    return answered ? Status() : Status(answered.error());
 }
 
 } // namespace passdeck

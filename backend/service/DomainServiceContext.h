@@ -81,6 +81,7 @@ struct ServiceContext
         enterAudit(scope);
         auto r = fn();
         leaveAudit(scope);
+        flushReachability();
         finished(scope, r.ok() ? nullptr : &r.error(), changes);
         return r;
     }
@@ -113,8 +114,19 @@ struct ServiceContext
     // so that tests can kill an operation at each of its steps (docs/store.md, "Crash recovery").
     static void step(const char *label);
 
-    // The node behind a stored NodeInfo, through options.nodeFactory.
+    // The node behind a stored NodeInfo, through options.nodeFactory; a stored node (id > 0)
+    // comes wrapped in a TrackedNode, which notes whether it answers.
     Result<std::unique_ptr<Node>> node(const NodeInfo &node) const;
+
+    // Whether a stored node answers (TrackedNode): since = when it first did not (invalid: it
+    // answered; agentVersion then as it reported it). Written at once in a transaction of its
+    // own, or, while this thread's operation holds one, when the operation ends (run()), so that
+    // the rollback of a refused flow does not take the note with it. Emits nodesChanged.
+    void noteReachability(qint64 nodeId, const QDateTime &since, const QString &agentVersion) const;
+    void flushReachability() const;
+    // For a flow that needs the node but reads only the store (pass to a tenant): a node noted
+    // unreachable is asked again (its identity); still unreachable → the refusal naming it.
+    Status checkReachable(const NodeInfo &node) const;
 
 private:
     static void enterAudit(AuditScope &scope);

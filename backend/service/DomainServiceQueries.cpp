@@ -66,7 +66,8 @@ Result<QList<NodeInfo>> DomainServiceQueries::nodes(const QSqlDatabase &db, qint
     StoreQuery q(db, QStringLiteral(
         "SELECT n.id, n.name, n.host_root, n.simulated, n.maintenance, n.reboot_required, n.refreshed_at,"
         " (SELECT COUNT(*) FROM devices d WHERE d.node_id = n.id AND d.present = 1),"
-        " (SELECT COUNT(*) FROM devices d WHERE d.node_id = n.id AND (d.present = 0 OR d.ids_changed = 1))"
+        " (SELECT COUNT(*) FROM devices d WHERE d.node_id = n.id AND (d.present = 0 OR d.ids_changed = 1)),"
+        " n.agent_fingerprint, n.agent_token, n.agent_version, n.unreachable_since"
         " FROM nodes n") + f.sql() + QStringLiteral(" ORDER BY n.name"));
     auto r = run(q, f, tr("Listing nodes"));
     if (!r)
@@ -83,6 +84,12 @@ Result<QList<NodeInfo>> DomainServiceQueries::nodes(const QSqlDatabase &db, qint
         n.refreshedAt = QDateTime::fromString(q.value(6).toString(), Qt::ISODateWithMs);
         n.deviceCount = q.value(7).toInt();
         n.flaggedDevices = q.value(8).toInt();
+        n.agentFingerprint = q.value(9).toString();
+        n.agentToken = q.value(10).toString();
+        n.agentVersion = q.value(11).toString();
+        const QString since = q.value(12).toString();
+        if (!since.isEmpty())
+            n.unreachableSince = QDateTime::fromString(since, Qt::ISODateWithMs);
         out << n;
     }
     for (NodeInfo &n : out) {

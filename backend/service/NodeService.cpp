@@ -82,7 +82,8 @@ Result<QStringList> NodeService::checkIdentities()
     // Nodes an older Passdeck added have no identity yet: taken from their roots now.
     QList<std::pair<qint64, QString>> blank;
     {
-        StoreQuery q(db, QStringLiteral("SELECT id, host_root FROM nodes WHERE canonical_root = ''"));
+        // (A node behind an agent has its address there: never taken for a path.)
+        StoreQuery q(db, QStringLiteral("SELECT id, host_root FROM nodes WHERE canonical_root = '' AND agent_fingerprint = ''"));
         if (Status s = q.exec(what); !s)
             return s.error();
         while (q.next())

@@ -17,6 +17,10 @@ public:
     explicit NodeService(ServiceContext &ctx) : m_ctx(ctx) {}
 
     Result<RefreshReport> add(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress);
+    // A node behind an agent (NodeServiceAgent.cpp): every part checked (core/AgentAddress.h),
+    // the agent reached through the node factory and asked who it is, then its inventory
+    // stored; nothing is stored when any of it fails.
+    Result<RefreshReport> addAgent(const AgentNodeSpec &spec, const ProgressFn &progress);
     Result<RefreshReport> refresh(qint64 nodeId, const ProgressFn &progress);
     Status remove(qint64 nodeId);
     Status setMaintenance(qint64 nodeId, bool on);

@@ -150,6 +150,14 @@ Result<ResourceGroup> TenantService::pass(const PassSpec &spec)
     auto check = [&]() -> Status {
         if (Status s = ServiceContext::checkCount(spec.count); !s)
             return s;
+        // The tenant gets devices of its node as last seen: not of a node that does not answer.
+        if (tn) {
+            auto n = DomainServiceQueries::node(m_ctx.db(), tn->nodeId);
+            if (!n)
+                return n.error();
+            if (Status s = m_ctx.checkReachable(*n); !s)
+                return s;
+        }
         // Blank asks for a generated name.
         return spec.name.trimmed().isEmpty() ? Status() : ServiceContext::checkName(spec.name, tr("group"));
     };

@@ -318,6 +318,18 @@ const TriggerSpec step6CountTriggers[] = {
 #undef UNITS_OF
 #undef SAME_UNIT_ALLOCATED
 
+// Version 7: nodes behind an agent (docs/store.md, "Nodes behind an agent"). Their address (HOST:PORT) is in
+// host_root, the column that has always held a node's address; the certificate fingerprint
+// pinned when the node was added, the bearer token, the agent's version as last reported and
+// since when the node has not answered ('' while it answers; ISO-8601 UTC otherwise). Rows of
+// older stores are host roots on this machine: all four stay empty.
+const char *const step7[] = {
+    "ALTER TABLE nodes ADD COLUMN agent_fingerprint VARCHAR(80) NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN agent_token VARCHAR(80) NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN agent_version VARCHAR(64) NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN unreachable_since VARCHAR(32) NOT NULL DEFAULT ''",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -330,7 +342,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 6;
+    return 7;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -364,6 +376,7 @@ QStringList Schema::step(int version, const QString &driverName)
             out << dialect->dropTrigger(QString::fromLatin1(t.name), QString::fromLatin1(t.table));
         addTriggers(step6CountTriggers);
         break;
+    case 7: add(step7); break;
     default: break;
     }
     return out;

@@ -4,16 +4,29 @@
 
 namespace passdeck {
 
+namespace {
+thread_local int t_open = 0;
+}
+
 StoreTransaction::StoreTransaction(const Store &store)
     : m_store(store), m_begun(store.beginWrite())
 {
     m_open = m_begun.ok();
+    if (m_open)
+        ++t_open;
 }
 
 StoreTransaction::~StoreTransaction()
 {
-    if (m_open)
+    if (m_open) {
         m_store.rollback();
+        --t_open;
+    }
+}
+
+bool StoreTransaction::openOnThisThread()
+{
+    return t_open > 0;
 }
 
 Status StoreTransaction::commit()
@@ -21,8 +34,10 @@ Status StoreTransaction::commit()
     if (!m_open)
         return m_begun.ok() ? Status() : m_begun;
     Status s = m_store.commit();
-    if (s)
+    if (s) {
         m_open = false;
+        --t_open;
+    }
     return s;
 }
 

@@ -20,6 +20,9 @@ public:
     Status commit();
     // Begun and neither committed nor rolled back yet.
     bool isOpen() const { return m_open; }
+    // Whether this thread has a write transaction open: what must not start a second one (a
+    // note that a node did not answer waits for the end of the operation then).
+    static bool openOnThisThread();
 
 private:
     const Store &m_store;

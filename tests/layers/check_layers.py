@@ -16,16 +16,18 @@ ALLOWED = {
     'backend/node': ['core/', 'node/', 'sim/'],
     'backend/store': ['core/', 'store/'],
     'backend/service': ['core/', 'store/', 'service/'],
+    'backend/remote/client': ['core/', 'remote/client/'],
+    'backend/connect': ['core/', 'node/', 'remote/client/', 'connect/'],
     'backend/demo': ['core/', 'store/', 'service/', 'node/', 'sim/', 'demo/'],
     'models': ['core/', 'service/', 'models/'],
     'views': ['core/', 'service/', 'models/', 'views/'],
-    'app/cli': ['core/', 'store/', 'service/', 'node/', 'sim/', 'demo/', 'cli/'],
+    'app/cli': ['core/', 'store/', 'service/', 'node/', 'sim/', 'demo/', 'connect/', 'cli/'],
 }
 # Above the node boundary nothing names the node side's types or its sysfs paths.
 ABOVE_BOUNDARY = ['backend/service', 'models', 'views', 'app/gui']
 FORBIDDEN = re.compile(r'\b(LocalNode|SysfsWriter|RealSysfsWriter|HostAccess|NodeHost|SimKernel|bindpaths)\b')
 # Targets that must not link the node side or libpci (read from their CMakeLists.txt).
-NO_NODE_LINK = ['backend/service', 'backend/store', 'backend/core', 'models', 'views']
+NO_NODE_LINK = ['backend/service', 'backend/store', 'backend/core', 'backend/remote/client', 'models', 'views']
 NODE_TARGETS = re.compile(r'\b(passdeck_node|passdeck_hostaccess|passdeck_sim|PkgConfig::LIBPCI|passdeck_backend)\b')
 
 include_re = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
