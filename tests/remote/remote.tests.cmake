@@ -1,5 +1,8 @@
 # The desktop's client of node agents (backend/remote/client, backend/connect) against real
 # passdeckd processes on 127.0.0.1, started and stopped by each test (tests/support/AgentProcess.h).
+# The client's answers and failures against canned servers: no agent needed.
+passdeck_add_test(tst_agentclient SOURCES remote/tst_agentclient.cpp LIBS passdeck_remote_client LABELS unit agent)
+
 # passdeckd (app/agent) is what these run against.
 if(TARGET passdeckd)
     function(passdeck_agent_test name)

@@ -176,7 +176,7 @@ Result<AgentClient::Reply> AgentClient::send(const QByteArray &method, const QSt
     requestTimer.stop();
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray data = reply->readAll();
+    const QByteArray data = reply->isOpen() ? reply->readAll() : QByteArray();
     const QNetworkReply::NetworkError netError = reply->error();
     const QString netText = reply->errorString();
     reply->disconnect();
