@@ -100,6 +100,7 @@ constexpr Entry kTable[] = {
     {ErrorCode::AgentIdentity, "agent-identity", ErrorCategory::Failed},
     {ErrorCode::JobLost, "job-lost", ErrorCategory::Failed},
     {ErrorCode::StoreLost, "store-lost", ErrorCategory::Failed},
+    {ErrorCode::JobInterrupted, "job-interrupted", ErrorCategory::Failed},
 };
 
 constexpr bool inDeclarationOrder()
@@ -111,7 +112,7 @@ constexpr bool inDeclarationOrder()
     return true;
 }
 static_assert(inDeclarationOrder(), "kTable must list every ErrorCode once, in declaration order");
-static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::StoreLost) + 1,
+static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::JobInterrupted) + 1,
               "kTable must end with the last ErrorCode");
 
 const Entry &entry(ErrorCode code)

@@ -99,6 +99,7 @@ enum class ErrorCode {
     AgentIdentity, // the agent cannot create or read its key, certificate or token
     JobLost, // a journaled job whose outcome cannot be learned
     StoreLost, // the connection to the store broke mid-operation
+    JobInterrupted, // the agent stopped during a job; at its next start it put the job's devices back
 };
 
 // Refused: the operation was not attempted because a rule or the input said no; the user changes
