@@ -6,12 +6,13 @@
 // When it listens it prints exactly one line to stdout:
 //   passdeckd: listening on ADDR:PORT fingerprint SHA256:<64 lowercase hex>
 // Errors go to stderr. Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when it cannot
-// start (identity, host root, address), 2 on bad usage.
+// start (identity, host root, job recovery, address), 2 on bad usage.
 #include "core/DomainTypes.h"
 #include "node/LocalNode.h"
 #include "node/LocalNodeConnector.h"
 #include "remote/server/AgentIdentity.h"
 #include "remote/server/AgentServer.h"
+#include "remote/server/JobManager.h"
 #include "remote/server/Routes.h"
 
 #include <QCoreApplication>
@@ -141,7 +142,15 @@ int main(int argc, char *argv[])
     info.hostRoot = hostRoot;
     info.simulated = simulate;
     const NodeFactory factory = localNodes(inventory);
-    Routes routes([factory, info] { return factory(info); });
+    const Routes::NodeMaker makeNode = [factory, info] { return factory(info); };
+
+    // Jobs the last run left unfinished are finished or rolled back before anyone can ask for
+    // more (docs/agent-jobs.md). When that fails the devices may be half-moved: the agent does
+    // not start (fail closed) and says which journal file or device is the problem.
+    JobManager jobs(makeNode, QDir(stateDir).absolutePath());
+    if (Status st = jobs.recover(); !st)
+        return fail(st.error());
+    Routes routes(makeNode, &jobs);
 
     // SIGTERM/SIGINT through a pipe into the event loop: the stop runs as ordinary code.
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -163,7 +172,8 @@ int main(int argc, char *argv[])
         char buf[16];
         while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
         }
-        server.close(); // no new connections; running reads finish
+        server.close();    // no new connections; running reads finish
+        jobs.waitForAll(); // running jobs end (and are journaled as ended) before the exit
         app.quit();
     });
 

@@ -13,7 +13,7 @@
 
 namespace passdeck {
 
-// A change a node agent runs as a job (docs/agent-api.md): an apply of a plan, a restore to
+// A change a node agent runs as a job (docs/agent-jobs.md): an apply of a plan, a restore to
 // recorded drivers, an SR-IOV VF count, a reboot. Only the fields of its kind are meaningful.
 struct JobRequest
 {

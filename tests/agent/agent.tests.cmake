@@ -16,3 +16,7 @@ add_dependencies(tst_agent_nobody passdeckd)
 add_test(NAME tst_agent_service COMMAND sh ${PASSDECK_SOURCE_DIR}/tests/agent/check_service.sh
          ${PASSDECK_SOURCE_DIR}/resources/passdeckd.service $<TARGET_FILE:passdeckd>)
 set_tests_properties(tst_agent_service PROPERTIES LABELS agent SKIP_RETURN_CODE 77 TIMEOUT 600)
+# curl with STATE/cert.pem and the token: devices, a plan, a job followed to its end.
+passdeck_add_test(tst_agent_curl SOURCES agent/tst_agent_curl.cpp agent/JobTestUtil.h support/AgentProcess.h
+                  LIBS passdeck_node passdeck_sim passdeck_core LABELS agent TIMEOUT 900)
+add_dependencies(tst_agent_curl passdeckd)

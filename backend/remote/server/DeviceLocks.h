@@ -9,7 +9,7 @@
 
 namespace passdeck {
 
-// One change at a time per device (docs/agent-api.md): a job holds every device it may touch
+// One change at a time per device (docs/agent-jobs.md): a job holds every device it may touch
 // from submit to its end. A whole-node job (a reboot) holds the node: it needs no other job
 // running and keeps every other job out. Reads never take locks. Thread-safe.
 class DeviceLocks

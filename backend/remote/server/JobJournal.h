@@ -20,7 +20,7 @@ struct JournalEntry
     RestoreRequest originals; // what recovery puts back
 };
 
-// The agent's job journal (docs/agent-api.md): STATE/jobs/<id>.json, one file per job, each
+// The agent's job journal (docs/agent-jobs.md): STATE/jobs/<id>.json, one file per job, each
 // write atomic and durable (a temporary file, fsync, rename, fsync of the directory), so that
 // after a crash or a power cut a file is either the old version or the new one, never half.
 class JobJournal

@@ -16,7 +16,7 @@
 
 namespace passdeck {
 
-// The agent's jobs (docs/agent-api.md): every change a client asks for runs as a job on a
+// The agent's jobs (docs/agent-jobs.md): every change a client asks for runs as a job on a
 // worker thread, with its own Node, to its end whether or not anybody polls. Before its first
 // write a job is journaled (JobJournal: the request and the original driver and override of
 // every device it may touch), so that recover() at the next start can put the devices back if

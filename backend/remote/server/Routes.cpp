@@ -186,18 +186,4 @@ HttpResponse Routes::handleRead(const HttpRequest &request, const QStringList &s
     });
 }
 
-HttpResponse Routes::handleJobs(const HttpRequest &request, const QStringList &segments) const
-{
-    const int n = int(segments.size());
-    if (n > 2)
-        return notFound(request);
-    const QByteArray allowed = n == 1 ? QByteArray("GET, POST") : QByteArray("GET");
-    if (request.method != "GET" && !(n == 1 && request.method == "POST"))
-        return wrongMethod(request, allowed);
-    if (!m_jobs)
-        return HttpResponse::protocolError(503, QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), request.path),
-                                           QStringLiteral("this agent runs no jobs"));
-    return notFound(request);
-}
-
 } // namespace passdeck
