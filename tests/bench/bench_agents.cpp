@@ -126,6 +126,8 @@ private Q_SLOTS:
             const Status built = SimHostBuilder::build(SimScale::description(o), root);
             QVERIFY2(built, built ? "" : qPrintable(built.error().message()));
             m_agents.push_back(std::make_unique<AgentProcess>(root, m_dir.filePath(QStringLiteral("s%1").arg(i))));
+            // Names from the tests' pci.ids, as the unit tests' nodes have them.
+            m_agents.back()->setExtraArguments({QStringLiteral("--pci-ids"), QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/pci.ids")});
             QVERIFY2(m_agents.back()->start(), qPrintable(m_agents.back()->lastError()));
         }
         qInfo("%d agents on simulated nodes started in %lld ms", count, qlonglong(t.elapsed()));

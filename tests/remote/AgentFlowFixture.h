@@ -10,6 +10,7 @@
 #include "connect/NodeConnector.h"
 #include "core/AgentAddress.h"
 #include "service/DomainService.h"
+#include "store/Store.h"
 #include "store/StoreQuery.h"
 
 #include <QSqlDatabase>

@@ -28,9 +28,11 @@ Error protocolError(const QString &address, const QString &why)
                        why, QCoreApplication::translate("RemoteNode", "Check that the agent is a passdeckd of this Passdeck version."));
 }
 
+// A PCI address in a path or a query: ':' stays as it is (the API's paths carry addresses
+// verbatim); anything else that could end the segment is escaped.
 QString pathPart(const QString &text)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
+    return QString::fromLatin1(QUrl::toPercentEncoding(text, QByteArrayLiteral(":")));
 }
 
 } // namespace
