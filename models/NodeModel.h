@@ -15,7 +15,8 @@ class NodeModel : public RecordTableModel<NodeInfo>
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, KindColumn, StatusColumn, DevicesColumn, HostRootColumn, AgentVersionColumn, StateColumn, ColumnCount };
+    // The address last: a long host root path is what may be cut, never the state.
+    enum Column { NameColumn, KindColumn, StatusColumn, DevicesColumn, StateColumn, AgentVersionColumn, HostRootColumn, ColumnCount };
     enum Role { NodeIdRole = Qt::UserRole + 1, SimulatedRole, MaintenanceRole, RebootRequiredRole, UnreachableRole };
     Q_ENUM(Column)
 

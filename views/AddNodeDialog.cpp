@@ -39,6 +39,8 @@ AddNodeDialog::AddNodeDialog(DomainService &service, QWidget *parent) : QDialog(
     setAttribute(Qt::WA_DeleteOnClose);
     setMinimumWidth(620);
     auto *layout = new QVBoxLayout(this);
+    // Grows with what it shows (the error, the fingerprint to compare): nothing clipped.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
     auto *form = new QFormLayout;
     m_name = new QLineEdit(this);
     named(m_name, QStringLiteral("addNodeName"), tr("Name"));
@@ -62,6 +64,8 @@ AddNodeDialog::AddNodeDialog(DomainService &service, QWidget *parent) : QDialog(
     m_pages->setObjectName(QStringLiteral("addNodePages"));
     m_pages->addWidget(buildRootPage());
     m_pages->addWidget(buildAgentPage());
+    // Never squeezed below what its page needs when the error shows: the dialog grows instead.
+    m_pages->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     layout->addWidget(m_pages);
     m_message = createFormError(this, QStringLiteral("addNodeMessage"), tr("Add Node message"));
     layout->addWidget(m_message);
@@ -103,7 +107,10 @@ QWidget *AddNodeDialog::buildRootPage()
     auto *rootRow = new QHBoxLayout;
     rootRow->addWidget(m_root, 1);
     rootRow->addWidget(m_browse);
-    form->addRow(tr("&Host root:"), rootRow);
+    // A row of a field and a button: the label names the field (its mnemonic goes there).
+    auto *rootLabel = new QLabel(tr("&Host root:"), page);
+    rootLabel->setBuddy(m_root);
+    form->addRow(rootLabel, rootRow);
     m_simulated = new QCheckBox(tr("&Simulated node (its sysfs lives in that directory)"), page);
     named(m_simulated, QStringLiteral("addNodeSimulated"), tr("Simulated"));
     form->addRow(QString(), m_simulated);
@@ -133,7 +140,9 @@ QWidget *AddNodeDialog::buildAgentPage()
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_tokenFile, 1);
     fileRow->addWidget(m_tokenBrowse);
-    form->addRow(tr("&Token file:"), fileRow);
+    auto *fileLabel = new QLabel(tr("&Token file:"), page);
+    fileLabel->setBuddy(m_tokenFile);
+    form->addRow(fileLabel, fileRow);
     m_token = new QLineEdit(page);
     named(m_token, QStringLiteral("addNodeToken"), tr("Token"));
     // Masked: the token lets whoever holds it drive the agent.
@@ -146,7 +155,9 @@ QWidget *AddNodeDialog::buildAgentPage()
     form->addRow(tr("&Fingerprint:"), m_fingerprint);
     m_fingerprintShown = new QLabel(page);
     named(m_fingerprintShown, QStringLiteral("addNodeFingerprintShown"), tr("Fingerprint to compare"));
-    m_fingerprintShown->setWordWrap(true);
+    // Not wrapped: its lines are broken where they should be, and a wrapped label in the page
+    // stack would be given too little height.
+    m_fingerprintShown->setWordWrap(false);
     m_fingerprintShown->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(QString(), m_fingerprintShown);
     m_confirmed = new QCheckBox(tr("I &compared it with the line passdeckd printed on the node: they are the same"), page);
@@ -166,14 +177,14 @@ void AddNodeDialog::updateFingerprint()
     // A different fingerprint than the one confirmed must be confirmed again.
     m_confirmed->setChecked(false);
     if (text.isEmpty()) {
-        m_fingerprintShown->setText(tr("passdeckd prints its fingerprint when it starts: "
+        m_fingerprintShown->setText(tr("passdeckd prints its fingerprint when it starts:<br>"
                                        "<i>passdeckd: listening on ADDRESS fingerprint SHA256:…</i>"));
         m_confirmed->setEnabled(false);
         return;
     }
     auto normalized = AgentAddress::normalizeFingerprint(text);
     if (!normalized) {
-        m_fingerprintShown->setText(tr("Not a fingerprint yet: %1").arg(normalized.error().why.toHtmlEscaped()));
+        m_fingerprintShown->setText(tr("Not a fingerprint yet:<br>%1").arg(normalized.error().why.left(80).toHtmlEscaped()));
         m_confirmed->setEnabled(false);
         return;
     }
@@ -204,6 +215,10 @@ void AddNodeDialog::showError(const Error &e)
 {
     m_message->setText(QStringLiteral("<b>%1</b>: %2<br>%3").arg(e.what.toHtmlEscaped(), e.why.toHtmlEscaped(), e.hint.toHtmlEscaped()));
     m_message->show();
+    // Room for the message without squeezing the fields (a wrapped label asks for its height
+    // only when the dialog is laid out again).
+    layout()->activate();
+    resize(width(), qMax(height(), sizeHint().height()));
 }
 
 Result<QString> AddNodeDialog::token() const

@@ -86,7 +86,8 @@ void NodeDashboard::refresh()
     // Said before any wizard: a node without an IOMMU or vfio-pci cannot pass anything through.
     auto readiness = readinessOf(m_node);
     m_status->setText(NodeModel::statusText(m_node, readiness ? &*readiness : nullptr));
-    if (readiness && !readiness->ready()) {
+    // An unreachable node gets its own banner (below), which says it all.
+    if (readiness && !readiness->ready() && !m_node.unreachableSince.isValid()) {
         QStringList reasons;
         for (const QString &r : readiness->reasons)
             reasons << r.toHtmlEscaped();

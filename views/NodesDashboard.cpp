@@ -98,9 +98,13 @@ void NodesDashboard::refresh()
         nodes = std::move(again);
     m_model->setItems(*nodes);
     showUnreachableNodes(*nodes);
-    // Refit when rows come or go; a plain refresh keeps the widths the user chose.
-    if (int(nodes->size()) != m_fittedRows) {
-        m_fittedRows = int(nodes->size());
+    // Refit when rows come or go, or a node stops or starts answering (its Status and State
+    // change length); a plain refresh keeps the widths the user chose.
+    QString fitted = QString::number(nodes->size());
+    for (const NodeInfo &n : std::as_const(*nodes))
+        fitted += n.unreachableSince.isValid() ? QStringLiteral(",%1").arg(n.id) : QString();
+    if (fitted != m_fitted) {
+        m_fitted = fitted;
         fitColumns(m_table);
     }
     if (auto notices = service().rebootRequired())

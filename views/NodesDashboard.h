@@ -31,7 +31,7 @@ private:
     NodeModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
-    int m_fittedRows = -1;
+    QString m_fitted; // the rows and unreachable nodes the columns were fitted to
 };
 
 } // namespace passdeck

@@ -1,5 +1,6 @@
-// Node commands for nodes behind an agent (docs/agent-api.md): `node add NAME --agent HOST:PORT
-// --token-file F --fingerprint SHA256:<hex>`, and the state column of `node list` / `nodes`.
+// Node commands for nodes behind an agent (docs/store.md, "Nodes behind an agent"):
+// `node add NAME --agent HOST:PORT --token-file F --fingerprint SHA256:<hex>`, and the state
+// column of `node list` / `nodes`.
 #include "cli/StoreCommands.h"
 
 #include "core/AgentAddress.h"

@@ -9,6 +9,7 @@
 
 #include "models/NodeModel.h"
 #include "service/TrackedNode.h"
+#include "store/Store.h"
 #include "views/AddNodeDialog.h"
 #include "views/NodeDashboard.h"
 #include "views/NodeReconnector.h"
