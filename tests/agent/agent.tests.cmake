@@ -20,3 +20,6 @@ set_tests_properties(tst_agent_service PROPERTIES LABELS agent SKIP_RETURN_CODE 
 passdeck_add_test(tst_agent_curl SOURCES agent/tst_agent_curl.cpp agent/JobTestUtil.h support/AgentProcess.h
                   LIBS passdeck_node passdeck_sim passdeck_core LABELS agent TIMEOUT 900)
 add_dependencies(tst_agent_curl passdeckd)
+# docs/agent-api.openapi.yaml (OpenAPI 3.0) and docs/agent-api.md cover every endpoint.
+add_test(NAME tst_agent_openapi COMMAND python3 ${PASSDECK_SOURCE_DIR}/tests/agent/check_openapi.py ${PASSDECK_SOURCE_DIR})
+set_tests_properties(tst_agent_openapi PROPERTIES LABELS agent TIMEOUT 600)

@@ -13,6 +13,8 @@
 #include "remote/server/Routes.h"
 
 #include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -328,6 +330,46 @@ private Q_SLOTS:
         qInfo() << "answers by status:" << statuses;
         QCOMPARE(treeDigest(m_root), before); // reads and refusals only: nothing written
         verifyStillServes();
+    }
+
+    void readsRunConcurrently()
+    {
+        // The first read's node is held until released; a second read is answered meanwhile:
+        // reads do not wait for each other (the order of answers shows it, no clock is read).
+        QSemaphore release;
+        std::atomic<int> calls{0};
+        NodeInfo info;
+        info.hostRoot = m_root;
+        info.simulated = true;
+        const NodeFactory factory = localNodes();
+        Routes routes([&, factory, info] {
+            if (calls.fetch_add(1) == 0)
+                release.acquire();
+            return factory(info);
+        });
+        Result<AgentIdentity> identity = AgentIdentity::loadOrCreate(m_dir.path() + QStringLiteral("/state"));
+        QVERIFY(identity.ok());
+        AgentServer server(*identity, &routes, m_options);
+        // A failed check must not leave the read blocked (the server waits for it when destroyed).
+        const auto unblock = qScopeGuard([&release] { release.release(); });
+        QVERIFY(server.listen().ok());
+        QStringList order;
+        connect(&server, &AgentServer::answered, this, [&order](int status, const QString &) { order << QString::number(status); });
+        QSslSocket first;
+        QSslConfiguration conf = first.sslConfiguration();
+        conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+        first.setSslConfiguration(conf);
+        QByteArray firstAnswer;
+        connect(&first, &QSslSocket::encrypted, &first, [&] { first.write(getRequest("/api/v1/sriov/0000:99:00.0", m_token)); });
+        connect(&first, &QSslSocket::readyRead, &first, [&] { firstAnswer += first.readAll(); });
+        first.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
+        QTRY_COMPARE(calls.load(), 1);
+        RawClient c(QStringLiteral("127.0.0.1"), server.serverPort());
+        QCOMPARE(c.request(getRequest("/api/v1/node", m_token)).status(), 200);
+        QCOMPARE(order, QStringList{QStringLiteral("200")});
+        release.release();
+        QTRY_VERIFY(firstAnswer.startsWith("HTTP/1.1 422"));
+        QCOMPARE(order, (QStringList{QStringLiteral("200"), QStringLiteral("422")}));
     }
 
     void failuresAreSlowed()
