@@ -10,6 +10,7 @@
 #include "AgentProcess.h"
 
 #include "connect/NodeConnector.h"
+#include "core/JobCodec.h"
 #include "node/LocalNode.h"
 #include "node/bind/Binder.h"
 #include "remote/client/RemoteNode.h"
@@ -231,6 +232,13 @@ private Q_SLOTS:
         QVERIFY(localMs >= 0);
         const qint64 remoteMs = timeApply(**remote);
         QVERIFY(remoteMs >= 0);
+        // Where the time goes: the last job (the way back) as the agent timed it.
+        qint64 jobMs = -1;
+        if (Result<AgentClient::Reply> job = (*remote)->client().get(QStringLiteral("/api/v1/jobs/") + (*remote)->lastJobId())) {
+            if (Result<JobStatus> status = jobStatusFromJson(job->body); status && status->ended.isValid())
+                jobMs = status->created.msecsTo(status->ended);
+        }
+        qInfo("the agent's last job (64 VFs back to iavf) ran %lld ms from submission to its end on the agent", qlonglong(jobMs));
         const double ratio = double(remoteMs) / double(std::max<qint64>(1, localMs));
         qInfo("apply of %d VFs to vfio-pci: LocalNode %lld ms, through the agent %lld ms: %.2fx (target <= 1.5x)", kVfs,
               qlonglong(localMs), qlonglong(remoteMs), ratio);

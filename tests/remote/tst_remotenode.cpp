@@ -272,6 +272,11 @@ private Q_SLOTS:
         options.timeouts.connectMs = 500;
         options.timeouts.requestMs = 2000;
         std::thread resume;
+        auto joined = qScopeGuard([&] {
+            if (resume.joinable())
+                resume.join();
+            signalAgent(agent, SIGCONT);
+        });
         std::atomic<bool> stopped = false;
         options.jobSubmitted = [&](const QString &) {
             stopped = signalAgent(agent, SIGSTOP);
