@@ -21,7 +21,7 @@ struct RemoteNodeOptions
     int reconnectWindowMs = 5 * 60 * 1000;
     // Polling a running job: the first interval, doubled up to the last.
     int pollFirstMs = 5;
-    int pollMaxMs = 50;
+    int pollMaxMs = 20;
     // Retrying an unreachable agent while a job runs: the first wait, doubled up to the last.
     int retryFirstMs = 100;
     int retryMaxMs = 5000;

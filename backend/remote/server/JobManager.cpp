@@ -96,13 +96,10 @@ Result<QStringList> JobManager::devicesOf(const JobRequest &request, Node &node)
     QStringList devices;
     switch (request.kind) {
     case JobRequest::Kind::Apply: {
+        // The plan's own devices are all an apply may write: the node plans again before its
+        // first write and refuses (stale-plan, nothing written) when its group members differ
+        // from the plan's, so no second inventory pass is needed here to find them.
         devices = request.plan.requested + request.plan.devices + request.plan.originalDrivers.keys();
-        // The node plans again before it writes and may bring more group members along than
-        // the (old) plan says; those are the ones it would move.
-        const QStringList asked = request.plan.requested.isEmpty() ? request.plan.devices : request.plan.requested;
-        if (!asked.isEmpty())
-            if (Result<BindPlan> fresh = node.plan(asked, request.plan.target))
-                devices += fresh->devices;
         break;
     }
     case JobRequest::Kind::Restore:
