@@ -170,22 +170,14 @@ Result<RefreshReport> NodeService::add(const QString &name, const QString &hostR
         return {};
     };
     auto run = [&](StoreTransaction &tx) -> Result<RefreshReport> {
-        // One host, one node (checked under the write lock, so two adds cannot both pass).
-        {
-            StoreQuery same(m_ctx.db(), QStringLiteral(
-                "SELECT name, canonical_root = ? FROM nodes WHERE canonical_root = ? OR (? <> '' AND machine_id = ?) ORDER BY id LIMIT 1"));
-            same.bind(identity.canonicalRoot).bind(identity.canonicalRoot).bind(identity.machineId).bind(identity.machineId);
-            if (Status s = same.exec(what); !s)
-                return s.error();
-            if (same.next()) {
-                const QString first = same.value(0).toString();
-                const QString why = same.value(1).toInt()
-                    ? tr("'%1' is the host root of node '%2' (both are %3)").arg(hostRoot, first, identity.canonicalRoot)
-                    : tr("the host at '%1' has the machine id of node '%2' (%3)").arg(hostRoot, first, identity.machineId);
-                return ServiceContext::refusal(ErrorCode::SameHost, what, why,
-                                               tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
-            }
-        }
+        const Status oneHost = refuseSecondNode(what, identity.canonicalRoot, identity.machineId,
+                                                [&](const QString &first, bool sameAddress) {
+            return sameAddress
+                ? tr("'%1' is the host root of node '%2' (both are %3)").arg(hostRoot, first, identity.canonicalRoot)
+                : tr("the host at '%1' has the machine id of node '%2' (%3)").arg(hostRoot, first, identity.machineId);
+        });
+        if (!oneHost)
+            return oneHost.error();
         StoreQuery q(m_ctx.db(), QStringLiteral("INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id) VALUES (?, ?, ?, ?, ?) RETURNING id"));
         q.bind(name).bind(probe.hostRoot).bind(simulated ? 1 : 0).bind(identity.canonicalRoot).bind(identity.machineId);
         if (Status s = q.exec(what); !s) {
@@ -340,6 +332,21 @@ Status NodeService::setMaintenance(qint64 nodeId, bool on)
     };
     return m_ctx.change(on ? QStringLiteral("node.maintenance-on") : QStringLiteral("node.maintenance-off"), subject,
                         ServiceContext::Nodes, found, run);
+}
+
+Status NodeService::refuseSecondNode(const QString &what, const QString &canonicalRoot, const QString &machineId,
+                                     const std::function<QString(const QString &first, bool sameAddress)> &why)
+{
+    StoreQuery same(m_ctx.db(), QStringLiteral(
+        "SELECT name, canonical_root = ? FROM nodes WHERE canonical_root = ? OR (? <> '' AND machine_id = ?) ORDER BY id LIMIT 1"));
+    same.bind(canonicalRoot).bind(canonicalRoot).bind(machineId).bind(machineId);
+    if (Status s = same.exec(what); !s)
+        return s;
+    if (!same.next())
+        return {};
+    const QString first = same.value(0).toString();
+    return ServiceContext::refusal(ErrorCode::SameHost, what, why(first, same.value(1).toInt() != 0),
+                                   tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
 }
 
 Status NodeService::stopVms(qint64 nodeId, const QString &what)

@@ -4,6 +4,8 @@
 #include "core/NodeChecks.h"
 #include "core/PciDevice.h"
 
+#include <functional>
+
 namespace passdeck {
 
 class Node;
@@ -52,6 +54,11 @@ private:
     Result<RefreshReport> refreshImpl(qint64 nodeId, const ProgressFn &progress);
     // Inside a transaction: the node's VMs are off and their devices released.
     Status stopVms(qint64 nodeId, const QString &what);
+    // One host, one node (asked under the write lock, so two adds cannot both pass): a node
+    // already there with this canonical root (an agent's address) or machine id is refused as
+    // same-host; why words the refusal from that node's name and whether the address matched.
+    Status refuseSecondNode(const QString &what, const QString &canonicalRoot, const QString &machineId,
+                            const std::function<QString(const QString &first, bool sameAddress)> &why);
     // After the (simulated) reboot: flags cleared, VMs off, inventory stored, journal row
     // removed, all in one transaction with the audit entry.
     Result<RefreshReport> recordReboot(const NodeInfo &node, Node &host, qint64 journalId);

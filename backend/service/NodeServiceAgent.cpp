@@ -77,23 +77,16 @@ Result<RefreshReport> NodeService::addAgent(const AgentNodeSpec &spec, const Pro
         return {};
     };
     auto run = [&](StoreTransaction &tx) -> Result<RefreshReport> {
-        // One host, one node: the same agent address, or the machine id of a node already there
-        // (a host root or another agent address of the same host), is refused under the lock.
-        {
-            StoreQuery same(m_ctx.db(), QStringLiteral(
-                "SELECT name, host_root = ? FROM nodes WHERE host_root = ? OR (? <> '' AND machine_id = ?) ORDER BY id LIMIT 1"));
-            same.bind(probe.hostRoot).bind(probe.hostRoot).bind(identity.machineId).bind(identity.machineId);
-            if (Status s = same.exec(what); !s)
-                return s.error();
-            if (same.next()) {
-                const QString first = same.value(0).toString();
-                const QString why = same.value(1).toInt()
-                    ? tr("the agent at %1 is already node '%2'").arg(probe.hostRoot, first)
-                    : tr("the host behind %1 has the machine id of node '%2' (%3)").arg(probe.hostRoot, first, identity.machineId);
-                return ServiceContext::refusal(ErrorCode::SameHost, what, why,
-                                               tr("A host is one node: use node '%1' (refresh it to re-read its devices).").arg(first));
-            }
-        }
+        // The same agent address (stored as the row's canonical root too), or the machine id of a
+        // node already there (a host root or another address of the same host).
+        const Status oneHost = refuseSecondNode(what, probe.hostRoot, identity.machineId,
+                                                [&](const QString &first, bool sameAddress) {
+            return sameAddress
+                ? tr("the agent at %1 is already node '%2'").arg(probe.hostRoot, first)
+                : tr("the host behind %1 has the machine id of node '%2' (%3)").arg(probe.hostRoot, first, identity.machineId);
+        });
+        if (!oneHost)
+            return oneHost.error();
         StoreQuery q(m_ctx.db(), QStringLiteral(
             "INSERT INTO nodes (name, host_root, simulated, canonical_root, machine_id, agent_fingerprint, agent_token, agent_version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
