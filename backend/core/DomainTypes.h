@@ -45,6 +45,9 @@ struct NodeInfo
     QString agentToken;          // the agent's bearer token
     QString agentVersion;        // as the agent last reported it
     QDateTime unreachableSince;  // invalid while the node answers
+    // The node's libvirt connection (docs/libvirt.md): "" = the default (qemu:///system on a real
+    // host, the test driver on <root>/etc/passdeck/libvirt.xml on a simulated one).
+    QString libvirtUri;
     bool maintenance = false;
     bool rebootRequired = false;
     QStringList rebootDevices;   // addresses waiting for the reboot

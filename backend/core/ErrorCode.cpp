@@ -101,6 +101,13 @@ constexpr Entry kTable[] = {
     {ErrorCode::JobLost, "job-lost", ErrorCategory::Failed},
     {ErrorCode::StoreLost, "store-lost", ErrorCategory::Failed},
     {ErrorCode::JobInterrupted, "job-interrupted", ErrorCategory::Failed},
+    {ErrorCode::HypervisorUnavailable, "hypervisor-unavailable", ErrorCategory::Failed},
+    {ErrorCode::DomainNotFound, "domain-not-found", ErrorCategory::Failed},
+    {ErrorCode::DomainExists, "domain-exists", ErrorCategory::Refused},
+    {ErrorCode::DomainFailed, "domain-failed", ErrorCategory::Failed},
+    {ErrorCode::LiveAttachRefused, "live-attach-refused", ErrorCategory::Refused},
+    {ErrorCode::CaptureFailed, "capture-failed", ErrorCategory::Failed},
+    {ErrorCode::LeaseHeld, "lease-held", ErrorCategory::Refused},
 };
 
 constexpr bool inDeclarationOrder()
@@ -112,7 +119,7 @@ constexpr bool inDeclarationOrder()
     return true;
 }
 static_assert(inDeclarationOrder(), "kTable must list every ErrorCode once, in declaration order");
-static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::JobInterrupted) + 1,
+static_assert(std::size(kTable) == static_cast<std::size_t>(ErrorCode::LeaseHeld) + 1,
               "kTable must end with the last ErrorCode");
 
 const Entry &entry(ErrorCode code)

@@ -100,6 +100,13 @@ enum class ErrorCode {
     JobLost, // a journaled job whose outcome cannot be learned
     StoreLost, // the connection to the store broke mid-operation
     JobInterrupted, // the agent stopped during a job; at its next start it put the job's devices back
+    HypervisorUnavailable, // the node's libvirt connection cannot be opened (or the node has none)
+    DomainNotFound, // the VM's libvirt domain does not exist (any more)
+    DomainExists, // a domain of that name is already defined (adopt it)
+    DomainFailed, // libvirt refused or failed an operation on a domain (define, start, shutdown)
+    LiveAttachRefused, // the hypervisor does not attach that device to the running domain
+    CaptureFailed, // a twin could not be captured from a host root
+    LeaseHeld, // another live process owns that journaled operation (its lease is current)
 };
 
 // Refused: the operation was not attempted because a rule or the input said no; the user changes

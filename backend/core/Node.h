@@ -3,6 +3,7 @@
 #include "core/BindTypes.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
+#include "core/HypervisorTypes.h"
 #include "core/NodeChecks.h"
 #include "core/PciDevice.h"
 
@@ -111,6 +112,33 @@ public:
 
     // Restart the node: a simulated one through its simulator; a real one refuses.
     virtual Status reboot() = 0;
+
+    // The node's hypervisor (libvirt, docs/libvirt.md): qemu:///system on a real host (or the
+    // node's own URI), libvirt's test driver on <root>/etc/passdeck/libvirt.xml on a simulated
+    // one. A node without one answers every call with "hypervisor-unavailable" (the defaults
+    // below). Errors name the domain and carry libvirt's own message in `why`.
+    //
+    // Every domain, with its state and PCI hostdevs.
+    virtual Result<QList<DomainInfo>> domains() { return noHypervisor(); }
+    // The persistent definition as libvirt returns it (virDomainGetXMLDesc, INACTIVE).
+    virtual Result<QString> domainXml(const QString &name) { return noHypervisor(name); }
+    // New VM: defines a minimal domain; "domain-exists" when the name is taken (adopt it instead).
+    virtual Result<DomainInfo> defineDomain(const DomainDefinition &definition) { return noHypervisor(definition.name); }
+    // Restart, Power On and Power Off (core/HypervisorTypes.h, DomainChange).
+    virtual Result<DomainInfo> changeDomain(const DomainChange &change) { return noHypervisor(change.name); }
+    // Attach now: the hostdevs into the running domain and its persistent definition
+    // (LIVE|CONFIG). "live-attach-refused" with libvirt's reason when the hypervisor refuses; the
+    // definition is then as before.
+    virtual Result<DomainInfo> attachLive(const QString &name, const QStringList &addresses)
+    {
+        Q_UNUSED(addresses)
+        return noHypervisor(name);
+    }
+    // Removes the domain's definition (it must be shut off).
+    virtual Status undefineDomain(const QString &name) { return noHypervisor(name); }
+
+protected:
+    Error noHypervisor(const QString &domain = {}) const { return noHypervisorError(address(), domain); }
 };
 
 // How the service reaches a node: from the stored NodeInfo (address = hostRoot) to a Node.

@@ -175,6 +175,11 @@ QJsonObject toJson(const PciDevice &d)
             {QStringLiteral("driver"), d.driver}, {QStringLiteral("driverOverride"), d.driverOverride},
             {QStringLiteral("iommuGroup"), d.iommuGroup}, {QStringLiteral("numaNode"), d.numaNode},
             {QStringLiteral("resetMethods"), QJsonArray::fromStringList(d.resetMethods)},
+            {QStringLiteral("linkSpeed"), d.linkSpeed}, {QStringLiteral("maxLinkSpeed"), d.maxLinkSpeed},
+            {QStringLiteral("linkWidth"), d.linkWidth}, {QStringLiteral("maxLinkWidth"), d.maxLinkWidth},
+            {QStringLiteral("acsKnown"), d.acsKnown}, {QStringLiteral("acsCapability"), d.acsCapability},
+            {QStringLiteral("acsControl"), d.acsControl},
+            {QStringLiteral("physicalSlot"), d.physicalSlot}, {QStringLiteral("serialNumber"), d.serialNumber},
             {QStringLiteral("bootVga"), d.bootVga}, {QStringLiteral("isBridge"), d.isBridge},
             {QStringLiteral("sriovTotalVfs"), d.sriovTotalVfs}, {QStringLiteral("sriovNumVfs"), d.sriovNumVfs},
             {QStringLiteral("physfn"), d.physfn}, {QStringLiteral("virtfns"), QJsonArray::fromStringList(d.virtfns)},
@@ -411,6 +416,16 @@ Result<PciDevice> fromJson<PciDevice>(const QJsonValue &value)
     d.iommuGroup = int(r.integer(QStringLiteral("iommuGroup"), -1, 1 << 30));
     d.numaNode = int(r.integer(QStringLiteral("numaNode"), -1, 1 << 16));
     d.resetMethods = r.strings(QStringLiteral("resetMethods"), 64, 64);
+    // Added after the first agent release: an older agent leaves them out (not required).
+    d.linkSpeed = r.string(QStringLiteral("linkSpeed"), 64, false);
+    d.maxLinkSpeed = r.string(QStringLiteral("maxLinkSpeed"), 64, false);
+    d.linkWidth = int(r.integer(QStringLiteral("linkWidth"), -1, 64, false, -1));
+    d.maxLinkWidth = int(r.integer(QStringLiteral("maxLinkWidth"), -1, 64, false, -1));
+    d.acsKnown = r.boolean(QStringLiteral("acsKnown"), false);
+    d.acsCapability = int(r.integer(QStringLiteral("acsCapability"), -1, 0xffff, false, -1));
+    d.acsControl = int(r.integer(QStringLiteral("acsControl"), -1, 0xffff, false, -1));
+    d.physicalSlot = r.string(QStringLiteral("physicalSlot"), 256, false);
+    d.serialNumber = r.string(QStringLiteral("serialNumber"), 64, false);
     d.bootVga = r.boolean(QStringLiteral("bootVga"));
     d.isBridge = r.boolean(QStringLiteral("isBridge"));
     d.sriovTotalVfs = int(r.integer(QStringLiteral("sriovTotalVfs"), -1, 65535));

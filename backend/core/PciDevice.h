@@ -39,7 +39,26 @@ struct PciDevice
     int iommuGroup = -1;     // -1: no IOMMU group (IOMMU off or device not translated)
     int numaNode = -1;       // -1: no NUMA information
 
-    QStringList resetMethods; // e.g. {"flr", "bus"}
+    QStringList resetMethods; // e.g. {"flr", "bus"}; empty: none (or the kernel has no reset_method)
+
+    // PCIe link as sysfs reports it (current_link_speed, max_link_speed, *_link_width), e.g.
+    // "8.0 GT/s PCIe" and 16. Empty / -1 when the device has no such file (conventional PCI).
+    QString linkSpeed;
+    QString maxLinkSpeed;
+    int linkWidth = -1;
+    int maxLinkWidth = -1;
+    // Access Control Services, from the extended capability (id 0x000d) in config space:
+    // acsCapability/acsControl are its capability and control registers; -1 when the device has
+    // no ACS capability or its config space could not be read that far (acsKnown false).
+    bool acsKnown = false;
+    int acsCapability = -1;
+    int acsControl = -1;
+    // Where the card sits and who it is, to follow it when addresses renumber: the physical slot
+    // (the name of the sys/bus/pci/slots/<slot> whose address is this device's bus and slot) and
+    // the PCIe Device Serial Number capability (id 0x0003) as "xx-xx-xx-xx-xx-xx-xx-xx". Empty
+    // when the device has none.
+    QString physicalSlot;
+    QString serialNumber;
     bool bootVga = false;
     bool isBridge = false;    // base class 0x06 (host, PCI-PCI, ISA... bridges)
 
