@@ -7,6 +7,7 @@
 //   passdeckd: listening on ADDR:PORT fingerprint SHA256:<64 lowercase hex>
 // Errors go to stderr. Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when it cannot
 // start (identity, host root, job recovery, address), 2 on bad usage.
+#include "PassdeckVersion.h"
 #include "core/DomainTypes.h"
 #include "node/LocalNode.h"
 #include "node/LocalNodeConnector.h"
@@ -36,6 +37,7 @@ const char kUsage[] =
     "  --listen ADDR:PORT the address to listen on (default: 0.0.0.0:7443; port 0 picks a free one)\n"
     "  --state-dir DIR    key, certificate, token and job journal (default: /var/lib/passdeckd)\n"
     "  --pci-ids FILE     the pci.ids file for names (default: the system's)\n"
+    "  --version          print the version (passdeckd X.Y.Z) and exit\n"
     "Exit status: 0 after SIGTERM/SIGINT, 1 when the agent cannot start, 2 bad usage.\n";
 
 int g_signalPipe[2] = {-1, -1};

@@ -2,6 +2,8 @@
 // lives in its own file and registers itself with CliRegistry.
 #include "cli/CliContext.h"
 
+#include "PassdeckVersion.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -22,7 +24,8 @@ void printHelp(CliContext &ctx)
          "                    the password comes from ~/.pgpass or PGPASSFILE, never from here\n"
          "  --pci-ids FILE    the pci.ids file for names (default: the system's)\n"
          "  --json            machine-readable output\n"
-         "  -h, --help        this help\n\n"
+         "  -h, --help        this help\n"
+         "  --version         print the version (passdeck-cli X.Y.Z) and exit\n\n"
          "Commands:\n";
     QList<CliCommand> commands = CliRegistry::commands();
     std::sort(commands.begin(), commands.end(), [](const CliCommand &a, const CliCommand &b) { return a.name < b.name; });
@@ -76,6 +79,11 @@ int main(int argc, char *argv[])
         } else if (w == QLatin1String("--json")) {
             ctx.json = true;
             words.removeAt(i);
+        } else if (w == QLatin1String("--version")) {
+            // Before any other check: the version needs no host root, store or command.
+            ctx.out() << "passdeck-cli " << PASSDECK_VERSION << "\n";
+            ctx.out().flush();
+            return ExitOk;
         } else if (w == QLatin1String("-h") || w == QLatin1String("--help")) {
             help = true;
             words.removeAt(i);

@@ -1,3 +1,4 @@
+#include "PassdeckVersion.h"
 #include "connect/NodeConnector.h"
 #include "demo/DemoEnvironment.h"
 #include "service/DomainService.h"
@@ -21,6 +22,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Give VMs and tenants PCI devices through VFIO."));
     parser.addHelpOption();
+    // --version prints "passdeck X.Y.Z" (the application name and version set above).
+    parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QApplication::translate("main", "Open the demo environment (two simulated nodes)."));
     const QCommandLineOption demoDir(QStringLiteral("demo-dir"),

@@ -5,7 +5,7 @@
 set -eu
 unit=$1
 agent=$2
-for directive in 'Type=simple' 'ExecStart=/usr/bin/passdeckd' 'StateDirectory=passdeckd' 'StateDirectoryMode=0750' \
+for directive in 'Type=simple' 'ExecStart=/usr/sbin/passdeckd' 'Group=passdeck' 'StateDirectory=passdeckd' 'StateDirectoryMode=0750' \
     'ProtectSystem=strict' 'ReadWritePaths=/etc/udev/rules.d' 'NoNewPrivileges=yes' 'PrivateTmp=yes' 'ProtectHome=yes' \
     'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallArchitectures=native' 'ProtectKernelTunables=no'; do
     if ! grep -q "^$directive" "$unit"; then
@@ -17,6 +17,6 @@ command -v systemd-analyze >/dev/null 2>&1 || { echo "check_service: no systemd-
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 # verify insists that ExecStart exists: point it at the binary just built.
-sed "s#/usr/bin/passdeckd#$agent#" "$unit" > "$dir/passdeckd.service"
+sed "s#/usr/sbin/passdeckd#$agent#" "$unit" > "$dir/passdeckd.service"
 systemd-analyze verify "$dir/passdeckd.service"
 echo "check_service: $unit verified"
