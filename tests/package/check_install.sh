@@ -96,7 +96,13 @@ if pgrep -x passdeckd >/dev/null 2>&1; then
 fi
 
 # Removal: every file the packages installed is gone, and purge takes the agent's state.
-in_root dpkg -L passdeck passdeck-agent > "$work/files.txt" || fail "dpkg -L failed"
+# The packages' files (dpkg -L lists their directories too, shared ones such as /usr/bin and the
+# /lib symlink of the merged /usr among them: those stay).
+in_root dpkg -L passdeck passdeck-agent > "$work/paths.txt" || fail "dpkg -L failed"
+while read -r path; do
+    [ -n "$path" ] && [ ! -d "$root$path" ] && echo "$path"
+done < "$work/paths.txt" > "$work/files.txt" || true
+[ "$(wc -l < "$work/files.txt")" -ge 10 ] || fail "dpkg -L lists only $(wc -l < "$work/files.txt") files: $(cat "$work/files.txt")"
 mkdir -p "$root/var/lib/passdeckd"
 echo state > "$root/var/lib/passdeckd/token"
 in_root apt-get purge -y -q passdeck passdeck-agent >"$work/apt-purge.log" 2>&1 || { cat "$work/apt-purge.log" >&2; fail "apt-get purge failed"; }
@@ -116,4 +122,4 @@ done
 if in_root dpkg-query -W -f='${Status}\n' passdeck passdeck-agent 2>/dev/null | grep -q ' installed$'; then
     fail "dpkg still lists the packages as installed"
 fi
-echo "check_install: purged; none of the $(wc -l < "$work/files.txt") paths of the packages is left"
+echo "check_install: purged; none of the $(wc -l < "$work/files.txt") files of the packages is left"
