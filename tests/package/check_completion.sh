@@ -12,12 +12,15 @@ export HOME=$work/home XDG_DATA_HOME=$work/home/.local/share
 mkdir -p "$HOME"
 failures=0
 
-# complete WORD... : what _passdeck_cli offers for the last word, one a line.
-complete_words()
+# complete_line "LINE": what _passdeck_cli offers for the line's last word, one a line (a line
+# that ends in a space completes a new, empty word), as bash would call it after a Tab.
+complete_line()
 {
-    COMP_WORDS=("$@")
-    COMP_CWORD=$(($# - 1))
-    COMP_LINE="$*"
+    local line=$1
+    read -r -a COMP_WORDS <<<"$line"
+    [[ $line == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE=$line
     COMP_POINT=${#COMP_LINE}
     COMPREPLY=()
     _passdeck_cli
@@ -28,8 +31,7 @@ expect()
 {
     local words=$1 got w
     shift
-    # shellcheck disable=SC2086
-    got=$(complete_words $words)
+    got=$(complete_line "$words")
     for w in "$@"; do
         if ! grep -qxF -- "$w" <<<"$got"; then
             echo "check_completion: '$words' does not offer '$w' (offers: $(echo $got))" >&2
@@ -41,8 +43,7 @@ refuse()
 {
     local words=$1 got w
     shift
-    # shellcheck disable=SC2086
-    got=$(complete_words $words)
+    got=$(complete_line "$words")
     for w in "$@"; do
         if grep -qxF -- "$w" <<<"$got"; then
             echo "check_completion: '$words' offers '$w'" >&2
