@@ -7,8 +7,8 @@
 //   passdeckd: listening on ADDR:PORT fingerprint SHA256:<64 lowercase hex>
 // Errors go to stderr. Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when it cannot
 // start (identity, host root, job recovery, address), 2 on bad usage.
-#include "PassdeckVersion.h"
 #include "core/DomainTypes.h"
+#include "core/PassdeckVersion.h"
 #include "node/LocalNode.h"
 #include "node/LocalNodeConnector.h"
 #include "remote/server/AgentIdentity.h"

@@ -2,7 +2,7 @@
 // lives in its own file and registers itself with CliRegistry.
 #include "cli/CliContext.h"
 
-#include "PassdeckVersion.h"
+#include "core/PassdeckVersion.h"
 
 #include <QCoreApplication>
 

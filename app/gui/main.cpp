@@ -1,4 +1,4 @@
-#include "PassdeckVersion.h"
+#include "core/PassdeckVersion.h"
 #include "connect/NodeConnector.h"
 #include "demo/DemoEnvironment.h"
 #include "service/DomainService.h"
