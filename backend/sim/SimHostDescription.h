@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -54,6 +55,11 @@ struct SimDeviceSpec
     QStringList drm;               // "card0", "renderD128"
     bool hasSriov = false;
     SimSriovSpec sriov;
+    // Placement and copied raw state (sim/SimDeviceExtras.h).
+    QString slot;                          // physical slot: sys/bus/pci/slots/<slot>/address
+    QString serialNumber;                  // "xx-xx-...": a DSN capability in the generated config
+    QByteArray config;                     // raw config space; empty: generated
+    QMap<QString, QByteArray> attributes;  // read-only attributes copied as they are
 
     QString parent;       // address of the upstream bridge; empty under the host bridge root
     QString physfn;       // VFs only: the PF's address
@@ -78,6 +84,7 @@ public:
     bool vfioLoaded = false;
     QString cmdline;
     QStringList mounts;       // /proc/mounts lines
+    QStringList swaps;        // /proc/swaps lines below its header (a capture copies them)
     QString cpuList = QStringLiteral("0-7");
     QStringList extraDrivers; // drivers loaded without devices (directories under drivers/)
     QList<SimDeviceSpec> devices; // parents before children, no VFs

@@ -1,6 +1,7 @@
 #include "sim/SimHostLayout.h"
 
 #include "node/host/RootedFile.h"
+#include "sim/SimDeviceExtras.h"
 
 #include <QFile>
 
@@ -345,7 +346,9 @@ bool SimHostLayout::writeDevice(const SimDeviceSpec &s) const
         .arg(s.subVendor, 4, 16, QLatin1Char('0')).arg(s.subDevice, 4, 16, QLatin1Char('0')).toUpper().toLatin1();
     w("uevent", ids + "PCI_SLOT_NAME=" + s.address.toLatin1() + "\nMODALIAS=" + modalias + '\n');
     w("local_cpulist", "0-7\n");
-    w("config", configSpace(s));
+    w("config", SimDeviceExtras::configFor(s, configSpace(s)));
+    for (auto it = s.attributes.cbegin(); it != s.attributes.cend(); ++it)
+        w(it.key().toLatin1().constData(), it.value() + '\n');
     w("driver_override", "(null)\n");
     w("d3cold_allowed", "1\n");
     w("msi_bus", "1\n");

@@ -2,6 +2,7 @@
 
 #include "node/inventory/LibPciAccess.h"
 #include "core/PciAddress.h"
+#include "node/inventory/PciPlacement.h"
 #include "node/inventory/SysfsDeviceExtras.h"
 #include "node/host/SysfsReader.h"
 
@@ -301,6 +302,7 @@ Result<InventorySnapshot> Inventory::scan(const HostRoot &root, const InventoryO
     }
     SysfsDeviceExtras::readNestedHostUse(root.path(QStringLiteral("sys")), snapshot.devices, snapshot.warnings,
                                          &snapshot.unreadable);
+    PciPlacement::read(root, snapshot.devices, snapshot.warnings);
     readIommuGroups(root, snapshot);
     return snapshot;
 }
@@ -323,7 +325,9 @@ Result<PciDevice> Inventory::scanDevice(const HostRoot &root, const QString &add
         e.device = address;
         return e;
     }
-    return device;
+    QList<PciDevice> one{device};
+    PciPlacement::read(root, one, warnings);
+    return one.first();
 }
 
 } // namespace passdeck
