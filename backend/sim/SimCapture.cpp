@@ -162,10 +162,23 @@ QJsonObject Capturer::device(const QString &address, QString *parent)
     else if (err != 0 && err != ENOENT)
         warn(address, tr("cannot read config"), err);
     QJsonObject attributes;
-    for (const char *name : {"current_link_speed", "current_link_width", "max_link_speed", "max_link_width", "label",
-                             "index", "acpi_index", "ari_enabled"})
+    for (const char *name : {"label", "index", "acpi_index", "ari_enabled"})
         if (attr(address, name, &s) && !s.contains(u'\n') && s.size() <= 256)
             attributes.insert(QLatin1String(name), s);
+    // The PCIe link files, in the description's "link" form (sim/SimLinkSpec.h); all four or none.
+    QString speed, maxSpeed, width, maxWidth;
+    if (attr(address, "current_link_speed", &speed) && attr(address, "max_link_speed", &maxSpeed)
+        && attr(address, "current_link_width", &width) && attr(address, "max_link_width", &maxWidth)) {
+        static const QRegularExpression speedRe(QStringLiteral("^(Unknown|[0-9]+(\\.[0-9]+)? GT/s( PCIe)?)$"));
+        bool w1 = false, w2 = false;
+        const int cw = width.toInt(&w1), mw = maxWidth.toInt(&w2);
+        if (speedRe.match(speed).hasMatch() && speedRe.match(maxSpeed).hasMatch() && w1 && w2 && cw >= 0 && cw <= 32
+            && mw >= 0 && mw <= 32)
+            o.insert(QStringLiteral("link"), QJsonObject{{QStringLiteral("speed"), speed}, {QStringLiteral("max_speed"), maxSpeed},
+                                                         {QStringLiteral("width"), cw}, {QStringLiteral("max_width"), mw}});
+        else
+            warn(address, tr("its link files hold values the kernel does not write (%1, x%2)").arg(speed.left(32), width.left(8)));
+    }
     if (!attributes.isEmpty())
         o.insert(QStringLiteral("attributes"), attributes);
     sriov(address, o);

@@ -15,7 +15,8 @@ struct SimDeviceSpec;
 // copies from a real machine verbatim (docs/simulated-nodes.md): `slot` (a physical slot,
 // sys/bus/pci/slots/<slot>/address), `serial_number` (a PCIe Device Serial Number capability in
 // a generated config), `config` (raw config space in hex, up to 4 KiB, instead of the generated
-// one) and `attributes` (read-only sysfs attributes such as current_link_speed).
+// one) and `attributes` (read-only sysfs attributes such as label; the link files are "link",
+// sim/SimLinkSpec.h).
 class SimDeviceExtras
 {
 public:
@@ -26,6 +27,8 @@ public:
     // The config space the builder writes: `config` if given, else the generated one (with
     // a DSN capability when `serial_number` is set).
     static QByteArray configFor(const SimDeviceSpec &spec, const QByteArray &generated);
+    // "xx-xx-xx-xx-xx-xx-xx-xx" (either case); false when malformed.
+    static bool parseSerialNumber(const QString &text, quint64 *value);
     // A slot name as sysfs shows it: letters, digits, '-', '_', '.', at most 64.
     static bool isValidSlotName(const QString &name);
 };

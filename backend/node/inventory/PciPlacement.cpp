@@ -1,9 +1,9 @@
 #include "node/inventory/PciPlacement.h"
 
 #include "core/PciAddress.h"
-#include "core/PciExtCaps.h"
 #include "node/host/RootedFile.h"
 #include "node/host/SysfsReader.h"
+#include "node/inventory/PciExtCaps.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -59,7 +59,7 @@ QByteArray PciPlacement::readConfig(const HostRoot &root, const QString &address
         return failed(e);
     }
     // Only the first 4 KiB: that is all of PCIe config space; a bigger file is not the kernel's.
-    QByteArray config(PciExtCaps::kConfigSize, '\0');
+    QByteArray config(4096, '\0');
     qsizetype got = 0;
     while (got < config.size()) {
         const ssize_t n = ::read(fd, config.data() + got, size_t(config.size() - got));
@@ -81,6 +81,21 @@ QByteArray PciPlacement::readConfig(const HostRoot &root, const QString &address
     return config;
 }
 
+QString PciPlacement::serialNumber(const QByteArray &config)
+{
+    const int dsn = PciExtCaps::find(config, PciExtCaps::kDeviceSerialNumber);
+    if (dsn < 0)
+        return {};
+    const qint64 low = PciExtCaps::read32(config, dsn + 4), high = PciExtCaps::read32(config, dsn + 8);
+    if (low < 0 || high < 0)
+        return {};
+    const quint64 serial = quint64(low) | (quint64(high) << 32);
+    QStringList bytes;
+    for (int shift = 56; shift >= 0; shift -= 8)
+        bytes.append(QStringLiteral("%1").arg(uint((serial >> shift) & 0xff), 2, 16, QLatin1Char('0')));
+    return bytes.join(u'-');
+}
+
 void PciPlacement::read(const HostRoot &root, QList<PciDevice> &devices, QStringList &warnings)
 {
     Q_UNUSED(warnings); // both fields are informational: a gap shows as an empty field
@@ -90,7 +105,7 @@ void PciPlacement::read(const HostRoot &root, QList<PciDevice> &devices, QString
         // Conventional PCI functions and VFs have no DSN of their own worth following; the
         // config read is still cheap (one page), so every function is read the same way.
         const QByteArray config = readConfig(root, d.address);
-        d.serialNumber = PciExtCaps::serialNumber(config);
+        d.serialNumber = serialNumber(config);
     }
 }
 
