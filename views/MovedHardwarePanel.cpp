@@ -71,6 +71,17 @@ void MovedHardwarePanel::setOffers(const QList<MovedOffer> &offers)
     }
 }
 
+QString MovedHardwarePanel::summaryHtml(const QList<MovedOffer> &offers)
+{
+    QStringList lines;
+    for (const MovedOffer &o : offers)
+        lines << tr("Hardware moved on node <a href=\"nav:node:%1\">%2</a>: %3 (group '%4') from <b>%5</b> to <b>%6</b>. "
+                    "Confirm or dismiss it on the node's dashboard.")
+                     .arg(QString::number(o.nodeId), o.nodeName.toHtmlEscaped(), o.deviceName.toHtmlEscaped(),
+                          o.groupName.toHtmlEscaped(), o.oldAddress, o.newAddress);
+    return lines.join(QStringLiteral("<br>"));
+}
+
 QPushButton *MovedHardwarePanel::confirmButton(const QString &oldAddress) const
 {
     return findChild<QPushButton *>(QStringLiteral("confirmMove_") + oldAddress);

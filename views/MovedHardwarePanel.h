@@ -21,6 +21,9 @@ public:
     explicit MovedHardwarePanel(QWidget *parent = nullptr);
 
     void setOffers(const QList<MovedOffer> &offers);
+    // For a banner elsewhere (the Resource Manager): each offer with both addresses and a link
+    // to its node's dashboard, where it is confirmed.
+    static QString summaryHtml(const QList<MovedOffer> &offers);
     const QList<MovedOffer> &offers() const { return m_offers; }
     // objectNames "confirmMove_<old address>" and "dismissMove_<old address>".
     QPushButton *confirmButton(const QString &oldAddress) const;

@@ -74,6 +74,16 @@ private Q_SLOTS:
         QVERIFY2(text->text().contains(QStringLiteral("0000:02:00.0")) && text->text().contains(QStringLiteral("0000:03:00.0")),
                  qPrintable(text->text()));
         QVERIFY(!panel->confirmButton(QStringLiteral("0000:01:00.0"))->accessibleName().isEmpty());
+        // The Resource Manager says so too, with both addresses and a link to the node.
+        m_fx->window().navigate(QStringLiteral("resources"));
+        Dashboard *rm = m_fx->window().currentDashboard();
+        QVERIFY(rm->banner()->hasNotice(QStringLiteral("moved")));
+        QVERIFY(rm->banner()->noticeText(QStringLiteral("moved")).contains(QStringLiteral("0000:01:00.0")));
+        QVERIFY(rm->banner()->noticeText(QStringLiteral("moved")).contains(QStringLiteral("0000:02:00.0")));
+        d = openNode(m_node);
+        QVERIFY(d);
+        panel = d->movedHardware();
+        QTRY_VERIFY(panel->isVisible());
         // Shown, not done: the rules are where they were.
         QCOMPARE(ruleAddress(0x8086, 0x1521), QStringLiteral("0000:02:00.0"));
         QCOMPARE(ruleAddress(0x10de, 0x2230), QStringLiteral("0000:01:00.0"));
