@@ -4,6 +4,7 @@
 #include "models/Icons.h"
 #include "views/MainWindow.h"
 #include "models/NodeModel.h"
+#include "views/MovedHardwarePanel.h"
 
 #include <QCheckBox>
 #include <QFormLayout>
@@ -25,6 +26,12 @@ NodeDashboard::NodeDashboard(MainWindow &window, qint64 nodeId) : Dashboard(wind
     m_rebootButton = addMenuItem(QStringLiteral("menuReboot"), Icons::warning(), tr("Reboot"), [this] { reboot(); });
     addMenuItem(QStringLiteral("menuResources"), Icons::resources(), tr("Resource Manager"),
                 [this] { mainWindow().navigate(QStringLiteral("resources")); });
+    m_twinButton = addMenuItem(QStringLiteral("menuRehearseTwin"), Icons::node(), tr("Rehearse on a Twin"),
+                               [this] { rehearseOnTwin(); });
+    m_twinButton->setToolTip(tr("Copy this node into a simulated twin and open it: try changes there first."));
+    m_moved = new MovedHardwarePanel(this);
+    connect(m_moved, &MovedHardwarePanel::answered, this, &NodeDashboard::answerMove);
+    contentLayout()->addWidget(m_moved);
 
     auto *box = new QGroupBox(tr("Status"), this);
     auto *form = new QFormLayout(box);
@@ -80,9 +87,14 @@ void NodeDashboard::refresh()
         return;
     }
     m_node = *node;
-    setHeading(Icons::node(), tr("Node %1").arg(m_node.name),
-               m_node.simulated ? tr("A simulated node: its sysfs lives in a directory and it can be rebooted from here.")
-                                : tr("The real host. Passdeck never reboots it; it gives instructions instead."));
+    const Result<QString> twin = service().twinOf(argument());
+    const QString twinOf = twin ? *twin : QString();
+    setHeading(Icons::node(), twinOf.isEmpty() ? tr("Node %1").arg(m_node.name) : tr("Node %1 — Twin of %2").arg(m_node.name, twinOf),
+               !twinOf.isEmpty() ? tr("A simulated twin of node %1: rehearse changes here; nothing done here reaches %1.").arg(twinOf)
+               : m_node.simulated ? tr("A simulated node: its sysfs lives in a directory and it can be rebooted from here.")
+                                  : tr("The real host. Passdeck never reboots it; it gives instructions instead."));
+    if (auto moved = service().movedHardware(argument()))
+        m_moved->setOffers(*moved);
     // Said before any wizard: a node without an IOMMU or vfio-pci cannot pass anything through.
     auto readiness = readinessOf(m_node);
     m_status->setText(NodeModel::statusText(m_node, readiness ? &*readiness : nullptr));
@@ -250,6 +262,42 @@ void NodeDashboard::rebootNow()
                                                    showSuccess(text);
                                                }
                                                refresh();
+                                           });
+}
+
+void NodeDashboard::answerMove(const MovedOffer &offer, bool confirm)
+{
+    auto r = confirm ? service().confirmMove(argument(), offer.oldAddress, offer.newAddress)
+                     : service().dismissMove(argument(), offer.oldAddress, offer.newAddress);
+    if (!r) {
+        showError(r.error());
+        return;
+    }
+    showSuccess(confirm ? tr("The rule of group '%1' moved from %2 to %3.").arg(offer.groupName, offer.oldAddress, offer.newAddress)
+                        : tr("Dismissed: the rule stays at %1.").arg(offer.oldAddress));
+    // What is now at the old address is read again after a move.
+    if (confirm)
+        refreshInventory();
+    else
+        refresh();
+}
+
+void NodeDashboard::rehearseOnTwin()
+{
+    if (busy())
+        return;
+    m_twinButton->setEnabled(false);
+    DomainService *s = &service();
+    const qint64 id = argument();
+    const ProgressFn progress = progressReporter();
+    runInBackground<Result<RefreshReport>>([s, id, progress] { return s->captureTwin(id, {}, progress); },
+                                           [this](const Result<RefreshReport> &r) {
+                                               m_twinButton->setEnabled(true);
+                                               if (!r) {
+                                                   showError(r.error());
+                                                   return;
+                                               }
+                                               mainWindow().navigate(QStringLiteral("node"), r->node.id);
                                            });
 }
 

@@ -9,6 +9,9 @@ class QToolButton;
 
 namespace passdeck {
 
+class MovedHardwarePanel;
+struct MovedOffer;
+
 // One node: status, maintenance mode, its reboot banner, PCI Devices, Refresh and Reboot.
 // A simulated node reboots through the simulator; the real host only gets instructions.
 class NodeDashboard : public Dashboard
@@ -29,6 +32,9 @@ public:
     // Asks first, listing the running VMs it stops (links "confirm-reboot", "cancel-reboot").
     void reboot();
     void refreshInventory();
+    // Captures the node into a simulated twin and opens the twin's dashboard.
+    void rehearseOnTwin();
+    MovedHardwarePanel *movedHardware() const { return m_moved; }
 
 protected:
     void handleLink(const QString &link) override;
@@ -36,6 +42,7 @@ protected:
 private:
     void applyMaintenance(bool on);
     void rebootNow();
+    void answerMove(const MovedOffer &offer, bool confirm);
 
     NodeInfo m_node;
     QLabel *m_status = nullptr;
@@ -48,6 +55,8 @@ private:
     QCheckBox *m_maintenance = nullptr;
     QToolButton *m_rebootButton = nullptr;
     QToolButton *m_refreshButton = nullptr;
+    QToolButton *m_twinButton = nullptr;
+    MovedHardwarePanel *m_moved = nullptr;
 };
 
 } // namespace passdeck

@@ -4,6 +4,8 @@
 #include "views/GroupEditDialog.h"
 #include "models/Icons.h"
 #include "views/MainWindow.h"
+#include "views/MessageBanner.h"
+#include "views/MovedHardwarePanel.h"
 #include "models/ResourceGroupModel.h"
 #include "views/TableSetup.h"
 
@@ -80,6 +82,10 @@ void ResourceManagerDashboard::refresh()
     }
     if (auto notices = service().rebootRequired())
         showRebootNotices(*notices);
+    if (auto moved = service().movedHardware(); moved && !moved->isEmpty())
+        banner()->setNotice(QStringLiteral("moved"), MessageBanner::Level::Warning, MovedHardwarePanel::summaryHtml(*moved));
+    else
+        banner()->clearNotice(QStringLiteral("moved"));
 }
 
 } // namespace passdeck

@@ -2,6 +2,7 @@
 #include "cli/CliContext.h"
 
 #include "node/host/HostRoot.h"
+#include "sim/SimCapture.h"
 #include "sim/SimHostBuilder.h"
 #include "sim/SimKernel.h"
 #include "sim/SimScale.h"
@@ -157,6 +158,34 @@ int simLink(CliContext &ctx)
     return ExitOk;
 }
 
+// sim capture SRC DIR [--name NAME] [--force]: a twin of any host root, read only.
+int simCapture(CliContext &ctx)
+{
+    const bool force = ctx.takeFlag(QStringLiteral("--force"));
+    QString name = QStringLiteral("twin");
+    bool missing = false;
+    if (!ctx.takeOption(QStringLiteral("--name"), &name, &missing) && missing)
+        return ctx.usage(tr("--name needs a node name"));
+    if (const QString unknown = ctx.firstUnknownOption(); !unknown.isEmpty())
+        return ctx.usage(tr("unknown option %1 for sim capture").arg(unknown));
+    if (ctx.args.size() != 3)
+        return ctx.usage(tr("usage: sim capture SRC DIR [--name NAME] [--force]   (SRC: a host root such as /)"));
+    SimCaptureOptions options;
+    options.nodeName = name;
+    options.force = force;
+    QElapsedTimer timer;
+    timer.start();
+    Result<SimCaptureReport> report = SimCapture::capture(ctx.args.at(1), ctx.args.at(2), options);
+    if (!report)
+        return ctx.fail(report.error());
+    for (const QString &w : std::as_const(report->warnings))
+        ctx.err() << tr("warning: %1").arg(w) << "\n";
+    ctx.out() << tr("Captured %1 PCI devices of %2 into the simulated node %3 (%4 ms, %5 warnings)")
+                     .arg(report->devices).arg(ctx.args.at(1), ctx.args.at(2)).arg(timer.elapsed()).arg(report->warnings.size())
+              << "\n";
+    return ExitOk;
+}
+
 int runSim(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
@@ -170,12 +199,15 @@ int runSim(CliContext &ctx)
         return simFault(ctx);
     if (sub == QLatin1String("link"))
         return simLink(ctx);
-    return ctx.usage(tr("sim needs a subcommand: build, scale, reboot, fault or link"));
+    if (sub == QLatin1String("capture"))
+        return simCapture(ctx);
+    return ctx.usage(tr("sim needs a subcommand: build, scale, capture, reboot, fault or link"));
 }
 
 const bool registered = CliRegistry::add(
     {QStringLiteral("sim"),
      QStringLiteral("sim build DIR --description FILE [--force] | sim scale DIR --devices N [--seed S] [--force]\n"
+                    "      | sim capture SRC DIR [--name NAME] [--force]\n"
                     "      | sim reboot | sim fault PATTERN --errno N|NAME [--count C] | sim fault --delay MS | sim fault --clear\n"
                     "      | sim link IFACE up|down"),
      runSim});

@@ -7,6 +7,7 @@
 #include "core/NodeChecks.h"
 #include "core/PciDevice.h"
 
+#include <QCoreApplication>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -112,6 +113,19 @@ public:
 
     // Restart the node: a simulated one through its simulator; a real one refuses.
     virtual Status reboot() = 0;
+
+    // Copies this node into dir as a simulated twin (docs/simulated-nodes.md, "Twins"), reading
+    // the node only; nodeName names the twin and what it was captured from. Returns what could
+    // not be captured, one sentence each. A node that cannot be captured from here (behind an
+    // agent, for now) refuses with "capture-failed" (this default).
+    virtual Result<QStringList> captureTwin(const QString &dir, const QString &nodeName, const QString &twinName)
+    {
+        Q_UNUSED(dir)
+        Q_UNUSED(twinName)
+        return Error::make(ErrorCode::CaptureFailed, QCoreApplication::translate("Node", "Cannot capture node '%1'").arg(nodeName),
+                           QCoreApplication::translate("Node", "it is reached through an agent, and capturing through the agent is not supported yet"),
+                           QCoreApplication::translate("Node", "Run `passdeck-cli sim capture / DIR` on that host and copy DIR here."));
+    }
 
     // The node's hypervisor (libvirt, docs/libvirt.md): qemu:///system on a real host (or the
     // node's own URI), libvirt's test driver on <root>/etc/passdeck/libvirt.xml on a simulated

@@ -72,8 +72,10 @@ Status LocalNode::validate(const QString &root, bool simulated)
     const bool simulatedRoot = SimKernel::isSimulated(HostRoot(root));
     if (simulated && !simulatedRoot)
         return Error::make(ErrorCode::NotSimulated, tr("Opening %1 as a simulated node").arg(root),
-                           tr("it was not made by `passdeck-cli sim build` (no .passdeck-sim/ in it)"),
-                           tr("Build a simulated node there first, or leave out --simulate for a real host root."));
+                           tr("it has no simulator state (no .passdeck-sim/ in it): it was not made by "
+                              "`passdeck-cli sim build` or `passdeck-cli sim capture`"),
+                           tr("To rehearse on a copy of this tree, capture it first: `passdeck-cli sim capture %1 DIR`, then "
+                              "use DIR with --simulate; or leave out --simulate for a real host root.").arg(root));
     if (!simulated && simulatedRoot)
         return Error::make(ErrorCode::SimulatedRoot, tr("Opening %1 as a real host").arg(root),
                            tr("it is a simulated node: writes to it need the simulator's kernel semantics"),

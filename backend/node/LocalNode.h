@@ -53,6 +53,7 @@ public:
     Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) override;
     Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
     Status reboot() override;
+    Result<QStringList> captureTwin(const QString &dir, const QString &nodeName, const QString &twinName) override;
 
     // HostAccess (the node side's reads and writes; LocalNode.cpp)
     QString readLinkName(const QString &relativePath) const override;

@@ -3,6 +3,7 @@
 #include "core/BindTypes.h"
 #include "service/ChangeImpact.h"
 #include "service/MakeResourceImpact.h"
+#include "service/MovedHardware.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
 #include "core/Node.h"
@@ -22,6 +23,7 @@ class VmService;
 class TenantService;
 class AuditLog;
 struct ServiceContext;
+struct Topology;
 
 // Progress of long operations (node refresh, make resource with a large apply).
 using ProgressFn = std::function<void(int done, int total, const QString &step)>;
@@ -91,6 +93,9 @@ public:
     Result<SriovState> sriovState(qint64 nodeId, const QString &pfAddress) const;
     Result<VfCountPlan> planVfCount(qint64 nodeId, const QString &pfAddress, int count) const;
     Result<VfCountPlan> setVfCount(qint64 nodeId, const QString &pfAddress, int count);
+
+    // The node's PCI tree read live from the node (service/Topology.h, docs/topology.md).
+    Result<Topology> topology(qint64 nodeId) const;
 
     // ---- devices -------------------------------------------------------------------------
     // nodeId 0: all nodes.
@@ -191,6 +196,18 @@ public:
 
     // ---- audit ---------------------------------------------------------------------------
     Result<QList<AuditEntry>> audit(int limit = 500) const;        // newest first
+
+    // ---- hardware that moved, twins (DomainServiceMoved.cpp) -------------------------------
+    // Rules whose card a refresh found at another address (docs/moved-hardware.md); 0: all nodes.
+    Result<QList<MovedOffer>> movedHardware(qint64 nodeId = 0, bool withDismissed = false) const;
+    // The administrator's answer: the rule (and what hangs on it) moves, or the offer is dropped.
+    Result<MovedOffer> confirmMove(qint64 nodeId, const QString &oldAddress, const QString &newAddress);
+    Result<MovedOffer> dismissMove(qint64 nodeId, const QString &oldAddress, const QString &newAddress);
+    // Captures a node's host root into dir (docs/simulated-nodes.md, "Twins") and adds the copy
+    // as a simulated node named "<node>-twin" (or "-twin-2"...). Refused for an agent node.
+    Result<RefreshReport> captureTwin(qint64 nodeId, const QString &dir, const ProgressFn &progress = {});
+    // The name of the node a twin was captured from; empty for any other node.
+    Result<QString> twinOf(qint64 nodeId) const;
 
 Q_SIGNALS:
     void changed();          // after every committed change (any kind)

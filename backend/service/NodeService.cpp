@@ -6,6 +6,7 @@
 #include "service/DomainServiceQueries.h"
 #include "store/Journal.h"
 #include "service/JournaledApply.h"
+#include "service/MovedHardware.h"
 #include "core/Node.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
@@ -294,6 +295,9 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
         report.vanished << it.key();
     }
     report.vanished.sort();
+    // Cards recognised at a new address are offered, never moved (docs/moved-hardware.md).
+    if (Status s = MovedHardware::detect(db, node, snapshot, what); !s)
+        return s.error();
     if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE nodes SET refreshed_at = ? WHERE id = ?"),
                                    {QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), node.id}, what); !s)
         return s.error();

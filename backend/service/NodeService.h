@@ -31,6 +31,9 @@ public:
     // At open: fills in the host identity of nodes an older store has, and returns a warning
     // (with what to do) for every two nodes that are one host.
     Result<QStringList> checkIdentities();
+    // NodeServiceTwin.cpp: captures the node's host root into dir (sim/SimCapture.h) and adds
+    // the copy as a simulated node; refused for a node behind an agent.
+    Result<RefreshReport> captureTwin(qint64 nodeId, const QString &dir, const ProgressFn &progress);
 
     // Stores a fresh inventory of the node inside the caller's transaction. mounts: what is
     // mounted on the node, so that a disk's host use says whether it is the root disk.

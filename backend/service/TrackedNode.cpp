@@ -100,5 +100,9 @@ Result<QStringList> TrackedNode::setVfCount(const QString &pfAddress, int count,
     return observe(m_inner->setVfCount(pfAddress, count, options));
 }
 Status TrackedNode::reboot() { return observe(m_inner->reboot()); }
+Result<QStringList> TrackedNode::captureTwin(const QString &dir, const QString &nodeName, const QString &twinName)
+{
+    return observe(m_inner->captureTwin(dir, nodeName, twinName));
+}
 
 } // namespace passdeck

@@ -38,6 +38,7 @@ public:
     Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) override;
     Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
     Status reboot() override;
+    Result<QStringList> captureTwin(const QString &dir, const QString &nodeName, const QString &twinName) override;
 
     // The refusal of a flow that needs an unreachable node, worded like the node's own answer.
     static Error unreachable(const NodeInfo &node, const Error &answer);

@@ -126,11 +126,20 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
         }
         ok = l.writeFile(pf.sysPath + QLatin1String("/sriov_numvfs"), QByteArray::number(pf.sriov.numVfs) + '\n') && ok;
     }
+    // Physical slots: one directory per slot, its address the card's domain:bus:slot.
+    for (const SimDeviceSpec &s : desc.devices)
+        if (!s.slot.isEmpty() && !l.exists(QStringLiteral("sys/bus/pci/slots/") + s.slot))
+            ok = l.makeDir(QStringLiteral("sys/bus/pci/slots/") + s.slot)
+                 && l.writeFile(QStringLiteral("sys/bus/pci/slots/%1/address").arg(s.slot), s.address.left(10).toLatin1() + '\n')
+                 && ok;
     for (int g : std::as_const(vfioGroups))
         ok = l.writeFile(QStringLiteral("dev/vfio/") + QString::number(g), {}) && ok;
 
     // Always there on Linux; the impact check refuses to guess when either is missing.
-    ok = l.writeFile(QStringLiteral("proc/swaps"), "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n") && ok;
+    QByteArray swaps = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
+    for (const QString &line : desc.swaps)
+        swaps += line.toLocal8Bit() + '\n';
+    ok = l.writeFile(QStringLiteral("proc/swaps"), swaps) && ok;
     QByteArray mounts = "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
                         "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n";
     for (const QString &m : desc.mounts)

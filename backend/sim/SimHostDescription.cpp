@@ -2,6 +2,8 @@
 
 #include "core/PciAddress.h"
 #include "node/host/RootedFile.h"
+#include "sim/SimDeviceExtras.h"
+#include "sim/SimLinkSpec.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -176,9 +178,16 @@ bool SimHostDescriptionParser::parseDevice(const QJsonValue &value, const QStrin
         || !stringList(o, dev, "reset_methods", &spec.resetMethods) || !stringList(o, dev, "drm", &spec.drm)
         || !stringList(o, dev, "block", &spec.block) || !parseSriov(o, spec))
         return false;
+    if (QString field, why; !parseSimLinkAndAcs(o, spec, &field, &why))
+        return fail(dev, field, why);
     spec.nativeDriver = spec.driver == QLatin1String("vfio-pci") ? QString() : spec.driver;
     if (!driverField(o, dev, "native_driver", &spec.nativeDriver))
         return false;
+    if (Status extras = SimDeviceExtras::parse(o, spec); !extras) {
+        if (!error)
+            error = extras.error();
+        return false;
+    }
     const QJsonValue bv = o.value(QLatin1String("boot_vga"));
     if (!bv.isUndefined() && !bv.isBool())
         return fail(dev, QStringLiteral("boot_vga"), tr("must be true or false"));
@@ -317,7 +326,8 @@ Result<SimHostDescription> SimHostDescription::fromJson(const QJsonObject &json)
         d.iommu ? QStringLiteral("BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro intel_iommu=on iommu=pt")
                 : QStringLiteral("BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro"));
     d.cpuList = json.value(QLatin1String("cpulist")).toString(d.cpuList);
-    if (!p.stringList(json, {}, "mounts", &d.mounts, false) || !p.stringList(json, {}, "drivers", &d.extraDrivers))
+    if (!p.stringList(json, {}, "mounts", &d.mounts, false) || !p.stringList(json, {}, "swaps", &d.swaps, false)
+        || !p.stringList(json, {}, "drivers", &d.extraDrivers))
         return *p.error;
     const QJsonValue devices = json.value(QLatin1String("devices"));
     if (!devices.isArray())

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -54,6 +55,20 @@ struct SimDeviceSpec
     QStringList drm;               // "card0", "renderD128"
     bool hasSriov = false;
     SimSriovSpec sriov;
+    // Placement and copied raw state (sim/SimDeviceExtras.h).
+    QString slot;                          // physical slot: sys/bus/pci/slots/<slot>/address
+    QString serialNumber;                  // "xx-xx-...": a DSN capability in the generated config
+    QByteArray config;                     // raw config space; empty: generated
+    QMap<QString, QByteArray> attributes;  // read-only attributes copied as they are
+    // PCIe link and ACS (docs/simulated-nodes.md, "link" and "acs"): a device with either gets
+    // the link files and a 4096-byte config space whose extended list holds the ACS capability.
+    QString linkSpeed;       // "8.0 GT/s PCIe"; empty: no link files
+    QString maxLinkSpeed;
+    int linkWidth = -1;
+    int maxLinkWidth = -1;
+    int acsCapability = -1;  // -1: no ACS capability
+    int acsControl = 0;
+    bool isExpress() const { return !linkSpeed.isEmpty() || acsCapability >= 0; }
 
     QString parent;       // address of the upstream bridge; empty under the host bridge root
     QString physfn;       // VFs only: the PF's address
@@ -78,6 +93,7 @@ public:
     bool vfioLoaded = false;
     QString cmdline;
     QStringList mounts;       // /proc/mounts lines
+    QStringList swaps;        // /proc/swaps lines below its header (a capture copies them)
     QString cpuList = QStringLiteral("0-7");
     QStringList extraDrivers; // drivers loaded without devices (directories under drivers/)
     QList<SimDeviceSpec> devices; // parents before children, no VFs

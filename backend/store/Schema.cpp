@@ -346,7 +346,25 @@ const std::initializer_list<const char *> step9 = {
 
 
 // Version 10: hardware that moved (docs/moved-hardware.md): slots and serial numbers of rules.
+// A device row keeps the physical slot and PCIe serial number of the card it recorded (updated
+// only while the ids still match), so a rule's card can be recognised at a new address.
+// moved_offers: a rule whose card appeared elsewhere, waiting for the administrator; a
+// dismissed offer stays (dismissed = 1) so a refresh does not offer it again.
 const std::initializer_list<const char *> step10 = {
+    "ALTER TABLE devices ADD COLUMN physical_slot VARCHAR(64) NOT NULL DEFAULT ''",
+    "ALTER TABLE devices ADD COLUMN serial_number VARCHAR(32) NOT NULL DEFAULT ''",
+    "CREATE TABLE moved_offers ("
+    " rule_id INTEGER NOT NULL REFERENCES resource_rules(id) ON DELETE CASCADE,"
+    " node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+    " old_address VARCHAR(12) NOT NULL CHECK (length(old_address) = 12),"
+    " new_address VARCHAR(12) NOT NULL CHECK (length(new_address) = 12 AND new_address <> old_address),"
+    " matched_by VARCHAR(8) NOT NULL CHECK (matched_by IN ('slot', 'serial')),"
+    " found_at VARCHAR(32) NOT NULL,"
+    " dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed IN (0, 1)),"
+    " PRIMARY KEY (rule_id, new_address))",
+    "CREATE INDEX moved_offers_node ON moved_offers(node_id)",
+    // A twin (a simulated copy captured from a node, docs/simulated-nodes.md) names its original.
+    "ALTER TABLE nodes ADD COLUMN twin_of VARCHAR(128) NOT NULL DEFAULT ''",
 };
 
 #undef NAME_CHECK

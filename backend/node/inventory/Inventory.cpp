@@ -2,6 +2,7 @@
 
 #include "node/inventory/LibPciAccess.h"
 #include "core/PciAddress.h"
+#include "node/inventory/PciPlacement.h"
 #include "node/inventory/SysfsDeviceExtras.h"
 #include "node/host/SysfsReader.h"
 
@@ -15,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace passdeck {
 
@@ -129,6 +131,23 @@ QString implausibleEntry(const SysfsReader::Dir &dir, const std::vector<SysfsRea
     return {};
 }
 
+// The bridge above a function: bus/pci/devices/ADDR links to .../devices/pci0000:00/0000:00:1c.0/ADDR,
+// so the component before the last is the upstream bridge, or the root bus ("pci0000:00", not an
+// address: ""). A link that cannot be read (a hand-made tree with plain directories) also gives
+// "": the device is then shown on its root bus (docs/topology.md).
+QString upstreamBridge(const QByteArray &linkPath)
+{
+    char buffer[4096];
+    const ssize_t n = ::readlink(linkPath.constData(), buffer, sizeof buffer - 1);
+    if (n <= 0)
+        return {};
+    const QList<QByteArray> parts = QByteArray(buffer, n).split('/');
+    if (parts.size() < 2)
+        return {};
+    const QString parent = QString::fromLatin1(parts.at(parts.size() - 2));
+    return PciAddress::isValid(parent) ? parent : QString();
+}
+
 // One device: libpci's fields, then the sysfs extras. False (with a warning) when the device
 // cannot be identified; an unreadable optional attribute only costs a warning.
 bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &address, PciDevice &device,
@@ -148,6 +167,7 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
                                 .arg(address, path, SysfsReader::errorText(errnum)));
         return false;
     }
+    device.parent = upstreamBridge(nativePath);
     const std::vector<SysfsReader::Entry> entries = dir.entries();
     if (const QString bad = implausibleEntry(dir, entries); !bad.isEmpty()) {
         warnings.append(tr("%1: %2/%3 is not a regular file (a FIFO, socket, device node or link where the kernel has a "
@@ -301,6 +321,7 @@ Result<InventorySnapshot> Inventory::scan(const HostRoot &root, const InventoryO
     }
     SysfsDeviceExtras::readNestedHostUse(root.path(QStringLiteral("sys")), snapshot.devices, snapshot.warnings,
                                          &snapshot.unreadable);
+    PciPlacement::read(root, snapshot.devices, snapshot.warnings);
     readIommuGroups(root, snapshot);
     return snapshot;
 }
@@ -323,7 +344,9 @@ Result<PciDevice> Inventory::scanDevice(const HostRoot &root, const QString &add
         e.device = address;
         return e;
     }
-    return device;
+    QList<PciDevice> one{device};
+    PciPlacement::read(root, one, warnings);
+    return one.first();
 }
 
 } // namespace passdeck
