@@ -16,7 +16,7 @@ QString tr(const char *text)
 
 bool acsWanted(const TopologyItem &item)
 {
-    return item.device.isBridge && !item.switchUpstreamPort;
+    return TopologyFacts::isPort(item.device) && !item.switchUpstreamPort;
 }
 
 } // namespace
@@ -78,7 +78,7 @@ QString TopologyBox::details(const TopologyItem &item)
         parts << tr("NUMA %1").arg(d.numaNode);
     if (const QString link = TopologyFacts::linkText(d); !link.isEmpty())
         parts << link;
-    if (d.isBridge)
+    if (TopologyFacts::isPort(d))
         parts << (item.switchUpstreamPort ? tr("ACS not needed (switch upstream port)")
                                           : tr("ACS %1").arg(TopologyFacts::acsText(item.acs)));
     return parts.join(QLatin1String(" · "));
@@ -101,7 +101,7 @@ QString TopologyBox::tooltip(const TopologyItem &item)
                     "settings (a GPU at idle may also slow its link to save power).");
     lines << tr("Reset methods: %1").arg(d.resetMethods.isEmpty() ? tr("none (the device cannot be reset on its own)")
                                                                   : d.resetMethods.join(QLatin1String(", ")));
-    if (d.isBridge) {
+    if (TopologyFacts::isPort(d)) {
         QString acs = tr("ACS: %1").arg(TopologyFacts::acsText(item.acs));
         if (const QString flags = TopologyFacts::acsFlagsText(d.acsControl); item.acs != AcsState::Unknown && !flags.isEmpty())
             acs += tr(" (enabled: %1)").arg(flags);
@@ -125,7 +125,7 @@ void TopologyBox::paint(QPainter *painter, const QStyleOptionGraphicsItem *optio
     painter->setBrush(selected ? m_colors.highlight : m_colors.base);
     painter->drawRoundedRect(r, 5, 5);
     // A bridge gets a bar on its left edge: ports and bridges stand out from endpoints.
-    if (m_item.device.isBridge) {
+    if (TopologyFacts::isPort(m_item.device)) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(selected ? m_colors.highlightedText : m_colors.connector);
         painter->drawRect(QRectF(r.left() + 1, r.top() + 6, 4, r.height() - 12));

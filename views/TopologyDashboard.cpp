@@ -88,7 +88,7 @@ void TopologyDashboard::reload()
         }
         const auto degraded = std::count_if(t->items.cbegin(), t->items.cend(), [](const TopologyItem &i) { return i.linkDegraded; });
         const auto noAcs = std::count_if(t->items.cbegin(), t->items.cend(), [](const TopologyItem &i) {
-            return i.device.isBridge && !i.switchUpstreamPort && (i.acs == AcsState::Off || i.acs == AcsState::Absent);
+            return TopologyFacts::isPort(i.device) && !i.switchUpstreamPort && (i.acs == AcsState::Off || i.acs == AcsState::Absent);
         });
         QStringList parts{tr("%n device(s)", nullptr, int(t->items.size())),
                           tr("%n root complex(es)", nullptr, int(t->rootBuses.size())),

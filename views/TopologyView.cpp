@@ -196,7 +196,8 @@ void TopologyView::fitWidth()
     const qreal w = scene()->sceneRect().width();
     if (w <= 0)
         return;
-    const qreal z = std::clamp((viewport()->width() - 4) / w, 0.2, 1.5);
+    // Shrinks to fit, never enlarges past 100 %: bigger boxes hold no more text.
+    const qreal z = std::clamp((viewport()->width() - 4) / w, 0.2, 1.0);
     setTransform(QTransform::fromScale(z, z));
 }
 
@@ -213,7 +214,8 @@ void TopologyView::wheelEvent(QWheelEvent *event)
 void TopologyView::changeEvent(QEvent *event)
 {
     QGraphicsView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange
+        || event->type() == QEvent::FontChange) {
         m_colors = TopologyColors::fromPalette(palette());
         const QStringList selected = selectedAddresses();
         rebuild();

@@ -32,7 +32,7 @@ public:
 
     void zoomIn();
     void zoomOut();
-    void fitWidth();   // the whole width in view (hundreds of devices scroll vertically)
+    void fitWidth();   // the whole width in view, at most 100 % (hundreds of devices scroll vertically)
     qreal zoom() const { return transform().m11(); }
 
 Q_SIGNALS:

@@ -43,7 +43,7 @@ QString line(const TopologyItem &item)
                       tr("numa %1").arg(d.numaNode < 0 ? QStringLiteral("-") : QString::number(d.numaNode))};
     if (const QString link = TopologyFacts::linkText(d); !link.isEmpty())
         parts.append(tr("link %1").arg(link));
-    if (d.isBridge) {
+    if (TopologyFacts::isPort(d)) {
         QString acs = tr("acs %1").arg(TopologyFacts::acsText(item.acs));
         if (item.switchUpstreamPort)
             acs += tr(" (switch upstream port, not needed)");

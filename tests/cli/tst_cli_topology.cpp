@@ -122,7 +122,7 @@ private Q_SLOTS:
         const CliRun r = runCli({QStringLiteral("--db"), db, QStringLiteral("--pci-ids"), pinnedPciIds(), QStringLiteral("topology"),
                                  QStringLiteral("--node"), QStringLiteral("topo")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(r.out.startsWith("Node topo: 12 devices"));
+        QVERIFY(r.out.startsWith("Node topo: 12 device(s)"));
         QVERIFY(r.out.contains("DEGRADED"));
         const CliRun json = runCli({QStringLiteral("--db"), db, QStringLiteral("topology"), QStringLiteral("--node"),
                                     QStringLiteral("topo"), QStringLiteral("--json")});

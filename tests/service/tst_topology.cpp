@@ -3,6 +3,7 @@
 // degraded links, ACS state, the ACS gaps above each device, a switch's upstream port).
 #include "SimTestUtil.h"
 
+#include "core/NodeCodec.h"
 #include "node/host/HostRoot.h"
 #include "node/inventory/Inventory.h"
 #include "node/inventory/PciExtCaps.h"
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void inventoryReadsLinkFiles();
     void inventoryReadsAcsFromConfig();
     void inventoryReadsParents();
+    void parentTravelsInNodeCodec();
     void treeOrderAndRootComplexes();
     void degradedLinks();
     void acsStates();
@@ -171,6 +173,25 @@ void TestTopology::inventoryReadsParents()
     QVERIFY(one);
     QCOMPARE(one->parent, QStringLiteral("0000:03:01.0"));
     QCOMPARE(one->linkWidth, 4);
+}
+
+void TestTopology::parentTravelsInNodeCodec()
+{
+    const PciDevice &nic = dev(QStringLiteral("0000:04:00.0"));
+    QJsonObject json = toJson(nic);
+    QCOMPARE(json.value(QLatin1String("parent")).toString(), QStringLiteral("0000:03:00.0"));
+    auto back = fromJson<PciDevice>(json);
+    QVERIFY2(back, back ? "" : qPrintable(back.error().message()));
+    QCOMPARE(back->parent, QStringLiteral("0000:03:00.0"));
+    QCOMPARE(back->linkSpeed, nic.linkSpeed);
+    // An agent from before the field: no parent, the device hangs on its root bus.
+    json.remove(QLatin1String("parent"));
+    auto old = fromJson<PciDevice>(json);
+    QVERIFY(old);
+    QVERIFY(old->parent.isEmpty());
+    // A parent that is not an address is refused like any malformed field.
+    json.insert(QLatin1String("parent"), QStringLiteral("../../etc"));
+    QVERIFY(!fromJson<PciDevice>(json));
 }
 
 void TestTopology::treeOrderAndRootComplexes()

@@ -13,11 +13,15 @@
 #include "views/TopologyDashboard.h"
 #include "views/TopologyView.h"
 
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLabel>
 #include <QPalette>
 #include <QScrollBar>
 #include <QStyleFactory>
+
+#include <utility>
 
 using namespace passdeck;
 using namespace passdeck::test;
@@ -85,9 +89,9 @@ private Q_SLOTS:
         QCOMPARE(d->view()->boxCount(), 12);
         QVERIFY(!d->view()->objectName().isEmpty());
         QVERIFY(!d->view()->accessibleName().isEmpty());
-        QVERIFY2(d->summary()->text().contains(QLatin1String("12 devices")), qPrintable(d->summary()->text()));
-        QVERIFY2(d->summary()->text().contains(QLatin1String("2 degraded links")), qPrintable(d->summary()->text()));
-        QVERIFY2(d->summary()->text().contains(QLatin1String("2 ports without ACS")), qPrintable(d->summary()->text()));
+        QVERIFY2(d->summary()->text().contains(QLatin1String("12 device(s)")), qPrintable(d->summary()->text()));
+        QVERIFY2(d->summary()->text().contains(QLatin1String("3 degraded link(s)")), qPrintable(d->summary()->text()));
+        QVERIFY2(d->summary()->text().contains(QLatin1String("2 port(s) without ACS")), qPrintable(d->summary()->text()));
     }
 
     void boxesCarryTheFacts()
