@@ -96,10 +96,12 @@ void TopologyView::rebuild()
             // Consecutive rows of one group share a frame (a group is a subtree or siblings, so
             // it is nearly always one run; a split one gets one frame per run, same colour).
             const int group = item.device.iommuGroup;
-            if (group >= 0 && !runs.isEmpty() && runs.last().group == group && runs.last().bottom + 10 >= y)
-                runs.last().bottom = y + TopologyBox::kHeight, runs.last().left = std::min(runs.last().left, x);
-            else if (group >= 0)
+            if (group >= 0 && !runs.isEmpty() && runs.last().group == group && runs.last().bottom + 10 >= y) {
+                runs.last().bottom = y + TopologyBox::kHeight;
+                runs.last().left = std::min(runs.last().left, x);
+            } else if (group >= 0) {
                 runs.append({group, y, y + TopologyBox::kHeight, x});
+            }
             y += kRow;
         }
         y += 12;
