@@ -1,6 +1,7 @@
 #include "views/TopologyView.h"
 
 #include <QEvent>
+#include <QKeyEvent>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
@@ -211,6 +212,28 @@ void TopologyView::wheelEvent(QWheelEvent *event)
         return;
     }
     QGraphicsView::wheelEvent(event);
+}
+
+void TopologyView::keyPressEvent(QKeyEvent *event)
+{
+    const qsizetype count = m_topology.items.size();
+    const int key = event->key();
+    if (count == 0 || (key != Qt::Key_Up && key != Qt::Key_Down && key != Qt::Key_Home && key != Qt::Key_End)) {
+        QGraphicsView::keyPressEvent(event);
+        return;
+    }
+    const QStringList selected = selectedAddresses();
+    const qsizetype current = selected.isEmpty() ? -1 : m_topology.indexOf(selected.first());
+    qsizetype next = 0;
+    if (key == Qt::Key_End)
+        next = count - 1;
+    else if (key == Qt::Key_Down)
+        next = current < 0 ? 0 : std::min(current + 1, count - 1);
+    else if (key == Qt::Key_Up)
+        next = current < 0 ? 0 : std::max<qsizetype>(current - 1, 0);
+    selectAddresses({m_topology.items.at(next).device.address});
+    Q_EMIT selectionChanged();
+    event->accept();
 }
 
 void TopologyView::changeEvent(QEvent *event)

@@ -11,7 +11,7 @@ namespace passdeck {
 // A node's PCI tree as a picture (docs/topology.md): one row per root complex, then its ports,
 // bridges and endpoints indented under their bridge with connectors; IOMMU groups as coloured
 // frames with their number at the right; NUMA, link and ACS on each box. Selecting boxes (click,
-// Ctrl+click) emits selectionChanged(); Ctrl+wheel zooms. Colours follow the palette.
+// Ctrl+click, Up/Down) emits selectionChanged(); Ctrl+wheel zooms. Colours follow the palette.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -40,6 +40,8 @@ Q_SIGNALS:
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
+    // Up/Down (Home/End) move the selection through the tree in the order it is drawn.
+    void keyPressEvent(QKeyEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:

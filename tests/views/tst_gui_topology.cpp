@@ -126,6 +126,12 @@ private Q_SLOTS:
         clickBox(d->view(), QStringLiteral("0000:01:00.0"));
         QCOMPARE(d->view()->selectedAddresses(), QStringList{QStringLiteral("0000:01:00.0")});
         QCOMPARE(DeviceSelection::of(m_fx.window()).addressesOn(m_topo), QStringList{QStringLiteral("0000:01:00.0")});
+        // Down moves to the next function in the tree (keyboard users), Up back.
+        d->view()->setFocus();
+        QTest::keyClick(d->view(), Qt::Key_Down);
+        QCOMPARE(DeviceSelection::of(m_fx.window()).addressesOn(m_topo), QStringList{QStringLiteral("0000:01:00.1")});
+        QTest::keyClick(d->view(), Qt::Key_Up);
+        QCOMPARE(d->view()->selectedAddresses(), QStringList{QStringLiteral("0000:01:00.0")});
         // Ctrl+click adds the audio function.
         clickBox(d->view(), QStringLiteral("0000:01:00.1"), Qt::ControlModifier);
         QCOMPARE(d->view()->selectedAddresses().size(), 2);
