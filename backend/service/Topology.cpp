@@ -64,6 +64,11 @@ AcsState acsState(const PciDevice &d)
     return (std::max(d.acsControl, 0) & needed) == needed ? AcsState::On : AcsState::Off;
 }
 
+bool isPort(const PciDevice &d)
+{
+    return d.baseClass() == 0x06 && (d.subClass() == 0x04 || d.subClass() == 0x09);
+}
+
 QString linkText(const PciDevice &d)
 {
     if (d.linkSpeed.isEmpty() && d.linkWidth < 0)
@@ -128,8 +133,8 @@ Topology Topology::build(const InventorySnapshot &snapshot)
 
     const auto isUpstreamPort = [&](const PciDevice &d, bool onRootBus) {
         const QStringList &kids = children.value(d.address);
-        return d.isBridge && !onRootBus && !kids.isEmpty()
-               && std::all_of(kids.cbegin(), kids.cend(), [&](const QString &k) { return byAddress.value(k)->isBridge; });
+        return TopologyFacts::isPort(d) && !onRootBus && !kids.isEmpty()
+               && std::all_of(kids.cbegin(), kids.cend(), [&](const QString &k) { return TopologyFacts::isPort(*byAddress.value(k)); });
     };
 
     t.items.reserve(snapshot.devices.size());
@@ -163,7 +168,7 @@ Topology Topology::build(const InventorySnapshot &snapshot)
             QStringList below{d.address};
             below.append(p.bridgesAbove);
             QStringList gaps = p.gapsAbove;
-            if (d.isBridge && !item.switchUpstreamPort && item.acs != AcsState::On)
+            if (TopologyFacts::isPort(d) && !item.switchUpstreamPort && item.acs != AcsState::On)
                 gaps.prepend(d.address);
             for (auto c = item.children.crbegin(); c != item.children.crend(); ++c)
                 stack.append({*c, p.depth + 1, below, gaps});

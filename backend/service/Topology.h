@@ -36,8 +36,8 @@ struct TopologyItem
     QStringList bridgesAbove;
     QStringList acsGapsAbove;
     // A switch's upstream port: the kernel does not require ACS there (only on root and
-    // downstream ports). Told from the tree: a bridge below another bridge whose children are
-    // all bridges.
+    // downstream ports). Told from the tree: a port below another port whose children are all
+    // ports.
     bool switchUpstreamPort = false;
 };
 
@@ -72,6 +72,9 @@ double linkSpeedGts(const QString &speed);
 // Current speed below the maximum, or current width below the maximum (both known, link up).
 bool isLinkDegraded(const PciDevice &device);
 AcsState acsState(const PciDevice &device);
+// A PCI-to-PCI bridge (class 0604, 0609): a root port, a switch port or a PCIe-to-PCI bridge,
+// the functions ACS matters on. Host and ISA bridges (0600, 0601) are bridges too, but not ports.
+bool isPort(const PciDevice &device);
 // "8.0 GT/s x4 (capable 16.0 GT/s x16) DEGRADED", "16.0 GT/s x16", "" without link files.
 QString linkText(const PciDevice &device);
 QString acsText(AcsState state); // "on", "off", "absent", "unknown"
