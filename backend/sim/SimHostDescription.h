@@ -77,6 +77,8 @@ public:
     bool iommu = true;
     bool vfioLoaded = false;
     QString cmdline;
+    bool interruptRemapping = true;  // proc/interrupts names IR- chips (readiness, docs/readiness.md)
+    QString cpuVendor = QStringLiteral("GenuineIntel"); // proc/cpuinfo vendor_id
     QStringList mounts;       // /proc/mounts lines
     QString cpuList = QStringLiteral("0-7");
     QStringList extraDrivers; // drivers loaded without devices (directories under drivers/)
