@@ -52,12 +52,14 @@ QString ReadinessReport::summary() const
 {
     const int blockers = count(Severity::Blocker);
     const int warnings = count(Severity::Warning);
+    // Written out per number: without a translation loaded, tr()'s %n plural keeps its "(s)".
+    const QString w = warnings == 1 ? Readiness::tr("1 warning") : Readiness::tr("%1 warnings").arg(warnings);
     if (blockers == 0 && warnings == 0)
         return Readiness::tr("Ready for passthrough");
     if (blockers == 0)
-        return Readiness::tr("Ready for passthrough, with %n warning(s)", nullptr, warnings);
-    const QString b = Readiness::tr("%n blocker(s)", nullptr, blockers);
-    return warnings == 0 ? b : b + QStringLiteral(", ") + Readiness::tr("%n warning(s)", nullptr, warnings);
+        return Readiness::tr("Ready for passthrough, with %1").arg(w);
+    const QString b = blockers == 1 ? Readiness::tr("1 blocker") : Readiness::tr("%1 blockers").arg(blockers);
+    return warnings == 0 ? b : Readiness::tr("%1, %2").arg(b, w);
 }
 
 QString Readiness::severityName(Severity severity)
