@@ -8,6 +8,7 @@
 #include "views/NodesDashboard.h"
 #include "views/PciDevicesDashboard.h"
 #include "views/ReadinessDashboard.h"
+#include "views/TopologyDashboard.h"
 #include "views/ResourceManagerDashboard.h"
 #include "views/RisksDashboard.h"
 #include "views/TenantDashboard.h"
@@ -27,6 +28,8 @@ void registerBuiltinDashboards(MainWindow &window)
     window.registerDashboard(QStringLiteral("node"), [](MainWindow &w, qint64 id) { return new NodeDashboard(w, id); });
     window.registerDashboard(QStringLiteral("pci"),
                              [](MainWindow &w, qint64 id) { return new PciDevicesDashboard(w, id); });
+    window.registerDashboard(QStringLiteral("topology"),
+                             [](MainWindow &w, qint64 id) { return new TopologyDashboard(w, id); });
     window.registerDashboard(QStringLiteral("group"),
                              [](MainWindow &w, qint64 id) { return new GroupDashboard(w, id); });
     window.registerDashboard(QStringLiteral("vms"), [](MainWindow &w, qint64) { return new VmListDashboard(w); });

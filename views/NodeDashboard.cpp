@@ -22,6 +22,8 @@ NodeDashboard::NodeDashboard(MainWindow &window, qint64 nodeId) : Dashboard(wind
                 [this] { mainWindow().navigate(QStringLiteral("pci"), argument()); });
     addMenuItem(QStringLiteral("menuReadiness"), Icons::ok(), tr("Readiness"),
                 [this] { mainWindow().navigate(QStringLiteral("readiness"), argument()); });
+    addMenuItem(QStringLiteral("menuTopology"), Icons::node(), tr("Topology"),
+                [this] { mainWindow().navigate(QStringLiteral("topology"), argument()); });
     m_refreshButton = addMenuItem(QStringLiteral("menuRefreshNode"), Icons::info(), tr("Refresh Inventory"),
                                   [this] { refreshInventory(); });
     m_rebootButton = addMenuItem(QStringLiteral("menuReboot"), Icons::warning(), tr("Reboot"), [this] { reboot(); });

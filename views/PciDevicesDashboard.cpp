@@ -3,6 +3,7 @@
 #include "service/DomainService.h"
 #include "models/Icons.h"
 #include "views/MainWindow.h"
+#include "models/DeviceSelection.h"
 #include "service/MakeResourceImpact.h"
 #include "views/MakeResourceWizard.h"
 #include "views/PciDevicesView.h"
@@ -52,6 +53,14 @@ PciDevicesDashboard::PciDevicesDashboard(MainWindow &window, qint64 nodeId)
     m_view->setNodeColumnVisible(nodeId == 0);
     contentLayout()->addWidget(m_view, 1);
     connect(m_view, &PciDevicesView::selectionChanged, this, &PciDevicesDashboard::updateActions);
+    // One selection with the Topology page (docs/topology.md): ours is published while we are
+    // shown, and followed when the other page changes it.
+    DeviceSelection &shared = DeviceSelection::of(mainWindow());
+    connect(m_view, &PciDevicesView::selectionChanged, this, [this, &shared] {
+        if (isVisible() && !m_followingSelection)
+            publishSelection(shared);
+    });
+    connect(&shared, &DeviceSelection::changed, this, &PciDevicesDashboard::followSelection);
     auto *make = new QAction(Icons::resources(), tr("Make Resource…"), m_view->table());
     make->setObjectName(QStringLiteral("actionMakeResource"));
     connect(make, &QAction::triggered, this, [this] { makeResource(); });
@@ -109,7 +118,11 @@ void PciDevicesDashboard::refresh()
         }
         showUnreachableNodes(shown);
     }
+    // Re-filling the table is not a choice of the user's: the shared selection stays.
+    m_followingSelection = true;
     m_view->setDevices(*devices);
+    m_followingSelection = false;
+    followSelection();
     updateActions();
     if (auto notices = service().rebootRequired()) {
         QList<RebootNotice> mine;
@@ -185,6 +198,35 @@ MakeResourceWizard *PciDevicesDashboard::makeResource()
     });
     wizard->show();
     return wizard;
+}
+
+void PciDevicesDashboard::publishSelection(DeviceSelection &shared)
+{
+    QList<DeviceRecord> selected = m_view->selectedDevices();
+    // The shared selection is per node: on "all nodes" it follows the first selected device's node.
+    const qint64 node = argument() != 0 ? argument() : (selected.isEmpty() ? shared.nodeId() : selected.first().nodeId);
+    QStringList addresses;
+    for (const DeviceRecord &d : std::as_const(selected))
+        if (d.nodeId == node)
+            addresses << d.address;
+    shared.select(node, addresses);
+}
+
+void PciDevicesDashboard::followSelection()
+{
+    const DeviceSelection &shared = DeviceSelection::of(mainWindow());
+    if (shared.nodeId() == 0 || (argument() != 0 && shared.nodeId() != argument()))
+        return;
+    QStringList mine;
+    for (const DeviceRecord &d : m_view->selectedDevices())
+        if (d.nodeId == shared.nodeId())
+            mine << d.address;
+    mine.sort();
+    if (mine == shared.addresses())
+        return;
+    m_followingSelection = true;
+    m_view->selectAddresses(shared.addresses(), shared.nodeId());
+    m_followingSelection = false;
 }
 
 } // namespace passdeck

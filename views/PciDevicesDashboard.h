@@ -12,6 +12,7 @@ class QToolButton;
 
 namespace passdeck {
 
+class DeviceSelection;
 class MakeResourceWizard;
 class PciDevicesView;
 class SriovDialog;
@@ -43,6 +44,8 @@ public:
 
 private:
     void updateActions();
+    void publishSelection(DeviceSelection &shared);
+    void followSelection();
 
     QString m_nodeName;
     PciDevicesView *m_view = nullptr;
@@ -51,6 +54,7 @@ private:
     QToolButton *m_sriov = nullptr;
     QAction *m_makeAction = nullptr;
     QHash<qint64, NodeReadiness> m_readiness;
+    bool m_followingSelection = false;
 };
 
 } // namespace passdeck

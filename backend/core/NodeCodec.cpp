@@ -180,6 +180,7 @@ QJsonObject toJson(const PciDevice &d)
             {QStringLiteral("acsKnown"), d.acsKnown}, {QStringLiteral("acsCapability"), d.acsCapability},
             {QStringLiteral("acsControl"), d.acsControl},
             {QStringLiteral("physicalSlot"), d.physicalSlot}, {QStringLiteral("serialNumber"), d.serialNumber},
+            {QStringLiteral("parent"), d.parent},
             {QStringLiteral("bootVga"), d.bootVga}, {QStringLiteral("isBridge"), d.isBridge},
             {QStringLiteral("sriovTotalVfs"), d.sriovTotalVfs}, {QStringLiteral("sriovNumVfs"), d.sriovNumVfs},
             {QStringLiteral("physfn"), d.physfn}, {QStringLiteral("virtfns"), QJsonArray::fromStringList(d.virtfns)},
@@ -455,6 +456,9 @@ Result<PciDevice> fromJson<PciDevice>(const QJsonValue &value)
     d.acsControl = int(r.integer(QStringLiteral("acsControl"), -1, 0xffff, false, -1));
     d.physicalSlot = r.string(QStringLiteral("physicalSlot"), 256, false);
     d.serialNumber = r.string(QStringLiteral("serialNumber"), 64, false);
+    // The upstream bridge (docs/topology.md): an older agent leaves it out, "" is a root complex.
+    if (value.toObject().contains(QLatin1String("parent")))
+        d.parent = r.address(QStringLiteral("parent"), true);
     d.bootVga = r.boolean(QStringLiteral("bootVga"));
     d.isBridge = r.boolean(QStringLiteral("isBridge"));
     d.sriovTotalVfs = int(r.integer(QStringLiteral("sriovTotalVfs"), -1, 65535));

@@ -59,6 +59,10 @@ struct PciDevice
     // when the device has none.
     QString physicalSlot;
     QString serialNumber;
+    // The bridge directly above this function in the sysfs device tree (sys/devices/pci0000:00/
+    // 0000:00:1c.0/0000:03:00.0 has parent 0000:00:1c.0); empty when it sits on a root bus
+    // (docs/topology.md).
+    QString parent;
     bool bootVga = false;
     bool isBridge = false;    // base class 0x06 (host, PCI-PCI, ISA... bridges)
 

@@ -23,6 +23,7 @@ class VmService;
 class TenantService;
 class AuditLog;
 struct ServiceContext;
+struct Topology;
 
 // Progress of long operations (node refresh, make resource with a large apply).
 using ProgressFn = std::function<void(int done, int total, const QString &step)>;
@@ -94,6 +95,9 @@ public:
     Result<SriovState> sriovState(qint64 nodeId, const QString &pfAddress) const;
     Result<VfCountPlan> planVfCount(qint64 nodeId, const QString &pfAddress, int count) const;
     Result<VfCountPlan> setVfCount(qint64 nodeId, const QString &pfAddress, int count);
+
+    // The node's PCI tree read live from the node (service/Topology.h, docs/topology.md).
+    Result<Topology> topology(qint64 nodeId) const;
 
     // ---- devices -------------------------------------------------------------------------
     // nodeId 0: all nodes.

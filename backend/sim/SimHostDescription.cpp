@@ -2,6 +2,7 @@
 
 #include "core/PciAddress.h"
 #include "node/host/RootedFile.h"
+#include "sim/SimLinkSpec.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -176,6 +177,8 @@ bool SimHostDescriptionParser::parseDevice(const QJsonValue &value, const QStrin
         || !stringList(o, dev, "reset_methods", &spec.resetMethods) || !stringList(o, dev, "drm", &spec.drm)
         || !stringList(o, dev, "block", &spec.block) || !parseSriov(o, spec))
         return false;
+    if (QString field, why; !parseSimLinkAndAcs(o, spec, &field, &why))
+        return fail(dev, field, why);
     spec.nativeDriver = spec.driver == QLatin1String("vfio-pci") ? QString() : spec.driver;
     if (!driverField(o, dev, "native_driver", &spec.nativeDriver))
         return false;

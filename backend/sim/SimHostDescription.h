@@ -54,6 +54,15 @@ struct SimDeviceSpec
     QStringList drm;               // "card0", "renderD128"
     bool hasSriov = false;
     SimSriovSpec sriov;
+    // PCIe link and ACS (docs/simulated-nodes.md, "link" and "acs"): a device with either gets
+    // the link files and a 4096-byte config space whose extended list holds the ACS capability.
+    QString linkSpeed;       // "8.0 GT/s PCIe"; empty: no link files
+    QString maxLinkSpeed;
+    int linkWidth = -1;
+    int maxLinkWidth = -1;
+    int acsCapability = -1;  // -1: no ACS capability
+    int acsControl = 0;
+    bool isExpress() const { return !linkSpeed.isEmpty() || acsCapability >= 0; }
 
     QString parent;       // address of the upstream bridge; empty under the host bridge root
     QString physfn;       // VFs only: the PF's address

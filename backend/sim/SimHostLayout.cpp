@@ -1,6 +1,7 @@
 #include "sim/SimHostLayout.h"
 
 #include "node/host/RootedFile.h"
+#include "sim/SimLinkSpec.h"
 
 #include <QFile>
 
@@ -287,7 +288,8 @@ bool SimHostLayout::rename(const QString &from, const QString &to) const
 
 QByteArray SimHostLayout::configSpace(const SimDeviceSpec &s)
 {
-    QByteArray c(256, '\0');
+    // A PCIe device (a link or ACS described) has the 4096-byte space the kernel shows root.
+    QByteArray c(s.isExpress() ? 4096 : 256, '\0');
     auto put16 = [&c](int off, int v) {
         c[off] = char(v & 0xff);
         c[off + 1] = char((v >> 8) & 0xff);
@@ -311,6 +313,8 @@ QByteArray SimHostLayout::configSpace(const SimDeviceSpec &s)
     }
     c[0x3c] = char(s.irq & 0xff);
     c[0x3d] = char(s.isBridge() || s.isVirtualFunction() ? 0 : 1);
+    if (s.isExpress())
+        writeSimExtendedConfig(s, c);
     return c;
 }
 
@@ -357,6 +361,12 @@ bool SimHostLayout::writeDevice(const SimDeviceSpec &s) const
     }
     if (s.isVga())
         w("boot_vga", s.bootVga ? "1\n" : "0\n");
+    if (!s.linkSpeed.isEmpty()) {
+        w("current_link_speed", s.linkSpeed.toLatin1() + '\n');
+        w("max_link_speed", s.maxLinkSpeed.toLatin1() + '\n');
+        w("current_link_width", QByteArray::number(s.linkWidth) + '\n');
+        w("max_link_width", QByteArray::number(s.maxLinkWidth) + '\n');
+    }
     if (s.isBridge()) {
         w("secondary_bus_number", QByteArray::number(s.secondaryBus) + '\n');
         w("subordinate_bus_number", QByteArray::number(s.subordinateBus) + '\n');

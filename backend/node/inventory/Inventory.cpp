@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace passdeck {
 
@@ -129,6 +130,23 @@ QString implausibleEntry(const SysfsReader::Dir &dir, const std::vector<SysfsRea
     return {};
 }
 
+// The bridge above a function: bus/pci/devices/ADDR links to .../devices/pci0000:00/0000:00:1c.0/ADDR,
+// so the component before the last is the upstream bridge, or the root bus ("pci0000:00", not an
+// address: ""). A link that cannot be read (a hand-made tree with plain directories) also gives
+// "": the device is then shown on its root bus (docs/topology.md).
+QString upstreamBridge(const QByteArray &linkPath)
+{
+    char buffer[4096];
+    const ssize_t n = ::readlink(linkPath.constData(), buffer, sizeof buffer - 1);
+    if (n <= 0)
+        return {};
+    const QList<QByteArray> parts = QByteArray(buffer, n).split('/');
+    if (parts.size() < 2)
+        return {};
+    const QString parent = QString::fromLatin1(parts.at(parts.size() - 2));
+    return PciAddress::isValid(parent) ? parent : QString();
+}
+
 // One device: libpci's fields, then the sysfs extras. False (with a warning) when the device
 // cannot be identified; an unreadable optional attribute only costs a warning.
 bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &address, PciDevice &device,
@@ -148,6 +166,7 @@ bool readDevice(LibPciAccess &pci, const QString &devicesPath, const QString &ad
                                 .arg(address, path, SysfsReader::errorText(errnum)));
         return false;
     }
+    device.parent = upstreamBridge(nativePath);
     const std::vector<SysfsReader::Entry> entries = dir.entries();
     if (const QString bad = implausibleEntry(dir, entries); !bad.isEmpty()) {
         warnings.append(tr("%1: %2/%3 is not a regular file (a FIFO, socket, device node or link where the kernel has a "

@@ -1,6 +1,8 @@
 #include "node/inventory/SysfsDeviceExtras.h"
 
 #include "core/PciAddress.h"
+#include "node/host/RootedFile.h"
+#include "node/inventory/PciExtCaps.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -11,6 +13,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace passdeck {
@@ -36,7 +40,75 @@ public:
     // check blocks instead of assuming "not in use".
     static bool isInformational(const char *name)
     {
-        return std::strcmp(name, "reset_method") == 0 || std::strcmp(name, "sriov_totalvfs") == 0;
+        static const char *const names[] = {"reset_method", "sriov_totalvfs", "config", "current_link_speed",
+                                            "max_link_speed", "current_link_width", "max_link_width"};
+        for (const char *n : names)
+            if (std::strcmp(name, n) == 0)
+                return true;
+        return false;
+    }
+
+    // "8.0 GT/s PCIe", "Unknown": kept as the kernel writes it (docs/topology.md).
+    void readLinkSpeed(const char *name, QString *out)
+    {
+        char buffer[64];
+        if (readText(name, buffer, sizeof buffer))
+            *out = QString::fromUtf8(buffer);
+    }
+
+    // The ACS capability from the extended capability list of `config` (docs/topology.md). Only
+    // root reads past the first 64 bytes on a real host: a shorter file leaves acsKnown false.
+    void readAcs()
+    {
+        QByteArray config;
+        int errnum = 0;
+        if (!readBinary("config", 4096, &config, &errnum)) {
+            warnUnreadable("config", errnum);
+            return;
+        }
+        if (config.size() < 4096)
+            return;
+        m_device.acsKnown = true;
+        const int acs = PciExtCaps::find(config, PciExtCaps::kAcs);
+        if (acs < 0)
+            return;
+        m_device.acsCapability = PciExtCaps::read16(config, acs + 4);
+        m_device.acsControl = PciExtCaps::read16(config, acs + 6);
+    }
+
+    // A binary attribute (config), up to cap bytes; regular files only, never blocking.
+    bool readBinary(const char *name, int cap, QByteArray *out, int *errnum)
+    {
+        const int fd = ::openat(m_fd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            *errnum = errno;
+            return false;
+        }
+        struct stat st;
+        const bool statted = ::fstat(fd, &st) == 0;
+        if (!statted || !S_ISREG(st.st_mode)) {
+            *errnum = statted ? RootedFile::notRegularErrno() : errno;
+            ::close(fd);
+            return false;
+        }
+        out->resize(cap);
+        qsizetype got = 0;
+        while (got < cap) {
+            const ssize_t n = ::pread(fd, out->data() + got, size_t(cap - got), off_t(got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                *errnum = errno;
+                ::close(fd);
+                return false;
+            }
+            if (n == 0)
+                break;
+            got += n;
+        }
+        ::close(fd);
+        out->resize(got);
+        return true;
     }
 
     void warnUnreadable(const char *name, int errnum)
@@ -205,6 +277,20 @@ void SysfsDeviceExtras::read(const QString &path, const SysfsReader::Dir &dir,
             } else if (e.name == "block") {
                 blockDevices = r.listNames(name);
             }
+            break;
+        case 'c':
+            if (e.name == "config")
+                r.readAcs();
+            else if (e.name == "current_link_speed")
+                r.readLinkSpeed(name, &device.linkSpeed);
+            else if (e.name == "current_link_width")
+                r.readInt(name, &device.linkWidth);
+            break;
+        case 'm':
+            if (e.name == "max_link_speed")
+                r.readLinkSpeed(name, &device.maxLinkSpeed);
+            else if (e.name == "max_link_width")
+                r.readInt(name, &device.maxLinkWidth);
             break;
         case 'd':
             if (e.name == "driver_override") {
