@@ -1,6 +1,7 @@
 #include "service/Readiness.h"
 
 #include "core/Node.h"
+#include "service/Topology.h"
 
 #include <QMap>
 #include <QSet>
@@ -166,6 +167,7 @@ ReadinessReport Readiness::assess(const QString &nodeName, const ReadinessFacts 
     for (const PciDevice &d : inventory.devices)
         if (d.iommuGroup >= 0 && !d.isBridge)
             groups[d.iommuGroup] << &d;
+    QSet<int> mixedGroups;
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
         QStringList keys, members;
         for (const PciDevice *d : it.value()) {
@@ -175,6 +177,7 @@ ReadinessReport Readiness::assess(const QString &nodeName, const ReadinessFacts 
         }
         if (keys.size() < 2)
             continue;
+        mixedGroups.insert(it.key());
         out << finding("group-mixed", Severity::Warning, members.first(),
                        tr("IOMMU group %1 joins functions of %2 different devices (%3): passing one of them to a VM "
                           "takes all of them off the host.").arg(it.key()).arg(keys.size()).arg(members.join(QStringLiteral(", "))),
@@ -196,6 +199,36 @@ ReadinessReport Readiness::assess(const QString &nodeName, const ReadinessFacts 
                            tr("%1 has no reset method (reset_method is empty or absent): it may not come back after a VM "
                               "restarts, and then the host must be rebooted.").arg(d.address),
                            tr("Prefer a device with FLR, or test a VM restart with it before relying on it."));
+    }
+
+    // Links and ACS: the facts come from service/Topology, the one place that decides what a
+    // degraded link is and which ports above a device lack ACS; only the wording is here.
+    const Topology topology = Topology::build(inventory);
+    QMap<QString, QStringList> mergedBelow; // port without ACS -> devices below it in mixed groups
+    for (const TopologyItem &item : topology.items) {
+        const PciDevice &d = item.device;
+        if (d.isBridge)
+            continue;
+        if (item.linkDegraded)
+            out << finding("link-degraded", Severity::Warning, d.address,
+                           tr("The PCIe link of %1 trains below what the device and its port can do (%2): a VM gets less "
+                              "bandwidth than the card has.").arg(d.address, TopologyFacts::linkText(d)),
+                           tr("Check it under load (a GPU lowers its link speed while idle). A narrower link than "
+                              "capable: reseat the card or move it to a slot wired for its full width; a slower one: "
+                              "check the slot's PCIe speed setting in the firmware."));
+        if (d.iommuGroup >= 0 && mixedGroups.contains(d.iommuGroup))
+            for (const QString &port : item.acsGapsAbove)
+                mergedBelow[port] << d.address;
+    }
+    for (auto it = mergedBelow.cbegin(); it != mergedBelow.cend(); ++it) {
+        const TopologyItem *port = topology.find(it.key());
+        const AcsState state = port ? port->acs : AcsState::Unknown;
+        out << finding("acs-missing", Severity::Warning, it.key(),
+                       tr("%1 is a port without Access Control Services (ACS %2): devices below it can reach each "
+                          "other without the IOMMU, so the kernel merges their IOMMU groups (%3).")
+                           .arg(it.key(), TopologyFacts::acsText(state), it.value().join(QStringLiteral(", "))),
+                       tr("Move the cards to slots on root ports with ACS (often the CPU's own slots), or enable ACS "
+                          "in the firmware if it offers it. The kernel's pcie_acs_override patch only hides the risk."));
     }
 
     std::stable_sort(out.begin(), out.end(), [](const ReadinessFinding &a, const ReadinessFinding &b) {

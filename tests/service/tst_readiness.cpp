@@ -6,6 +6,7 @@
 #include "core/NodeCodec.h"
 #include "node/LocalNode.h"
 #include "node/ReadinessProbe.h"
+#include "sim/SimHostDescription.h"
 #include "service/Readiness.h"
 
 #include <QDir>
@@ -296,6 +297,36 @@ private Q_SLOTS:
         const ReadinessReport r = check(d);
         QCOMPARE(codes(r), (QStringList{QStringLiteral("vfio-missing"), QStringLiteral("no-reset")}));
         QCOMPARE(r.summary(), QStringLiteral("1 blocker, 1 warning"));
+    }
+
+    void acsMissingAndLinkDegraded()
+    {
+        // The topology test's node (tests/data/topology-node.json): a GPU trained at x4 of x16,
+        // and behind a root port without ACS a switch whose one downstream port has ACS off, so
+        // a NIC and an NVMe drive share group 3.
+        Result<QJsonObject> d = SimHostDescription::readJsonFile(QStringLiteral(PASSDECK_SOURCE_DIR "/tests/data/topology-node.json"));
+        QVERIFY(d);
+        const ReadinessReport r = check(*d);
+        QStringList found;
+        for (const ReadinessFinding &f : r.findings)
+            found << f.code + u' ' + f.device;
+        QVERIFY2(found.contains(QStringLiteral("link-degraded 0000:01:00.0")), qPrintable(found.join(u'|')));
+        QVERIFY(found.contains(QStringLiteral("link-degraded 0000:01:00.1")));
+        QVERIFY(found.contains(QStringLiteral("group-mixed 0000:04:00.0")));
+        QVERIFY(found.contains(QStringLiteral("acs-missing 0000:00:1c.0")));
+        QVERIFY(found.contains(QStringLiteral("acs-missing 0000:03:00.0")));
+        // Ports with ACS on, the switch's upstream port and the healthy NIC on node 1 are not named.
+        QVERIFY(!found.join(u'|').contains(QStringLiteral("acs-missing 0000:03:01.0")));
+        QVERIFY(!found.join(u'|').contains(QStringLiteral("acs-missing 0000:02:00.0")));
+        QVERIFY(!found.join(u'|').contains(QStringLiteral("0000:81:00.0")));
+        const ReadinessFinding *acs = findingOf(r, QStringLiteral("acs-missing"), QStringLiteral("0000:00:1c.0"));
+        QCOMPARE(acs->severity, Severity::Warning);
+        QVERIFY2(acs->message.contains(QStringLiteral("0000:04:00.0, 0000:05:00.0")), qPrintable(acs->message));
+        QVERIFY2(acs->message.contains(QStringLiteral("ACS absent")), qPrintable(acs->message));
+        QVERIFY(findingOf(r, QStringLiteral("acs-missing"), QStringLiteral("0000:03:00.0"))->message.contains(QStringLiteral("ACS off")));
+        const ReadinessFinding *link = findingOf(r, QStringLiteral("link-degraded"), QStringLiteral("0000:01:00.0"));
+        QVERIFY2(link->message.contains(QStringLiteral("x4")), qPrintable(link->message));
+        QVERIFY(link->message.contains(QStringLiteral("x16")));
     }
 
     void unknownFacts()
