@@ -7,6 +7,7 @@
 #include "views/NodeDashboard.h"
 #include "views/NodesDashboard.h"
 #include "views/PciDevicesDashboard.h"
+#include "views/ReadinessDashboard.h"
 #include "views/TopologyDashboard.h"
 #include "views/ResourceManagerDashboard.h"
 #include "views/RisksDashboard.h"
@@ -42,6 +43,8 @@ void registerBuiltinDashboards(MainWindow &window)
     window.registerDashboard(QStringLiteral("tenantnode"),
                              [](MainWindow &w, qint64 id) { return new TenantNodeDashboard(w, id); });
     window.registerDashboard(QStringLiteral("risks"), [](MainWindow &w, qint64) { return new RisksDashboard(w); });
+    window.registerDashboard(QStringLiteral("readiness"),
+                             [](MainWindow &w, qint64 id) { return new ReadinessDashboard(w, id); });
 }
 
 } // namespace passdeck

@@ -21,6 +21,8 @@ NodeDashboard::NodeDashboard(MainWindow &window, qint64 nodeId) : Dashboard(wind
     m_node.id = nodeId;
     addMenuItem(QStringLiteral("menuPciDevices"), Icons::groupClass(GroupClass::Other), tr("PCI Devices"),
                 [this] { mainWindow().navigate(QStringLiteral("pci"), argument()); });
+    addMenuItem(QStringLiteral("menuReadiness"), Icons::ok(), tr("Readiness"),
+                [this] { mainWindow().navigate(QStringLiteral("readiness"), argument()); });
     addMenuItem(QStringLiteral("menuTopology"), Icons::node(), tr("Topology"),
                 [this] { mainWindow().navigate(QStringLiteral("topology"), argument()); });
     m_refreshButton = addMenuItem(QStringLiteral("menuRefreshNode"), Icons::info(), tr("Refresh Inventory"),

@@ -6,6 +6,7 @@
 #include "core/HypervisorTypes.h"
 #include "core/NodeChecks.h"
 #include "core/PciDevice.h"
+#include "core/ReadinessFacts.h"
 
 #include <QCoreApplication>
 #include <QMap>
@@ -63,6 +64,7 @@ struct NodeCapabilities
 {
     bool iommu = false;   // IOMMU groups exist, including the recorded one asked about
     bool vfioPci = false; // the vfio-pci driver (or its module) is there
+    ReadinessFacts facts; // the host's own readiness facts (docs/readiness.md)
 };
 
 using NodeProgress = std::function<void(int done, int total, const QString &step)>;

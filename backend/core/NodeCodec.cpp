@@ -215,9 +215,38 @@ QJsonObject toJson(const HostMounts &m)
     return {{QStringLiteral("mounts"), m.mounts}, {QStringLiteral("swaps"), m.swaps}};
 }
 
+namespace {
+
+QString remappingName(ReadinessFacts::Remapping r)
+{
+    switch (r) {
+    case ReadinessFacts::Remapping::On: return QStringLiteral("on");
+    case ReadinessFacts::Remapping::Off: return QStringLiteral("off");
+    case ReadinessFacts::Remapping::Unknown: break;
+    }
+    return QStringLiteral("unknown");
+}
+
+} // namespace
+
 QJsonObject toJson(const NodeCapabilities &c)
 {
-    return {{QStringLiteral("iommu"), c.iommu}, {QStringLiteral("vfioPci"), c.vfioPci}};
+    QJsonObject o{{QStringLiteral("iommu"), c.iommu}, {QStringLiteral("vfioPci"), c.vfioPci}};
+    // Absent when the node has none to report (the reader then leaves facts.known false).
+    if (c.facts.known) {
+        const ReadinessFacts &f = c.facts;
+        o.insert(QStringLiteral("readiness"),
+                 QJsonObject{{QStringLiteral("iommuGroups"), f.iommuGroups},
+                             {QStringLiteral("iommuUnits"), QJsonArray::fromStringList(f.iommuUnits)},
+                             {QStringLiteral("cmdlineRead"), f.cmdlineRead},
+                             {QStringLiteral("cmdline"), f.cmdline},
+                             {QStringLiteral("cpuVendor"), f.cpuVendor},
+                             {QStringLiteral("vfioModules"), QJsonArray::fromStringList(f.vfioModules)},
+                             {QStringLiteral("unsafeInterruptsAllowed"), f.unsafeInterruptsAllowed},
+                             {QStringLiteral("interruptRemapping"), remappingName(f.interruptRemapping)},
+                             {QStringLiteral("interruptRemappingBasis"), f.interruptRemappingBasis}});
+    }
+    return o;
 }
 
 QJsonObject toJson(const DriverState &s)
@@ -505,6 +534,28 @@ Result<NodeCapabilities> fromJson<NodeCapabilities>(const QJsonValue &value)
     NodeCapabilities c;
     c.iommu = r.boolean(QStringLiteral("iommu"));
     c.vfioPci = r.boolean(QStringLiteral("vfioPci"));
+    if (r.has(QStringLiteral("readiness"))) {
+        const JsonReader f = r.object(QStringLiteral("readiness"));
+        ReadinessFacts &facts = c.facts;
+        facts.known = true;
+        facts.iommuGroups = int(f.integer(QStringLiteral("iommuGroups"), 0, 1 << 20));
+        facts.iommuUnits = f.strings(QStringLiteral("iommuUnits"), 4096, 256);
+        facts.cmdlineRead = f.boolean(QStringLiteral("cmdlineRead"));
+        facts.cmdline = f.string(QStringLiteral("cmdline"), 65536);
+        facts.cpuVendor = f.string(QStringLiteral("cpuVendor"), 256);
+        facts.vfioModules = f.strings(QStringLiteral("vfioModules"), 16, 64);
+        facts.unsafeInterruptsAllowed = f.boolean(QStringLiteral("unsafeInterruptsAllowed"));
+        const QString remapping = f.string(QStringLiteral("interruptRemapping"), 16);
+        if (remapping == QLatin1String("on"))
+            facts.interruptRemapping = ReadinessFacts::Remapping::On;
+        else if (remapping == QLatin1String("off"))
+            facts.interruptRemapping = ReadinessFacts::Remapping::Off;
+        else if (remapping == QLatin1String("unknown") || f.failed())
+            facts.interruptRemapping = ReadinessFacts::Remapping::Unknown;
+        else
+            f.fail(QStringLiteral("interruptRemapping"), QStringLiteral("expected on, off or unknown"));
+        facts.interruptRemappingBasis = f.string(QStringLiteral("interruptRemappingBasis"), 4096);
+    }
     return done(c, problem);
 }
 

@@ -1,6 +1,7 @@
 // LocalNode's central-side calls (core/Node.h): each one whole operation, run here by the
 // binder, the planner, the impact check and the restore over this node's HostAccess.
 #include "node/LocalNode.h"
+#include "node/ReadinessProbe.h"
 
 #include "node/bind/BindPlanner.h"
 #include "node/bind/Binder.h"
@@ -83,6 +84,7 @@ Result<NodeCapabilities> LocalNode::capabilities(int recordedIommuGroup)
     c.iommu = exists(QStringLiteral("sys/kernel/iommu_groups")) && recordedIommuGroup >= 0
               && exists(QStringLiteral("sys/kernel/iommu_groups/%1").arg(recordedIommuGroup));
     c.vfioPci = ImpactCheck::isVfioLoaded(*this);
+    c.facts = ReadinessProbe::read(m_root, *this);
     return c;
 }
 

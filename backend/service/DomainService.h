@@ -8,6 +8,7 @@
 #include "core/Error.h"
 #include "core/Node.h"
 #include "core/NodeChecks.h"
+#include "service/Readiness.h"
 
 #include <QObject>
 
@@ -88,6 +89,8 @@ public:
     Result<QList<RebootNotice>> rebootRequired() const;
     // Whether the node can pass anything through (IOMMU, vfio-pci), read through the node.
     Result<NodeReadiness> nodeReadiness(qint64 nodeId) const;
+    // The full readiness check of a node, worded (service/Readiness.h, docs/readiness.md).
+    Result<ReadinessReport> readinessReport(qint64 nodeId) const;
     // SR-IOV of a PF: its counts, the impact of a new count (nothing written), and the change
     // itself (refused while a blocker remains; the new VFs are recorded in the store).
     Result<SriovState> sriovState(qint64 nodeId, const QString &pfAddress) const;

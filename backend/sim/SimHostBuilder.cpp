@@ -146,6 +146,17 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
         mounts += m.toLocal8Bit() + '\n';
     ok = l.writeFile(QStringLiteral("proc/mounts"), mounts) && ok;
     ok = l.writeFile(QStringLiteral("proc/cmdline"), desc.cmdline.toLocal8Bit() + '\n') && ok;
+    // What the readiness check reads (docs/readiness.md): the CPU vendor and whether interrupts
+    // go through the IOMMU's remapping ("IR-" chips).
+    ok = l.writeFile(QStringLiteral("proc/cpuinfo"), "processor\t: 0\nvendor_id\t: " + desc.cpuVendor.toLatin1() + "\n") && ok;
+    {
+        const QByteArray ir = desc.interruptRemapping ? "IR-" : "";
+        ok = l.writeFile(QStringLiteral("proc/interrupts"),
+                         "           CPU0       CPU1\n"
+                         "  0:         20          0   " + ir + "IO-APIC   2-edge      timer\n"
+                         " 24:          0         12   " + ir + "PCI-MSI 327680-edge      xhci_hcd\n")
+             && ok;
+    }
     // The host's identity, as systemd writes it: a random 128-bit id in hex. Passdeck tells
     // hosts apart by it (one host is never two nodes, docs/store.md).
     {

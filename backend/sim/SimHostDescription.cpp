@@ -326,6 +326,14 @@ Result<SimHostDescription> SimHostDescription::fromJson(const QJsonObject &json)
         d.iommu ? QStringLiteral("BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro intel_iommu=on iommu=pt")
                 : QStringLiteral("BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro"));
     d.cpuList = json.value(QLatin1String("cpulist")).toString(d.cpuList);
+    const QJsonValue remapping = json.value(QLatin1String("interrupt_remapping"));
+    if (!remapping.isUndefined() && !remapping.isBool())
+        return badField({}, QStringLiteral("interrupt_remapping"), tr("must be true or false"));
+    d.interruptRemapping = remapping.toBool(d.iommu);
+    const QJsonValue vendor = json.value(QLatin1String("cpu_vendor"));
+    if (!vendor.isUndefined() && (!vendor.isString() || !isValidDriverName(vendor.toString())))
+        return badField({}, QStringLiteral("cpu_vendor"), tr("must be a simple name such as GenuineIntel or AuthenticAMD"));
+    d.cpuVendor = vendor.toString(d.cpuVendor);
     if (!p.stringList(json, {}, "mounts", &d.mounts, false) || !p.stringList(json, {}, "swaps", &d.swaps, false)
         || !p.stringList(json, {}, "drivers", &d.extraDrivers))
         return *p.error;

@@ -92,6 +92,8 @@ public:
     bool iommu = true;
     bool vfioLoaded = false;
     QString cmdline;
+    bool interruptRemapping = true;  // proc/interrupts names IR- chips (readiness, docs/readiness.md)
+    QString cpuVendor = QStringLiteral("GenuineIntel"); // proc/cpuinfo vendor_id
     QStringList mounts;       // /proc/mounts lines
     QStringList swaps;        // /proc/swaps lines below its header (a capture copies them)
     QString cpuList = QStringLiteral("0-7");
