@@ -47,6 +47,7 @@ MainWindow::MainWindow(DomainService &service, QWidget *parent) : QMainWindow(pa
 
     m_reconnector = new NodeReconnector(service, this);
     buildMenus();
+    buildStoreMenu();
     registerBuiltinDashboards(*this);
     navigate(QStringLiteral("main"));
 }
