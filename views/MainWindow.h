@@ -1,7 +1,5 @@
 #pragma once
 
-#include "core/Error.h"
-
 #include <QHash>
 #include <QMainWindow>
 
@@ -15,7 +13,6 @@ namespace passdeck {
 
 class Dashboard;
 class DomainService;
-class LiveUpdates;
 class NodeReconnector;
 
 // The application window: the top menu, back/forward with a breadcrumb, and a stack of
@@ -61,21 +58,8 @@ public:
     // Retries the nodes that do not answer, every 30 s and on demand (Nodes › Reconnect Now).
     NodeReconnector *reconnector() const { return m_reconnector; }
 
-    // The store (views/MainWindowStore.cpp): File → Open Store… runs the opener on the chosen
-    // location (the application's opens a service on it and moves to a new window); without
-    // one, the store is only checked to open. The status bar names the open store.
-    using StoreOpener = std::function<Status(const QString &location)>;
-    void setStoreOpener(StoreOpener opener) { m_storeOpener = std::move(opener); }
-    void openStoreDialog();
-    // Changes other administrators (or windows) commit appear in the open views: NOTIFY on
-    // PostgreSQL, PRAGMA data_version polled on SQLite (service/LiveUpdates.h).
-    bool startLiveUpdates();
-    LiveUpdates *liveUpdates() const { return m_live; }
-
 Q_SIGNALS:
     void dashboardChanged(passdeck::Dashboard *dashboard);
-    // A store was opened through File → Open Store… (after the opener accepted it).
-    void storeOpened(const QString &location);
 
 private:
     struct Location
@@ -87,8 +71,6 @@ private:
     static QString keyOf(const Location &l) { return l.id + QLatin1Char(':') + QString::number(l.argument); }
 
     void buildMenus();
-    void buildStoreMenu();
-    void updateStoreStatus();
     void buildNavigationBar();
     Dashboard *showLocation(const Location &location);
     void updateNavigation();
@@ -105,9 +87,6 @@ private:
     QToolButton *m_forward = nullptr;
     QLabel *m_breadcrumb = nullptr;
     NodeReconnector *m_reconnector = nullptr;
-    StoreOpener m_storeOpener;
-    LiveUpdates *m_live = nullptr;
-    QLabel *m_storeStatus = nullptr;
 };
 
 } // namespace passdeck

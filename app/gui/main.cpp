@@ -3,6 +3,7 @@
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
 #include "views/OpenStoreDialog.h"
+#include "views/StoreMenu.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -92,7 +93,8 @@ int main(int argc, char *argv[])
     std::function<void()> showWindow = [&] {
         window = std::make_unique<MainWindow>(*current);
         window->setPciIdsPath(inventory.pciIdsPath);
-        window->setStoreOpener([&](const QString &location) -> Status {
+        StoreMenu *store = StoreMenu::of(*window);
+        store->setOpener([&](const QString &location) -> Status {
             auto opened = DomainService::open(location, options);
             if (!opened)
                 return opened.error();
@@ -106,7 +108,7 @@ int main(int argc, char *argv[])
             });
             return {};
         });
-        window->startLiveUpdates();
+        store->startLiveUpdates();
         window->show();
     };
     showWindow();

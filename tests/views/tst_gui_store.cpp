@@ -10,6 +10,7 @@
 #include "store/StoreWatcher.h"
 #include "views/OpenStoreDialog.h"
 #include "views/ResourceManagerDashboard.h"
+#include "views/StoreMenu.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -77,7 +78,8 @@ void TstGuiStore::statusBarNamesTheStore()
     QVERIFY(service);
     MainWindow window(**service);
     window.show();
-    QVERIFY(window.startLiveUpdates());
+    QVERIFY(StoreMenu::of(window));
+    QVERIFY(StoreMenu::of(window)->startLiveUpdates());
     auto *status = child<QLabel>(&window, QStringLiteral("storeStatus"));
     QVERIFY(status);
     QVERIFY2(status->text().contains((*service)->store().path()), qPrintable(status->text()));
@@ -92,7 +94,7 @@ void TstGuiStore::openStoreExplainsARefusal()
     QVERIFY(service);
     MainWindow window(**service);
     window.show();
-    QSignalSpy opened(&window, &MainWindow::storeOpened);
+    QSignalSpy opened(StoreMenu::of(window), &StoreMenu::storeOpened);
     auto *action = window.findChild<QAction *>(QStringLiteral("actionOpenStore"));
     QVERIFY(action);
     action->trigger();
@@ -122,14 +124,15 @@ void TstGuiStore::openStoreRemembersTheStore()
     QVERIFY(service);
     MainWindow window(**service);
     window.show();
-    QSignalSpy opened(&window, &MainWindow::storeOpened);
+    StoreMenu *menu = StoreMenu::of(window);
+    QSignalSpy opened(menu, &StoreMenu::storeOpened);
     QString asked;
-    window.setStoreOpener([&asked](const QString &location) -> Status {
+    menu->setOpener([&asked](const QString &location) -> Status {
         asked = location;
         auto store = Store::open(location);
         return store ? Status() : Status(store.error());
     });
-    window.openStoreDialog();
+    menu->openStoreDialog();
     OpenStoreDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = window.findChild<OpenStoreDialog *>()) && dialog->isVisible());
     const QString target = newLocation();
@@ -142,7 +145,7 @@ void TstGuiStore::openStoreRemembersTheStore()
     QCOMPARE(opened.first().at(0).toString(), target);
     QCOMPARE(OpenStoreDialog::lastStore(), target);
     // The next dialog starts with it.
-    window.openStoreDialog();
+    menu->openStoreDialog();
     QTRY_VERIFY((dialog = window.findChild<OpenStoreDialog *>()) && dialog->isVisible());
     QCOMPARE(dialog->locationEdit()->text(), target);
     dialog->reject();
@@ -163,8 +166,8 @@ void TstGuiStore::groupMadeInOneWindowAppearsInTheOther()
     one.show();
     other.show();
     QVERIFY(QTest::qWaitForWindowExposed(&other));
-    QVERIFY(one.startLiveUpdates());
-    QVERIFY(other.startLiveUpdates());
+    QVERIFY(StoreMenu::of(one)->startLiveUpdates());
+    QVERIFY(StoreMenu::of(other)->startLiveUpdates());
     other.navigate(QStringLiteral("resources"));
     auto *table = child<QTableView>(other.currentDashboard(), QStringLiteral("groupsTable"));
     QVERIFY(table);
