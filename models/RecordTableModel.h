@@ -1,13 +1,18 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
+#include <QSet>
 
 namespace passdeck {
 
 // Shared plumbing of the list models over the domain service's records (groups, nodes, VMs,
-// tenants): each record has an `id`. A refresh with the same ids in the same order updates the
-// rows in place so that selections survive; anything else resets the model.
+// tenants): each record has an `id`. A refresh updates the rows in place: rows whose record is
+// gone are removed, new records inserted where they belong, the rest changed where they are,
+// so that the views keep their selection and scroll position across reloads (also when another
+// administrator's change arrives, docs/store.md "Live updates"). Only records that changed
+// their order reset the model.
 template<typename T>
 class RecordTableModel : public QAbstractTableModel
 {
@@ -16,19 +21,34 @@ public:
 
     void setItems(QList<T> items)
     {
-        bool same = items.size() == m_items.size();
-        for (int i = 0; same && i < items.size(); ++i)
-            same = items.at(i).id == m_items.at(i).id;
-        if (same) {
+        if (!keepsOrder(items)) {
+            this->beginResetModel();
             m_items = std::move(items);
-            if (!m_items.isEmpty())
-                Q_EMIT this->dataChanged(this->index(0, 0),
-                                         this->index(int(m_items.size()) - 1, columnCount() - 1));
+            this->endResetModel();
             return;
         }
-        this->beginResetModel();
+        QSet<qint64> incoming;
+        for (const T &item : std::as_const(items))
+            incoming.insert(item.id);
+        // Gone: removed from the end, so that the rows before keep their numbers.
+        for (int row = int(m_items.size()) - 1; row >= 0; --row) {
+            if (incoming.contains(m_items.at(row).id))
+                continue;
+            this->beginRemoveRows({}, row, row);
+            m_items.removeAt(row);
+            this->endRemoveRows();
+        }
+        // New: inserted at their place; the kept ones are in the same order on both sides.
+        for (int row = 0; row < items.size(); ++row) {
+            if (row < m_items.size() && m_items.at(row).id == items.at(row).id)
+                continue;
+            this->beginInsertRows({}, row, row);
+            m_items.insert(row, items.at(row));
+            this->endInsertRows();
+        }
         m_items = std::move(items);
-        this->endResetModel();
+        if (!m_items.isEmpty())
+            Q_EMIT this->dataChanged(this->index(0, 0), this->index(int(m_items.size()) - 1, columnCount() - 1));
     }
 
     const QList<T> &items() const { return m_items; }
@@ -49,6 +69,27 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override = 0;
 
 protected:
+    // Whether the records both lists hold are in the same order (then rows can be removed
+    // and inserted around them).
+    bool keepsOrder(const QList<T> &items) const
+    {
+        QHash<qint64, int> newRow;
+        for (int i = 0; i < items.size(); ++i)
+            newRow.insert(items.at(i).id, i);
+        if (newRow.size() != items.size())
+            return false; // duplicate ids: no identity to keep
+        int last = -1;
+        for (const T &old : m_items) {
+            const auto it = newRow.constFind(old.id);
+            if (it == newRow.cend())
+                continue;
+            if (*it <= last)
+                return false;
+            last = *it;
+        }
+        return true;
+    }
+
     bool validIndex(const QModelIndex &index) const
     {
         return this->checkIndex(index, QAbstractItemModel::CheckIndexOption::IndexIsValid

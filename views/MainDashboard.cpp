@@ -161,10 +161,12 @@ void MainDashboard::refresh()
         for (const AuditEntry &e : *entries) {
             const char *colour = e.result == AuditResult::Ok ? "#38a169" : e.result == AuditResult::Refused ? "#d69e2e" : "#e53e3e";
             const QString result = e.result == AuditResult::Ok ? tr("done") : e.result == AuditResult::Refused ? tr("refused") : tr("failed");
+            // Who: the administrator the audit names (a database role on a shared store).
             rows += QStringLiteral("<tr><td style='white-space:nowrap'>%1</td><td>%2 <i>%3</i></td>"
-                                   "<td style='color:%4'>%5</td></tr>")
+                                   "<td style='color:%4'>%5</td><td>%6</td></tr>")
                         .arg(QLocale().toString(e.at.toLocalTime(), QStringLiteral("dd MMM HH:mm")),
-                             e.action.toHtmlEscaped(), e.subject.toHtmlEscaped(), QLatin1String(colour), result);
+                             e.action.toHtmlEscaped(), e.subject.toHtmlEscaped(), QLatin1String(colour), result,
+                             e.user.toHtmlEscaped());
         }
         m_recent->setText(tr("<h3>Recent changes</h3>") + (rows.isEmpty()
             ? tr("<p>Nothing yet.</p>")

@@ -3,6 +3,7 @@
 #include "views/BuiltinDashboards.h"
 #include "views/Dashboard.h"
 #include "views/NodeReconnector.h"
+#include "views/StoreMenu.h"
 #include "service/DomainService.h"
 
 #include <QAction>
@@ -47,6 +48,7 @@ MainWindow::MainWindow(DomainService &service, QWidget *parent) : QMainWindow(pa
 
     m_reconnector = new NodeReconnector(service, this);
     buildMenus();
+    new StoreMenu(*this); // File → Open Store…, the store in the status bar (views/StoreMenu.h)
     registerBuiltinDashboards(*this);
     navigate(QStringLiteral("main"));
 }

@@ -3,12 +3,17 @@
 #include "demo/DemoEnvironment.h"
 #include "service/DomainService.h"
 #include "views/MainWindow.h"
+#include "views/OpenStoreDialog.h"
+#include "views/StoreMenu.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QSysInfo>
 #include <QThreadPool>
+#include <QTimer>
+
+#include <memory>
 
 using namespace passdeck;
 
@@ -51,9 +56,12 @@ int main(int argc, char *argv[])
     // agent when Passdeck does not run as root.
     options.nodeFactory = nodeFactory(connect);
     Result<std::unique_ptr<DomainService>> service = [&]() -> Result<std::unique_ptr<DomainService>> {
-        // Without a store or a host root to open there is nothing real to show: the demo then.
-        const bool wantsDemo = parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset)
-            || (!parser.isSet(db) && !parser.isSet(hostRoot));
+        // Without a store or a host root to open, the store opened last (File → Open Store…);
+        // without one either there is nothing real to show: the demo then.
+        const bool explicitDemo = parser.isSet(demo) || parser.isSet(demoDir) || parser.isSet(reset);
+        if (!explicitDemo && !parser.isSet(db) && !parser.isSet(hostRoot) && !OpenStoreDialog::lastStore().isEmpty())
+            return DomainService::open(OpenStoreDialog::lastStore(), options);
+        const bool wantsDemo = explicitDemo || (!parser.isSet(db) && !parser.isSet(hostRoot));
         if (wantsDemo) {
             const QString dir = parser.isSet(demoDir) ? parser.value(demoDir) : DemoEnvironment::defaultDirectory();
             return DemoEnvironment::open(dir, parser.isSet(reset), options, DemoContent::Seeded);
@@ -80,12 +88,37 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    MainWindow window(**service);
-    window.setPciIdsPath(inventory.pciIdsPath);
-    window.show();
+    // File → Open Store… opens a service on the chosen store (refusals stay in its dialog), then
+    // a new window replaces this one once the dialog has closed.
+    std::unique_ptr<DomainService> current = std::move(*service);
+    std::unique_ptr<DomainService> next;
+    std::unique_ptr<MainWindow> window;
+    std::function<void()> showWindow = [&] {
+        window = std::make_unique<MainWindow>(*current);
+        window->setPciIdsPath(inventory.pciIdsPath);
+        StoreMenu *store = StoreMenu::of(*window);
+        store->setOpener([&](const QString &location) -> Status {
+            auto opened = DomainService::open(location, options);
+            if (!opened)
+                return opened.error();
+            next = std::move(*opened);
+            QTimer::singleShot(0, &app, [&] {
+                // Work still running on a worker belongs to the old store: it finishes first.
+                QThreadPool::globalInstance()->waitForDone();
+                window.reset();
+                current = std::move(next);
+                showWindow();
+            });
+            return {};
+        });
+        store->startLiveUpdates();
+        window->show();
+    };
+    showWindow();
     const int rc = app.exec();
     // An apply or a refresh still running on a worker finishes before the window and the store
     // go away: stopping it half way would leave a node's drivers half moved until the next start.
     QThreadPool::globalInstance()->waitForDone();
+    window.reset();
     return rc;
 }

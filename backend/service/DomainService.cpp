@@ -22,6 +22,9 @@ Result<std::unique_ptr<DomainService>> DomainService::open(const QString &dbPath
     auto recovered = service->recoverInterrupted();
     if (!recovered)
         return recovered.error();
+    // Operations another administrator is still running are left to them, and said so.
+    for (const Error &held : service->m_nodes->leaseRefusals())
+        service->m_openWarnings << held.message();
     // A store with one host as two nodes still opens (its administrator must be able to fix
     // it), but says so every time.
     auto duplicates = service->m_nodes->checkIdentities();
@@ -44,7 +47,7 @@ DomainService::DomainService(std::shared_ptr<Store> store, ServiceOptions option
 {
     m_ctx->q = this;
     m_ctx->store = std::move(store);
-    m_ctx->user = options.user.isEmpty() ? AuditLog::osUser() : options.user;
+    m_ctx->user = options.user.isEmpty() ? AuditLog::administrator(m_ctx->store->connection()) : options.user;
     m_ctx->options = std::move(options);
     m_nodes = std::make_unique<NodeService>(*m_ctx);
     m_groups = std::make_unique<GroupService>(*m_ctx);

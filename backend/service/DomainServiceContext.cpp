@@ -2,11 +2,13 @@
 
 #include "service/TrackedNode.h"
 #include "store/AuditLog.h"
+#include "store/Journal.h"
 #include "store/StoreQuery.h"
 #include "store/Store.h"
 #include "store/StoreTransaction.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QHash>
 
 #include <csignal>
@@ -32,7 +34,26 @@ struct PendingReachability
     QString agentVersion;
 };
 thread_local QList<PendingReachability> t_reachability;
+
+thread_local quint64 t_nodeEffects = 0;
 } // namespace
+
+void ServiceContext::noteNodeEffect()
+{
+    ++t_nodeEffects;
+}
+
+quint64 ServiceContext::nodeEffects()
+{
+    return t_nodeEffects;
+}
+
+QString ServiceContext::conflictWhy(const QString &why, int attempts, bool touchedNode)
+{
+    if (touchedNode)
+        return tr("%1 (not tried again: this step had already changed a node, and a change on a node is never repeated)").arg(why);
+    return tr("%1 (tried %2 times)").arg(why).arg(attempts);
+}
 
 QSqlDatabase ServiceContext::db() const
 {
@@ -114,8 +135,21 @@ Status ServiceContext::commit(StoreTransaction &tx) const
     return s;
 }
 
+void ServiceContext::renewLeases() const
+{
+    thread_local QDeadlineTimer next;
+    // Between transactions only: on PostgreSQL a failed statement would abort the flow's own.
+    if (!next.hasExpired() || StoreTransaction::openOnThisThread())
+        return;
+    next.setRemainingTime(qint64(Journal::renewEverySeconds) * 1000);
+    if (Status s = Journal::renewLeases(db()); !s)
+        qWarning("Passdeck: the journal's lease could not be renewed: %s", qPrintable(s.error().message()));
+}
+
 void ServiceContext::step(const char *label)
 {
+    if (t_audit && t_audit->ctx)
+        t_audit->ctx->renewLeases();
     static const QByteArray spec = qgetenv("PASSDECK_TEST_KILL_AT");
     if (spec.isEmpty())
         return;

@@ -3,6 +3,7 @@
 #include "service/DomainService.h"
 #include "core/DomainTypes.h"
 #include "core/Error.h"
+#include "store/Store.h"
 #include "store/StoreTransaction.h"
 
 #include <QSqlDatabase>
@@ -22,6 +23,7 @@ struct AuditScope
     QString subject;
     bool written = false;
     AuditScope *outer = nullptr;
+    const struct ServiceContext *ctx = nullptr; // whose store renews the journal's leases (step())
 };
 
 // What the service's parts share: the store, the options, the audit and the signals.
@@ -78,6 +80,7 @@ struct ServiceContext
     auto run(const QString &action, const QString &subject, F &&fn, int changes) const -> decltype(fn())
     {
         AuditScope scope{action, subject};
+        scope.ctx = this;
         enterAudit(scope);
         auto r = fn();
         leaveAudit(scope);
@@ -90,20 +93,48 @@ struct ServiceContext
     // When body succeeds and has not committed, commit() ends it: the operation's final commit,
     // with its audit row. A transaction that is not the last (a journal row written before sysfs
     // is touched) ends its body with tx.commit().
+    //
+    // A serialisation failure or deadlock mid-body or at COMMIT ("store-conflict") rolls the
+    // transaction back and runs the whole body again in a new one (Store::maxConflictAttempts
+    // tries, Store::conflictPause between), unless the attempt committed or touched a node:
+    // bodies change only the store, and a node effect (a sysfs write, a reboot) is never
+    // repeated — such a conflict is reported (docs/store.md, "Conflicts").
     template<typename Body>
     auto write(Body &&body) const -> std::invoke_result_t<Body &, StoreTransaction &>
     {
         using R = std::invoke_result_t<Body &, StoreTransaction &>;
-        StoreTransaction tx(*store);
-        if (!tx.begun())
-            return R(tx.begun().error());
-        R r = body(tx);
-        if (r.ok() && tx.isOpen()) {
-            if (Status s = commit(tx); !s)
-                return R(s.error());
+        for (int attempt = 1;; ++attempt) {
+            const quint64 effects = nodeEffects();
+            bool begun = false;
+            bool committed = false;
+            R r = [&]() -> R {
+                StoreTransaction tx(*store);
+                if (!tx.begun())
+                    return R(tx.begun().error()); // BEGIN retries its own conflicts (Store::beginWrite)
+                begun = true;
+                R result = body(tx);
+                if (result.ok() && tx.isOpen()) {
+                    if (Status s = commit(tx); !s)
+                        result = R(s.error());
+                }
+                committed = tx.committed();
+                return result;
+            }();
+            if (r.ok() || !begun || committed || r.error().code != ErrorCode::StoreConflict)
+                return r;
+            if (attempt >= Store::maxConflictAttempts || nodeEffects() != effects) {
+                Error e = r.error();
+                e.why = conflictWhy(e.why, attempt, nodeEffects() != effects);
+                return R(e);
+            }
+            Store::conflictPause(attempt);
         }
-        return r;
     }
+
+    // Counts this thread's node effects (TrackedNode: apply, restore, VF count, reboot), so
+    // that write() can tell a body that touched a node from one that only changed the store.
+    static void noteNodeEffect();
+    static quint64 nodeEffects();
 
     // The operation's final commit: writes its audit row (once) inside tx, then commits.
     // Intermediate commits (a journal row before sysfs is touched) use tx.commit() directly.
@@ -112,6 +143,8 @@ struct ServiceContext
     // Test hook: with PASSDECK_TEST_KILL_AT=<action>:<n>, the process raises SIGKILL at the n-th
     // step of that action (every commit, every sysfs write of an apply, every step of a recovery),
     // so that tests can kill an operation at each of its steps (docs/store.md, "Crash recovery").
+    // Every step also renews the lease of this process's journal rows (at most every
+    // Journal::renewEverySeconds), so that another host's recovery sees the operation alive.
     static void step(const char *label);
 
     // The node behind a stored NodeInfo, through options.nodeFactory; a stored node (id > 0)
@@ -129,6 +162,8 @@ struct ServiceContext
     Status checkReachable(const NodeInfo &node) const;
 
 private:
+    void renewLeases() const;
+    static QString conflictWhy(const QString &why, int attempts, bool touchedNode);
     static void enterAudit(AuditScope &scope);
     static void leaveAudit(AuditScope &scope);
     void finished(const AuditScope &scope, const Error *error, int changes) const;

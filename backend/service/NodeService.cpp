@@ -454,14 +454,19 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
 
 Result<int> NodeService::recoverInterrupted()
 {
+    m_leaseRefusals.clear();
     auto pending = Journal::pending(m_ctx.db());
     if (!pending)
         return pending.error();
     int recovered = 0;
     for (const JournalEntry &e : *pending) {
-        if (Journal::ownerAlive(e))
-            continue; // another live process is still working on it
         auto n = DomainServiceQueries::node(m_ctx.db(), e.nodeId);
+        // Another administrator's operation still running (its process here, or its lease
+        // elsewhere) is never touched; the refusal says whose it is.
+        if (Status mine = Journal::mayRecover(e, n ? n->name : QString::number(e.nodeId)); !mine) {
+            m_leaseRefusals << mine.error();
+            continue;
+        }
         const QString subject = n ? tr("node '%1'").arg(n->name) : tr("node #%1").arg(e.nodeId);
         bool refreshed = false;
         auto run = [&]() -> Status {

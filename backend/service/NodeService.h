@@ -28,6 +28,9 @@ public:
     Status setMaintenance(qint64 nodeId, bool on);
     Result<RefreshReport> reboot(qint64 nodeId);
     Result<int> recoverInterrupted();
+    // What the last recoverInterrupted() left alone because another live process owns it
+    // (code "lease-held", each naming the owner).
+    const QList<Error> &leaseRefusals() const { return m_leaseRefusals; }
     // At open: fills in the host identity of nodes an older store has, and returns a warning
     // (with what to do) for every two nodes that are one host.
     Result<QStringList> checkIdentities();
@@ -67,6 +70,7 @@ private:
     Result<RefreshReport> recordReboot(const NodeInfo &node, Node &host, qint64 journalId);
 
     ServiceContext &m_ctx;
+    QList<Error> m_leaseRefusals;
 };
 
 } // namespace passdeck

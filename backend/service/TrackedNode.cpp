@@ -89,17 +89,27 @@ Result<NodeCapabilities> TrackedNode::capabilities(int recordedIommuGroup) { ret
 Result<BindPlan> TrackedNode::plan(const QStringList &addresses, BindTarget target) { return observe(m_inner->plan(addresses, target)); }
 Result<ApplyResult> TrackedNode::apply(const BindPlan &plan, const ApplyOptions &options, const NodeProgress &progress)
 {
+    ServiceContext::noteNodeEffect(); // never repeated by a conflict retry (ServiceContext::write)
     return observe(m_inner->apply(plan, options, progress));
 }
-Status TrackedNode::restore(const RestoreRequest &request) { return observe(m_inner->restore(request)); }
+Status TrackedNode::restore(const RestoreRequest &request)
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->restore(request));
+}
 Result<QMap<QString, DriverState>> TrackedNode::driverStates(const QStringList &addresses) { return observe(m_inner->driverStates(addresses)); }
 Result<SriovState> TrackedNode::sriovState(const QString &pfAddress) { return observe(m_inner->sriovState(pfAddress)); }
 Result<QList<Finding>> TrackedNode::vfCountImpact(const QString &pfAddress, int count) { return observe(m_inner->vfCountImpact(pfAddress, count)); }
 Result<QStringList> TrackedNode::setVfCount(const QString &pfAddress, int count, const VfCountOptions &options)
 {
+    ServiceContext::noteNodeEffect();
     return observe(m_inner->setVfCount(pfAddress, count, options));
 }
-Status TrackedNode::reboot() { return observe(m_inner->reboot()); }
+Status TrackedNode::reboot()
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->reboot());
+}
 Result<QStringList> TrackedNode::captureTwin(const QString &dir, const QString &nodeName, const QString &twinName)
 {
     return observe(m_inner->captureTwin(dir, nodeName, twinName));

@@ -3,6 +3,7 @@
 #include "store/StoreQuery.h"
 
 #include <QCoreApplication>
+#include <QSysInfo>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -55,6 +56,28 @@ QString AuditLog::osUser()
     if (uid == 0 && !sudoUser.isEmpty() && sudoUser != account)
         return QStringLiteral("%1 (sudo %2)").arg(account, sudoUser);
     return account;
+}
+
+} // namespace passdeck
+
+namespace passdeck {
+
+QString AuditLog::administrator(const QSqlDatabase &db)
+{
+    QString who = osUser();
+    const QString host = QSysInfo::machineHostName();
+    if (!host.isEmpty()) {
+        // "root (sudo alice)" becomes "root@ws1 (sudo alice)".
+        const qsizetype space = who.indexOf(QLatin1String(" ("));
+        who = space < 0 ? QString(who + u'@' + host) : QString(who.left(space) + u'@' + host + who.mid(space));
+    }
+    if (db.driverName() != QLatin1String("QPSQL"))
+        return who;
+    auto role = StoreQuery::scalar(db, QStringLiteral("SELECT current_user"), {},
+                                   QCoreApplication::translate("AuditLog", "Reading the database role"));
+    if (!role || role->toString().isEmpty())
+        return who;
+    return QStringLiteral("%1 (%2)").arg(role->toString(), who);
 }
 
 } // namespace passdeck

@@ -17,6 +17,11 @@ public:
     // The OS user running Passdeck: the real uid's account name ($USER is not trusted); as root
     // under sudo, "root (sudo NAME)" from SUDO_USER.
     static QString osUser();
+    // Who the audit names as the administrator (docs/store.md, "Audit"): on PostgreSQL the
+    // database role the store was opened as (current_user, which the server vouches for),
+    // followed by the OS user and host in parentheses; on SQLite the OS user at this host
+    // ("alice@ws1", "root@ws1 (sudo alice)").
+    static QString administrator(const QSqlDatabase &db);
 };
 
 } // namespace passdeck

@@ -22,6 +22,13 @@ QString tr(const char *text)
 }
 } // namespace
 
+namespace {
+QString leaseEnd()
+{
+    return QDateTime::currentDateTimeUtc().addSecs(Journal::leaseSeconds).toString(Qt::ISODateWithMs);
+}
+} // namespace
+
 QString Journal::thisHost()
 {
     return QSysInfo::machineHostName();
@@ -36,14 +43,15 @@ Result<qint64> Journal::add(const QSqlDatabase &db, const JournalEntry &entry)
     for (auto it = entry.originalOverrides.cbegin(); it != entry.originalOverrides.cend(); ++it)
         overrides.insert(it.key(), it.value());
     StoreQuery q(db, QStringLiteral("INSERT INTO journal (node_id, operation, target, devices, group_id, started_at, host, pid,"
-                                    " owner_start, overrides, vm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                                    " owner_start, overrides, vm_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     q.bind(entry.nodeId).bind(entry.operation).bind(entry.target)
         .bind(QString::fromUtf8(QJsonDocument(devices).toJson(QJsonDocument::Compact)))
         .bind(entry.groupId > 0 ? QVariant(entry.groupId) : QVariant(QMetaType(QMetaType::LongLong)))
         .bind(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
         .bind(thisHost()).bind(qint64(getpid())).bind(processStart(getpid()))
         .bind(QString::fromUtf8(QJsonDocument(overrides).toJson(QJsonDocument::Compact)))
-        .bind(entry.vmId > 0 ? QVariant(entry.vmId) : QVariant(QMetaType(QMetaType::LongLong)));
+        .bind(entry.vmId > 0 ? QVariant(entry.vmId) : QVariant(QMetaType(QMetaType::LongLong)))
+        .bind(leaseEnd());
     if (Status s = q.exec(tr("Journaling the sysfs changes")); !s)
         return s.error();
     const qint64 id = q.returnedId();
@@ -64,7 +72,7 @@ Status Journal::remove(const QSqlDatabase &db, qint64 id)
 Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
 {
     StoreQuery q(db, QStringLiteral("SELECT id, node_id, operation, target, devices, group_id, host, pid, owner_start,"
-                                    " overrides, vm_id FROM journal ORDER BY id"));
+                                    " overrides, vm_id, lease_until FROM journal ORDER BY id"));
     if (Status s = q.exec(tr("Reading the journal")); !s)
         return s.error();
     QList<JournalEntry> out;
@@ -85,6 +93,7 @@ Result<QList<JournalEntry>> Journal::pending(const QSqlDatabase &db)
         for (auto it = overrides.begin(); it != overrides.end(); ++it)
             e.originalOverrides.insert(it.key(), it.value().toString());
         e.vmId = q.value(10).toLongLong();
+        e.leaseUntil = QDateTime::fromString(q.value(11).toString(), Qt::ISODateWithMs);
         out << e;
     }
     return out;
@@ -101,6 +110,32 @@ bool Journal::ownerAlive(const JournalEntry &entry)
     // Running, but is it the same process? A PID reused since the crash has another start time.
     const qint64 start = processStart(entry.pid);
     return entry.ownerStart == 0 || start == 0 || start == entry.ownerStart;
+}
+
+Status Journal::mayRecover(const JournalEntry &entry, const QString &nodeName)
+{
+    const QString what = tr("Recovering the interrupted %1 on node '%2'").arg(entry.operation, nodeName);
+    const QString hint = tr("Leave it to its owner; if that machine or process is gone for good, recovery takes the "
+                            "operation over once its lease runs out (reopen Passdeck then).");
+    if (entry.host == thisHost()) {
+        if (!ownerAlive(entry))
+            return {};
+        return Error::make(ErrorCode::LeaseHeld, what,
+                           tr("process %1 on this host (%2) is still running it").arg(entry.pid).arg(entry.host), hint);
+    }
+    if (entry.leaseUntil.isValid() && entry.leaseUntil > QDateTime::currentDateTimeUtc()) {
+        return Error::make(ErrorCode::LeaseHeld, what,
+                           tr("process %1 on host %2 is running it; its lease runs until %3 UTC")
+                               .arg(entry.pid).arg(entry.host, entry.leaseUntil.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+                           hint);
+    }
+    return {};
+}
+
+Status Journal::renewLeases(const QSqlDatabase &db)
+{
+    return StoreQuery::run(db, QStringLiteral("UPDATE journal SET lease_until = ? WHERE host = ? AND pid = ? AND owner_start = ?"),
+                           {leaseEnd(), thisHost(), qint64(getpid()), processStart(getpid())}, tr("Renewing the journal's lease"));
 }
 
 qint64 Journal::processStart(qint64 pid)

@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 
+#include <QDateTime>
 #include <QMap>
 #include <QSqlDatabase>
 #include <QString>
@@ -24,6 +25,7 @@ struct JournalEntry
     QString host;                       // machine that ran it
     qint64 pid = 0;                     // process that ran it
     qint64 ownerStart = 0;              // its start time (clock ticks since boot), 0 = unknown
+    QDateTime leaseUntil;               // the owner renews it while it runs; invalid = none (older rows)
 };
 
 class Journal
@@ -35,6 +37,16 @@ public:
     static Result<QList<JournalEntry>> pending(const QSqlDatabase &db);
     // True when the process that wrote the entry is still running (on this machine).
     static bool ownerAlive(const JournalEntry &entry);
+    // Whether recovery may take the operation over: refused ("lease-held") while its owner runs
+    // on this host (same PID and start time), or, for an owner on another host (whose process
+    // cannot be looked at), while its lease is current. An owner gone from this host is gone,
+    // whatever its lease says.
+    static Status mayRecover(const JournalEntry &entry, const QString &nodeName);
+    // Pushes the lease of this process's rows leaseSeconds ahead (autocommit, or inside the
+    // caller's transaction). ServiceContext::step calls it at most every renewEverySeconds.
+    static Status renewLeases(const QSqlDatabase &db);
+    static constexpr int leaseSeconds = 120;
+    static constexpr int renewEverySeconds = 20;
     static QString thisHost();
     // When process pid started (/proc/PID/stat field 22, clock ticks since boot); 0 if unknown.
     static qint64 processStart(qint64 pid);

@@ -40,11 +40,20 @@ public:
     Status commit(QSqlDatabase &db, const QString &what) const override;
     void rollback(QSqlDatabase &db) const override;
 
+    // The database of the URI does not exist yet (an open failed saying so): create it through
+    // the server's maintenance database `postgres`, as the URI's user. Refused with what to do
+    // when that user may not create databases.
+    static bool isMissingDatabase(const QString &openError);
+    Status createDatabase() const;
+
     QString idColumn() const override;
     QString adaptDdl(const QString &sql) const override;
     QStringList refusingTrigger(const QString &name, const QString &event, const QString &table,
                                 const QString &condition, const QString &message) const override;
     QStringList dropTrigger(const QString &name, const QString &table) const override;
+    QStringList changeNotifications(const QStringList &tables) const override;
+    // The channel the store's change triggers notify; the payload is the table's name.
+    static constexpr const char *changeChannel = "passdeck_changes";
     bool hasTable(const QSqlDatabase &db, const QString &table) const override;
 
     // How long a writer waits for the write lock before giving up ("busy"), as on SQLite.

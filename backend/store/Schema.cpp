@@ -341,7 +341,17 @@ const std::initializer_list<const char *> step8 = {
 
 
 // Version 9: the store for a team (docs/store.md): journal owners and leases, the audit's administrator.
+// The owner (host, pid, owner_start) is already there; a lease that the running operation renews
+// tells another host's recovery whether the operation is still alive. On PostgreSQL, every
+// change to a table also notifies the channel passdeck_changes (SqlDialect::changeNotifications).
 const std::initializer_list<const char *> step9 = {
+    "ALTER TABLE journal ADD COLUMN lease_until VARCHAR(32) NOT NULL DEFAULT ''",
+};
+
+// The tables whose changes open dashboards show (docs/store.md, "Live updates").
+const char *const watchedTables[] = {
+    "nodes", "devices", "resource_groups", "resource_rules", "device_holds", "tenant_pool", "vms",
+    "machine_devices", "allocations", "tenants", "tenant_nodes", "journal", "audit_log",
 };
 
 
@@ -415,7 +425,14 @@ QStringList Schema::step(int version, const QString &driverName)
         break;
     case 7: add(step7); break;
     case 8: add(step8); break;
-    case 9: add(step9); break;
+    case 9: {
+        add(step9);
+        QStringList tables;
+        for (const char *t : watchedTables)
+            tables << QString::fromLatin1(t);
+        out << dialect->changeNotifications(tables);
+        break;
+    }
     case 10: add(step10); break;
     default: break;
     }

@@ -54,6 +54,14 @@ public:
     virtual QStringList refusingTrigger(const QString &name, const QString &event, const QString &table,
                                         const QString &condition, const QString &message) const = 0;
     virtual QStringList dropTrigger(const QString &name, const QString &table) const = 0;
+    // Statements that make every committed change to `tables` tell listening sessions which
+    // table changed (PostgreSQL: NOTIFY passdeck_changes); none where the database cannot
+    // (SQLite: other processes poll PRAGMA data_version instead). See StoreWatcher.
+    virtual QStringList changeNotifications(const QStringList &tables) const
+    {
+        Q_UNUSED(tables);
+        return {};
+    }
     virtual bool hasTable(const QSqlDatabase &db, const QString &table) const;
 };
 

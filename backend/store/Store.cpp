@@ -1,8 +1,10 @@
 #include "store/Store.h"
 
+#include "store/PostgresDialect.h"
 #include "store/Schema.h"
 #include "store/SqliteDialect.h"
 #include "store/StoreQuery.h"
+#include "store/StoreTransaction.h"
 
 #include <QAtomicInt>
 #include <QCoreApplication>
@@ -53,6 +55,12 @@ struct ThreadConnections
                 QSqlDatabase::removeDatabase(name);
     }
 };
+
+std::function<void(const Store &)> &afterBeginHook()
+{
+    static std::function<void(const Store &)> hook;
+    return hook;
+}
 
 ThreadConnections &threadConnections()
 {
@@ -133,6 +141,16 @@ Result<std::shared_ptr<Store>> Store::openServer(const QString &uri)
                            tr("Install the package libqt6sql6-psql, or give --db a file for an SQLite store."));
     }
     std::shared_ptr<Store> store(new Store(location, std::move(dialect).value()));
+    // A database that does not exist yet is created (when the user may), then opened.
+    const bool missing = [&] {
+        QSqlDatabase db = store->connection();
+        return !db.isOpen() && PostgresDialect::isMissingDatabase(db.lastError().text());
+    }();
+    if (missing) {
+        store->closeThreadConnection();
+        if (Status s = static_cast<const PostgresDialect &>(store->dialect()).createDatabase(); !s)
+            return s.error();
+    }
     if (Status s = store->migrate(); !s)
         return s.error();
     return store;
@@ -216,8 +234,15 @@ QString Store::threadConnectionName() const
 QSqlDatabase Store::connection() const
 {
     const QString name = threadConnectionName();
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name, true);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        // Closed after the connection was lost: a new one, set up like the first — but not
+        // while this thread's transaction is still being unwound, or what its body wrote after
+        // the loss would land outside any transaction.
+        if (!db.isOpen() && !StoreTransaction::openOnThisThread() && db.open())
+            (void)m_dialect->configure(db);
+        return db;
+    }
     ThreadConnections &mine = threadConnections();
     if (!mine.names.contains(name))
         mine.names.append(name);
@@ -270,30 +295,82 @@ Status Store::beginWrite() const
         return checked.error();
     QSqlDatabase db = checked.value();
     const QString what = tr("Starting a change in the state store");
+    bool reconnected = false;
     // Serialisation failures and deadlocks (PostgreSQL) are retried with a growing pause; a
     // busy database was already waited for by the dialect.
     for (int attempt = 1;; ++attempt) {
         Status s = m_dialect->beginWrite(db, what);
-        if (s || !StoreQuery::isConflict(s.error()))
+        if (s) {
+            if (const auto &hook = afterBeginHook())
+                hook(*this);
+            return s;
+        }
+        if (s.error().code == ErrorCode::StoreLost && !reconnected) {
+            // The connection died since its last use (a restarted server): nothing had begun
+            // yet, so a new connection may safely start the transaction once more.
+            reconnected = true;
+            dropConnection();
+            auto again = checkedConnection();
+            if (!again)
+                return again.error();
+            db = again.value();
+            --attempt;
+            continue;
+        }
+        if (!StoreQuery::isConflict(s.error()))
             return s;
         if (attempt == maxBeginAttempts) {
             Error e = s.error();
             e.why = tr("%1 (tried %2 times)").arg(e.why).arg(attempt);
             return e;
         }
-        QThread::msleep(10u << attempt);
+        conflictPause(attempt);
     }
+}
+
+void Store::conflictPause(int attempt)
+{
+    QThread::msleep(10u << qBound(1, attempt, 8));
+}
+
+void Store::setAfterBeginHook(std::function<void(const Store &)> hook)
+{
+    afterBeginHook() = std::move(hook);
+}
+
+void Store::dropConnection() const
+{
+    const QString name = threadConnectionName();
+    if (!QSqlDatabase::contains(name))
+        return;
+    QSqlDatabase db = QSqlDatabase::database(name, false);
+    db.close();
 }
 
 Status Store::commit() const
 {
     QSqlDatabase db = connection();
-    return m_dialect->commit(db, tr("Saving a change in the state store"));
+    Status s = m_dialect->commit(db, tr("Saving a change in the state store"));
+    if (!s && s.error().code == ErrorCode::StoreLost) {
+        dropConnection();
+        // The COMMIT was sent; whether the server ran it before the connection broke is unknown.
+        Error e = s.error();
+        e.why = tr("%1; the connection broke while the change was being saved, so whether it was saved is not known").arg(e.why);
+        e.hint = tr("Reload the lists to see whether the change is there, then try again if it is not.");
+        return e;
+    }
+    return s;
 }
 
 void Store::rollback() const
 {
-    QSqlDatabase db = connection();
+    const QString name = threadConnectionName();
+    if (!QSqlDatabase::contains(name))
+        return;
+    QSqlDatabase db = QSqlDatabase::database(name, false);
+    // A lost connection took its transaction (and its write lock) with it: nothing to undo.
+    if (!db.isOpen())
+        return;
     m_dialect->rollback(db);
 }
 

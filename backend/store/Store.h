@@ -6,6 +6,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace passdeck {
@@ -57,6 +58,19 @@ public:
 
     static constexpr int busyTimeoutMs = 10000;
     static constexpr int maxBeginAttempts = 5;
+    // A flow whose transaction collided mid-way or at COMMIT is re-run whole, in a new
+    // transaction, up to this many times (ServiceContext::write), with conflictPause between.
+    static constexpr int maxConflictAttempts = 5;
+    // The pause before try `attempt + 1` after a conflict: 20, 40, 80, 160 ms.
+    static void conflictPause(int attempt);
+
+    // The connection of this thread broke (server restarted, backend terminated): it is closed
+    // so that the next use opens a new one (the transaction it had is gone with it).
+    void dropConnection() const;
+
+    // Test hook: runs on the writer's thread right after every write transaction began (the
+    // transaction is open, the write lock held). Tests force conflicts and lost connections there.
+    static void setAfterBeginHook(std::function<void(const Store &)> hook);
 
 private:
     Store(QString path, std::unique_ptr<SqlDialect> dialect);

@@ -6,7 +6,7 @@
 namespace passdeck {
 
 StoreQuery::StoreQuery(const QSqlDatabase &db, const QString &sql)
-    : m_query(db), m_sql(sql)
+    : m_query(db), m_db(db), m_sql(sql)
 {
     // Results are read once, front to back: forward-only keeps SQLite from caching every row.
     m_query.setForwardOnly(true);
@@ -34,10 +34,16 @@ StoreQuery &StoreQuery::bindAt(int index, const QVariant &value)
 
 Status StoreQuery::exec(const QString &what)
 {
-    if (!m_prepared)
-        return sqlError(m_query.lastError(), what);
-    if (!m_query.exec())
-        return sqlError(m_query.lastError(), what);
+    if (!m_prepared || !m_query.exec()) {
+        const QSqlError error = m_query.lastError();
+        if (isLost(error)) {
+            // A broken connection stays broken: closed, the next use opens a new one
+            // (Store::connection), and the server already rolled its transaction back.
+            m_query.finish();
+            m_db.close();
+        }
+        return sqlError(error, what);
+    }
     return {};
 }
 
@@ -93,6 +99,25 @@ bool StoreQuery::isConflict(const Error &error)
     return error.code == ErrorCode::StoreConflict;
 }
 
+bool StoreQuery::isLost(const QSqlError &error)
+{
+    const QString state = sqlState(error);
+    // Class 08 (connection exception), 57P01-57P03 (the server shut the backend down).
+    if (state.startsWith(QLatin1String("08")) || state == QLatin1String("57P01") || state == QLatin1String("57P02")
+        || state == QLatin1String("57P03"))
+        return true;
+    if (!state.isEmpty())
+        return false;
+    // libpq reports a dead socket without an SQLSTATE.
+    const QString text = error.databaseText() + QLatin1Char(' ') + error.driverText();
+    return text.contains(QLatin1String("server closed the connection"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("no connection to the server"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("terminating connection"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("could not receive data from server"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("could not send data to server"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("connection to server"), Qt::CaseInsensitive);
+}
+
 bool StoreQuery::isBusy(const QSqlError &error)
 {
     const QString state = sqlState(error);
@@ -109,6 +134,13 @@ bool StoreQuery::isBusy(const QSqlError &error)
 Error StoreQuery::sqlError(const QSqlError &error, const QString &what)
 {
     const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    if (isLost(error)) {
+        return Error::make(ErrorCode::StoreLost, what,
+                           QCoreApplication::translate("Store", "the connection to the state store was lost (%1); the server "
+                                                                "rolled back what this operation had not saved yet").arg(text.trimmed()),
+                           QCoreApplication::translate("Store", "Check that the database server runs and can be reached, then try "
+                                                                "again: the next operation connects anew."));
+    }
     if (isConflict(error)) {
         return Error::make(ErrorCode::StoreConflict, what,
                            QCoreApplication::translate("Store", "the change collided with another administrator's change and was not made (%1)").arg(text.trimmed()),

@@ -38,15 +38,20 @@ public:
 
     // An Error for a failed statement; code "constraint" for a constraint violation, "busy"
     // when the database stayed locked, "store-conflict" for a serialisation failure or a
-    // deadlock (PostgreSQL 40001, 40P01: running the change again may succeed), "sql" otherwise.
+    // deadlock (PostgreSQL 40001, 40P01: running the change again may succeed), "store-lost" for
+    // a broken connection, "sql" otherwise.
     static Error sqlError(const QSqlError &error, const QString &what);
     // SQLite's SQLITE_BUSY / SQLITE_LOCKED; PostgreSQL's lock timeout (55P03).
     static bool isBusy(const QSqlError &error);
     static bool isConflict(const QSqlError &error);
     static bool isConflict(const Error &error);
+    // The connection broke (PostgreSQL class 08, 57P01-03, or libpq's "server closed the
+    // connection"): reported as "store-lost", and the connection is closed for a new one.
+    static bool isLost(const QSqlError &error);
 
 private:
     QSqlQuery m_query;
+    QSqlDatabase m_db;
     QString m_sql;
     bool m_prepared = false;
 };

@@ -36,6 +36,11 @@ Status StoreTransaction::commit()
     Status s = m_store.commit();
     if (s) {
         m_open = false;
+        m_committed = true;
+        --t_open;
+    } else if (s.error().code == ErrorCode::StoreLost) {
+        // The connection (and the transaction) are gone: nothing is left to roll back.
+        m_open = false;
         --t_open;
     }
     return s;

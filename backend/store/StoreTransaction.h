@@ -20,6 +20,8 @@ public:
     Status commit();
     // Begun and neither committed nor rolled back yet.
     bool isOpen() const { return m_open; }
+    // commit() succeeded: the change landed (a retry must not run it again).
+    bool committed() const { return m_committed; }
     // Whether this thread has a write transaction open: what must not start a second one (a
     // note that a node did not answer waits for the end of the operation then).
     static bool openOnThisThread();
@@ -28,6 +30,7 @@ private:
     const Store &m_store;
     Status m_begun;
     bool m_open = false;
+    bool m_committed = false;
 };
 
 } // namespace passdeck
