@@ -337,6 +337,10 @@ Result<SimHostDescription> SimHostDescription::fromJson(const QJsonObject &json)
     if (!p.stringList(json, {}, "mounts", &d.mounts, false) || !p.stringList(json, {}, "swaps", &d.swaps, false)
         || !p.stringList(json, {}, "drivers", &d.extraDrivers))
         return *p.error;
+    Result<QList<SimDomainSpec>> domains = SimDomains::parse(json);
+    if (!domains)
+        return domains.error();
+    d.domains = domains.value();
     const QJsonValue devices = json.value(QLatin1String("devices"));
     if (!devices.isArray())
         return badField({}, QStringLiteral("devices"), tr("missing (an array of devices)"));
