@@ -3,3 +3,12 @@
 # skipped, naming why, when the daemon cannot start here.
 passdeck_add_test(tst_libvirtd_fixture SOURCES node/tst_libvirtd_fixture.cpp support/LibvirtdProcess.h support/DomainXmlValidate.h
     LABELS libvirt)
+
+# The node's Hypervisor (backend/node/hypervisor) against that daemon: define, read back, hostdevs
+# changed without starting anything, undefine, every XML validated. Built where the hypervisor
+# target exists.
+if(TARGET passdeck_node_hypervisor)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Xml)
+    passdeck_add_test(tst_libvirtd_real SOURCES node/tst_libvirtd_real.cpp support/LibvirtdProcess.h support/DomainXmlValidate.h
+        LIBS passdeck_node_hypervisor Qt6::Xml LABELS libvirt)
+endif()
