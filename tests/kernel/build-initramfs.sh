@@ -9,7 +9,8 @@
 #
 # Contents: busybox-static (+ applet links), the modules below with their dependencies (resolved
 # from modules.dep, which fetch-deps.sh generates with depmod -b), /init, the scenario script,
-# passdeck-cli with every shared library ldd reports, the Qt sqlite driver plugin and pci.ids.
+# passdeck-cli with every shared library ldd reports, the Qt sqlite driver plugin and pci.ids, and
+# qemu-system-x86_64 with its libraries and firmware (the scenario's vfio-qemu step).
 set -eu
 
 [ $# -ge 3 ] || { echo "usage: $0 KERNEL_TREE OUT.cpio.gz CLI [GUEST_DIR]" >&2; exit 2; }
@@ -98,6 +99,25 @@ fi
 if [ -f /usr/share/misc/pci.ids ]; then
     mkdir -p "$STAGE/usr/share/misc"; cp /usr/share/misc/pci.ids "$STAGE/usr/share/misc/pci.ids"
 fi
+
+# --- the guest's own QEMU: opens the vfio-pci device the scenario bound (step vfio-qemu) ----------
+# The same qemu-system-x86_64 as the host's (Debian's), its libraries, its TCG accelerator module
+# and the firmware it loads even when started paused (-S): SeaBIOS and kvmvapic.bin.  QEMU looks
+# for firmware in <bindir>/../share/qemu and Debian's build adds ../share/seabios, so the files
+# keep their host paths.
+QEMU_BIN=$(command -v qemu-system-x86_64) || { echo "build-initramfs: no qemu-system-x86_64" >&2; exit 1; }
+if ldd "$QEMU_BIN" | grep -q 'not found'; then
+    echo "build-initramfs: $QEMU_BIN has unresolved libraries:" >&2; ldd "$QEMU_BIN" | grep 'not found' >&2; exit 1
+fi
+copy_with_libs "$QEMU_BIN" /usr/bin/qemu-system-x86_64
+for f in accel-tcg-x86_64.so; do
+    m=/usr/lib/x86_64-linux-gnu/qemu/$f
+    [ -f "$m" ] && copy_with_libs "$m"
+done
+for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin; do
+    [ -f "$f" ] || { echo "build-initramfs: the guest's QEMU needs $f (packages seabios, qemu-system-data)" >&2; exit 1; }
+    mkdir -p "$STAGE/$(dirname "$f")"; cp -L "$f" "$STAGE/$f"
+done
 
 # --- init + scenario -----------------------------------------------------------------------------
 cp "$GUEST/guest-init.sh" "$STAGE/init"

@@ -2,7 +2,9 @@
 """Self-test of compare.py: a consistent pair of synthetic result streams passes; each kind of
 damage (unknown line, malformed JSON, missing step, missing PDK-END, a kernel-behaviour
 difference, a real-vs-simulator difference in a driver, an errno, group membership, an inventory
-field or an exit code) fails and names its step.  No QEMU needed."""
+field or an exit code) fails and names its step; so does each way the real-kernel-only vfio-qemu
+step can go wrong (device missing from query-pci, wrong ids, group not held, QEMU's exit code, the
+step missing, or the step in the simulator's stream).  No QEMU needed."""
 import copy
 import io
 import json
@@ -70,7 +72,26 @@ def sw(path, name):
     return {"path": path, "value": "v", "errno": A.ERRNO_NUM[name], "errno_name": name}
 
 
+def qmp_transcript(vendor=0x8086, device=0x100e, qdev_id="pdk-vfio"):
+    """What the guest's QEMU prints on its QMP stdio for qmp_capabilities, query-pci, quit."""
+    host = {"bus": 0, "slot": 0, "function": 0, "qdev_id": "", "id": {"vendor": 0x8086, "device": 0x29c0},
+            "class_info": {"class": 1536}, "regions": []}
+    dev_ = {"bus": 0, "slot": 5, "function": 0, "qdev_id": qdev_id, "id": {"vendor": vendor, "device": device},
+            "class_info": {"class": 512}, "regions": []}
+    msgs = [{"QMP": {"version": {}, "capabilities": ["oob"]}}, {"return": {}},
+            {"return": [{"bus": 0, "devices": [host, dev_]}]},
+            {"timestamp": {}, "event": "SHUTDOWN", "data": {"guest": False, "reason": "host-qmp-quit"}},
+            {"return": {}}]
+    return "\n".join(json.dumps(m) for m in msgs)
+
+
+def vm_facts(held=("/dev/vfio/1", "/dev/vfio/vfio")):
+    return {"address": A.LONE, "iommu_group": 1, "held": list(held), "driver_during": "vfio-pci",
+            "after": dev("vfio-pci", 1, "vfio-pci", True)}
+
+
 def good():
+    """The real kernel's results (the simulator's are these without the real-only steps)."""
     r = {}
 
     def put(step, facts, out=None, rc=0):
@@ -79,6 +100,7 @@ def good():
     put("inventory", FACTS, cli_inventory())
     put("plan-lone", dev("e1000", 1), plan([A.LONE], []))
     put("bind-lone", dev("vfio-pci", 1, "vfio-pci", True), bound(A.LONE, "e1000", "vfio-pci"))
+    r["vfio-qemu"] = {"rc": 0, "stdout": qmp_transcript(), "stderr": "", "facts": vm_facts()}
     put("unbind-lone", dev("e1000", 1), bound(A.LONE, "e1000", "e1000"))
     put("plan-shared", {A.SHARED_A: dev("e1000", 2), A.SHARED_B: dev("e1000", 2), A.BRIDGE: dev(None, 2)},
         plan([A.SHARED_A, A.SHARED_B], [A.SHARED_B]))
@@ -98,9 +120,13 @@ def good():
     return r
 
 
+def sim(results):
+    return {k: v for k, v in results.items() if k not in A.REAL_ONLY_STEPS}
+
+
 def stream(results, extra_lines=(), end=True, order=None):
     lines = ["PDK-BEGIN test"]
-    for s in order or A.STEPS:
+    for s in order or A.REAL_STEPS:
         if s in results:
             lines.append(f"PDK-RESULT {s} {json.dumps(results[s])}")
     lines += list(extra_lines)
@@ -133,48 +159,67 @@ def expect_fail(name, real_text, sim_text, step, words):
 def main():
     g = good()
     results = []
-    rc, out = run(stream(g), stream(g))
+    rc, out = run(stream(g), stream(sim(g)))
     results.append(rc == 0)
     print(("ok   " if rc == 0 else "BAD  ") + "consistent streams pass")
     if rc != 0:
         print(out)
-    results.append(expect_fail("unknown line", stream(g, ["hello"]), stream(g), "stream", "not a PDK-RESULT line"))
+    results.append(expect_fail("unknown line", stream(g, ["hello"]), stream(sim(g)), "stream", "not a PDK-RESULT line"))
     bad = stream(g).replace('PDK-RESULT plan-lone {', 'PDK-RESULT plan-lone {{', 1)
     results.append(expect_fail("malformed JSON", bad, stream(g), "plan-lone", "malformed JSON"))
     h = copy.deepcopy(g); del h["bind-vf"]
-    results.append(expect_fail("missing step", stream(h), stream(g), "bind-vf", "missing result"))
-    results.append(expect_fail("missing PDK-END", stream(g, end=False), stream(g), "stream", "no PDK-END"))
+    results.append(expect_fail("missing step", stream(h), stream(sim(g)), "bind-vf", "missing result"))
+    results.append(expect_fail("missing PDK-END", stream(g, end=False), stream(sim(g)), "stream", "no PDK-END"))
     h = copy.deepcopy(g); h["errno-bind-while-bound"]["stdout"] = json.dumps(sw("p", "ENODEV"))
-    results.append(expect_fail("wrong errno (kernel table)", stream(h), stream(h), "errno-bind-while-bound", "wanted 16 (EBUSY)"))
+    results.append(expect_fail("wrong errno (kernel table)", stream(h), stream(sim(h)), "errno-bind-while-bound", "wanted 16 (EBUSY)"))
     h = copy.deepcopy(g); h["plan-shared"]["stdout"] = json.dumps(plan([A.SHARED_A], []))
-    results.append(expect_fail("group member missing", stream(g), stream(h), "plan-shared", "simulator"))
+    results.append(expect_fail("group member missing", stream(g), stream(sim(h)), "plan-shared", "simulator"))
     h = copy.deepcopy(g); h["bind-lone"]["facts"]["dev_vfio"] = False
-    results.append(expect_fail("no /dev/vfio/N", stream(g), stream(h), "bind-lone", "/dev/vfio/1"))
+    results.append(expect_fail("no /dev/vfio/N", stream(g), stream(sim(h)), "bind-lone", "/dev/vfio/1"))
     h = copy.deepcopy(g); h["inventory"]["facts"][A.LONE]["iommu_group"] = 9
-    results.append(expect_fail("inventory vs sysfs", stream(h), stream(g), "inventory", "iommu_group"))
+    results.append(expect_fail("inventory vs sysfs", stream(h), stream(sim(g)), "inventory", "iommu_group"))
     h = copy.deepcopy(g); h["inventory"]["facts"][A.NETDEV]["net"][0]["operstate"] = "up"
-    results.append(expect_fail("inventory operstate vs sysfs", stream(h), stream(h), "inventory", "operstate"))
+    results.append(expect_fail("inventory operstate vs sysfs", stream(h), stream(sim(h)), "inventory", "operstate"))
     h = copy.deepcopy(g); h["plan-netup"]["stdout"] = json.dumps(plan([A.NETDEV], []))
-    results.append(expect_fail("no net-up finding", stream(g), stream(h), "plan-netup", "net-up"))
+    results.append(expect_fail("no net-up finding", stream(g), stream(sim(h)), "plan-netup", "net-up"))
     # real vs simulator, each observable kind: a driver, an errno, group membership, an inventory field
     h = copy.deepcopy(g); h["bind-vf"]["stdout"] = json.dumps(bound(VF0, "nvme", "nvme"))
-    results.append(expect_fail("driver differs", stream(g), stream(h), "bind-vf",
+    results.append(expect_fail("driver differs", stream(g), stream(sim(h)), "bind-vf",
                                'real vs simulator: passdeck.devices.0.driver: real "vfio-pci", simulator "nvme"'))
     h = copy.deepcopy(g); h["errno-probe-unknown"]["stdout"] = json.dumps(sw("sys/bus/pci/x", "EINVAL"))
-    results.append(expect_fail("errno differs", stream(g), stream(h), "errno-probe-unknown",
+    results.append(expect_fail("errno differs", stream(g), stream(sim(h)), "errno-probe-unknown",
                                'real vs simulator: passdeck.errno: real 19, simulator 22'))
     h = copy.deepcopy(g); h["plan-shared"]["facts"][A.SHARED_B]["iommu_group"] = 3
-    results.append(expect_fail("group membership differs", stream(g), stream(h), "plan-shared",
+    results.append(expect_fail("group membership differs", stream(g), stream(sim(h)), "plan-shared",
                                f"real vs simulator: sysfs.{A.SHARED_B}.iommu_group: real 2, simulator 3"))
     h = copy.deepcopy(g)
     inv = json.loads(h["inventory"]["stdout"])
     next(d for d in inv if d["address"] == A.NETDEV)["reset_methods"] = ["flr"]
     h["inventory"]["stdout"] = json.dumps(inv)
-    results.append(expect_fail("inventory field differs", stream(g), stream(h), "inventory",
+    results.append(expect_fail("inventory field differs", stream(g), stream(sim(h)), "inventory",
                                f"real vs simulator: passdeck.{A.NETDEV}.reset_methods"))
     h = copy.deepcopy(g); h["errno-sriov-change"]["rc"] = 1
-    results.append(expect_fail("exit code differs", stream(g), stream(h), "errno-sriov-change",
+    results.append(expect_fail("exit code differs", stream(g), stream(sim(h)), "errno-sriov-change",
                                "real vs simulator: rc: real 0, simulator 1"))
+    # the real-kernel-only step: each way a VM on the bound device can fail, and where it may appear
+    def vm_case(name, change, words, real_stream=None):
+        h = copy.deepcopy(g)
+        change(h["vfio-qemu"])
+        return expect_fail(name, real_stream or stream(h), stream(sim(g)), "vfio-qemu", words)
+    results.append(vm_case("VM: device not in query-pci",
+                           lambda r: r.update(stdout=qmp_transcript(qdev_id="other")), "0 devices with id pdk-vfio"))
+    results.append(vm_case("VM: wrong ids in query-pci",
+                           lambda r: r.update(stdout=qmp_transcript(device=0x10d3)), "wanted 0x8086:0x100e"))
+    results.append(vm_case("VM: group not held",
+                           lambda r: r["facts"].update(held=["/dev/vfio/vfio"]), "wanted /dev/vfio/vfio and /dev/vfio/1"))
+    results.append(vm_case("VM: QEMU failed", lambda r: r.update(rc=1, stdout="", stderr="vfio: group 1 is not viable"),
+                           "QEMU exit 1"))
+    results.append(vm_case("VM: device not on vfio-pci afterwards",
+                           lambda r: r["facts"].update(after=dev("e1000", 1)), "sysfs after QEMU quit"))
+    h = copy.deepcopy(g); del h["vfio-qemu"]
+    results.append(expect_fail("VM: step missing", stream(h), stream(sim(g)), "vfio-qemu", "missing result"))
+    results.append(expect_fail("VM: step in the simulator's stream", stream(g), stream(g), "vfio-qemu",
+                               "a real-kernel-only step"))
     print(f"compare-selftest: {sum(results)} passed, {len(results) - sum(results)} failed")
     return 0 if all(results) else 1
 

@@ -90,6 +90,51 @@ emit() { # step facts-json  (uses and resets CLI_JSON)
     CLI_JSON='"rc":null,"stdout":null,"stderr":null'
 }
 
+# ---- a real VM on the bound device (real kernel only) --------------------------------------------
+# qemu-system-x86_64 started paused (-S: no guest code runs, so TCG inside this TCG guest is quick)
+# with the device as -device vfio-pci: QEMU opens /dev/vfio/vfio (the container), /dev/vfio/N (the
+# device's IOMMU group), attaches the group to a type1 IOMMU, maps the VM's RAM for DMA and opens
+# the device.  QMP on stdio, fed through a FIFO one command at a time, each after the previous
+# answer: qmp_capabilities, query-pci (lists the device with its own vendor/device ids), then
+# - while QEMU still holds the device - what /proc/PID/fd shows under /dev/vfio, then quit.
+# Sets CLI_JSON (QEMU's exit code, the QMP transcript, QEMU's stderr) and VM_FACTS.
+VM_WAIT_TICKS=${PDK_VM_WAIT_TICKS:-1200}   # quarter seconds per QMP answer: a hang guard only
+vm_open() { # addr
+    (
+        trap '' PIPE   # a QEMU that died early must not take the scenario with it
+        a=$1; rm -f "$TMP/qmp-in" "$TMP/held" "$TMP/drv-during" "$TMP/qemu.rc"
+        : > "$TMP/qmp.out"; : > "$TMP/qemu.err"
+        mkfifo "$TMP/qmp-in" || exit 1
+        qemu-system-x86_64 -S -nodefaults -no-user-config -display none -machine q35,accel=tcg -m 32 \
+            -device "vfio-pci,host=$a,id=pdk-vfio,bus=pcie.0,addr=0x05,rombar=0" \
+            -qmp stdio < "$TMP/qmp-in" > "$TMP/qmp.out" 2> "$TMP/qemu.err" &
+        qpid=$!
+        exec 3> "$TMP/qmp-in"
+        answers() { grep -cE '^\{"(return|error)"' "$TMP/qmp.out" 2>/dev/null; }
+        qmp() { # command, answers wanted after it
+            printf '{"execute":"%s"}\n' "$1" >&3
+            t=0
+            while [ "$(answers)" -lt "$2" ] && kill -0 "$qpid" 2>/dev/null && [ $t -lt "$VM_WAIT_TICKS" ]; do
+                sleep 0.25; t=$((t+1))
+            done
+        }
+        qmp qmp_capabilities 1
+        qmp query-pci 2
+        for f in /proc/"$qpid"/fd/*; do readlink "$f"; done 2>/dev/null | grep '^/dev/vfio/' | sort -u > "$TMP/held"
+        echo "$(link_base "$S/devices/$a/driver")" > "$TMP/drv-during"
+        qmp quit 3
+        exec 3>&-
+        t=0; while kill -0 "$qpid" 2>/dev/null && [ $t -lt "$VM_WAIT_TICKS" ]; do sleep 0.25; t=$((t+1)); done
+        kill -9 "$qpid" 2>/dev/null
+        wait "$qpid"
+        echo $? > "$TMP/qemu.rc"
+    )
+    rc=$(cat "$TMP/qemu.rc" 2>/dev/null)
+    CLI_JSON="\"rc\":$(jnull_or_num "$rc"),\"stdout\":$(jfile "$TMP/qmp.out"),\"stderr\":$(jfile "$TMP/qemu.err")"
+    VM_FACTS="{\"address\":\"$1\",\"iommu_group\":$(grp "$1"),\"held\":$(list_json $(cat "$TMP/held" 2>/dev/null))"
+    VM_FACTS="$VM_FACTS,\"driver_during\":$(jnull_or_str "$(cat "$TMP/drv-during" 2>/dev/null)"),\"after\":$(dev_facts "$1")}"
+}
+
 # ---- the scenario --------------------------------------------------------------------------------
 # 1. inventory: what Passdeck sees, and what sysfs says in the same boot
 inv='{'; first=1
@@ -120,6 +165,11 @@ cli plan "$LONE" --target vfio-pci --json
 emit plan-lone "$(dev_facts "$LONE")"
 cli bind "$LONE" --json
 emit bind-lone "$(dev_facts "$LONE")"
+# 2b. (real kernel only: the simulator has no device to open) a real QEMU takes the device
+if [ "$MODE" = real ]; then
+    vm_open "$LONE"
+    emit vfio-qemu "$VM_FACTS"
+fi
 cli unbind "$LONE" --json
 emit unbind-lone "$(dev_facts "$LONE")"
 
