@@ -159,13 +159,13 @@ struct VmSpec
     QString name;
     QString description;
     qint64 nodeId = 0;
+    qint64 tenantId = 0;       // 0: a host VM
+    qint64 tenantNodeId = 0;   // required for a tenant VM; must run on that tenant node's node
     // The domain (docs/libvirt.md): a minimal new one (vcpus, memory), or the node's existing
     // domain of that name adopted.
     bool adopt = false;
     int vcpus = 1;
     qint64 memoryMiB = 1024;
-    qint64 tenantId = 0;       // 0: a host VM
-    qint64 tenantNodeId = 0;   // required for a tenant VM; must run on that tenant node's node
 };
 
 struct AllocatedDevice
