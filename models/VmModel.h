@@ -7,13 +7,14 @@
 
 namespace passdeck {
 
-// The Virtual Machines list: node, owner, power state, devices, restart-needed marker.
+// The Virtual Machines list: node, owner, state (libvirt's when the VM has a domain; a vanished
+// domain flagged), vCPUs, memory, devices, restart-needed marker.
 class VmModel : public RecordTableModel<Vm>
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, NodeColumn, OwnerColumn, PowerColumn, DevicesColumn, RestartColumn, ColumnCount };
-    enum Role { VmIdRole = Qt::UserRole + 1, RestartNeededRole, TenantIdRole };
+    enum Column { NameColumn, NodeColumn, OwnerColumn, PowerColumn, VcpusColumn, MemoryColumn, DevicesColumn, RestartColumn, ColumnCount };
+    enum Role { VmIdRole = Qt::UserRole + 1, RestartNeededRole, TenantIdRole, VanishedRole };
     Q_ENUM(Column)
 
     explicit VmModel(QObject *parent = nullptr);
@@ -26,6 +27,12 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // libvirt's state as the lists show it: "Running", "Shut off"... ("" for an unknown name).
+    static QString stateText(const QString &libvirtState);
+    // The State column of a VM: libvirt's state, "Domain vanished", or Passdeck's Running/Stopped
+    // for a VM without a domain.
+    static QString vmStateText(const Vm &vm);
 
 private:
     QHash<qint64, int> m_requested;

@@ -4,7 +4,9 @@
 #include "models/Icons.h"
 #include "views/TableSetup.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QSpinBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -54,6 +56,30 @@ VmCreateDialog::VmCreateDialog(DomainService &service, QWidget *parent) : QDialo
     m_tenantNodeLabel->setBuddy(m_tenantNode);
     form->addRow(m_tenantNodeLabel, m_tenantNode);
     form->addRow(tr("No&de:"), m_node);
+    // The VM's libvirt domain (docs/libvirt.md): a minimal new one, or one the node has already.
+    m_vcpus = new QSpinBox(this);
+    named(m_vcpus, QStringLiteral("vmVcpusSpin"), tr("vCPUs"));
+    m_vcpus->setRange(1, 4096);
+    m_vcpus->setValue(1);
+    m_memory = new QSpinBox(this);
+    named(m_memory, QStringLiteral("vmMemorySpin"), tr("Memory in MiB"));
+    m_memory->setRange(16, 16 * 1024 * 1024);
+    m_memory->setSingleStep(256);
+    m_memory->setValue(1024);
+    m_memory->setSuffix(tr(" MiB"));
+    m_adopt = new QCheckBox(tr("&Adopt existing domain"), this);
+    named(m_adopt, QStringLiteral("vmAdoptCheck"), tr("Adopt existing domain"));
+    m_domain = new QComboBox(this);
+    named(m_domain, QStringLiteral("vmDomainCombo"), tr("Existing domain"));
+    m_domainNote = new QLabel(this);
+    m_domainNote->setObjectName(QStringLiteral("vmDomainNote"));
+    m_domainNote->setAccessibleName(tr("Domain note"));
+    m_domainNote->setWordWrap(true);
+    form->addRow(tr("&vCPUs:"), m_vcpus);
+    form->addRow(tr("&Memory:"), m_memory);
+    form->addRow(QString(), m_adopt);
+    form->addRow(tr("Do&main:"), m_domain);
+    form->addRow(QString(), m_domainNote);
     layout->addLayout(form);
     m_message = createFormError(this, QStringLiteral("vmCreateMessage"), tr("New VM message"));
     layout->addWidget(m_message);
@@ -75,7 +101,19 @@ VmCreateDialog::VmCreateDialog(DomainService &service, QWidget *parent) : QDialo
                 selectNode(n.nodeId);
     });
     connect(m_name, &QLineEdit::textChanged, this, [this] { updateState(); });
+    connect(m_node, &QComboBox::currentIndexChanged, this, [this] { nodeChanged(); });
+    connect(m_adopt, &QCheckBox::toggled, this, [this](bool adopt) {
+        // Adopting takes the domain's own name, vCPUs and memory.
+        if (adopt && m_domain->count() > 0)
+            m_name->setText(m_domain->currentText());
+        updateState();
+    });
+    connect(m_domain, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_adopt->isChecked())
+            m_name->setText(m_domain->currentText());
+    });
     ownerChanged();
+    nodeChanged();
 }
 
 void VmCreateDialog::ownerChanged()
@@ -92,8 +130,32 @@ void VmCreateDialog::ownerChanged()
     updateState();
 }
 
+void VmCreateDialog::nodeChanged()
+{
+    m_domain->clear();
+    const qint64 nodeId = m_node->currentData().toLongLong();
+    if (nodeId <= 0) {
+        m_domainNote->clear();
+    } else if (auto domains = m_service.adoptableDomains(nodeId)) {
+        for (const DomainInfo &d : *domains)
+            m_domain->addItem(Icons::vm(), d.name, d.uuid);
+        m_domainNote->setText(domains->isEmpty() ? tr("Every domain of this node is a VM in Passdeck already.") : QString());
+    } else {
+        // A node without a hypervisor still gets VMs: Passdeck allocates and binds, the VM
+        // dashboard gives the configuration to copy.
+        m_domainNote->setText(tr("No libvirt domain can be defined on this node: %1")
+                                  .arg(domains.error().why.isEmpty() ? domains.error().message() : domains.error().why));
+    }
+    updateState();
+}
+
 void VmCreateDialog::updateState()
 {
+    const bool adopt = m_adopt->isChecked();
+    m_adopt->setEnabled(m_domain->count() > 0 || adopt);
+    m_domain->setEnabled(adopt);
+    m_vcpus->setEnabled(!adopt);
+    m_memory->setEnabled(!adopt);
     const bool tenant = m_owner->currentData().toLongLong() > 0;
     if (tenant && m_tenantNode->count() == 0) {
         m_message->setText(tr("%1 has no tenant node yet. Add one on the tenant's dashboard (Add Tenant Node…); "
@@ -104,7 +166,7 @@ void VmCreateDialog::updateState()
         m_message->hide();   // a refusal shown earlier is about input the user has changed since
     }
     m_submit->setEnabled(!m_name->text().trimmed().isEmpty() && (!tenant || m_tenantNode->count() > 0)
-                         && m_node->count() > 0);
+                         && m_node->count() > 0 && (!adopt || m_domain->count() > 0));
 }
 
 bool VmCreateDialog::selectOwner(qint64 tenantId)
@@ -142,6 +204,11 @@ bool VmCreateDialog::submit()
     spec.tenantId = m_owner->currentData().toLongLong();
     if (spec.tenantId > 0)
         spec.tenantNodeId = m_tenantNode->currentData().toLongLong();
+    spec.adopt = m_adopt->isChecked();
+    if (spec.adopt)
+        spec.name = m_domain->currentText();
+    spec.vcpus = m_vcpus->value();
+    spec.memoryMiB = m_memory->value();
     auto vm = m_service.createVm(spec);
     if (!vm) {
         const Error &e = vm.error();

@@ -4,7 +4,9 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -25,6 +27,10 @@ public:
     QComboBox *ownerCombo() const { return m_owner; }       // "Host" or a tenant
     QComboBox *tenantNodeCombo() const { return m_tenantNode; }
     QComboBox *nodeCombo() const { return m_node; }
+    QSpinBox *vcpusSpin() const { return m_vcpus; }
+    QSpinBox *memorySpin() const { return m_memory; }
+    QCheckBox *adoptCheck() const { return m_adopt; }
+    QComboBox *domainCombo() const { return m_domain; } // the node's domains no VM stands for yet
     QLabel *messageLabel() const { return m_message; }
     QPushButton *submitButton() const { return m_submit; }
 
@@ -39,6 +45,7 @@ Q_SIGNALS:
 private:
     void ownerChanged();
     void updateState();
+    void nodeChanged();
 
     DomainService &m_service;
     QList<TenantNode> m_tenantNodes;
@@ -47,6 +54,11 @@ private:
     QComboBox *m_owner = nullptr;
     QComboBox *m_tenantNode = nullptr;
     QComboBox *m_node = nullptr;
+    QSpinBox *m_vcpus = nullptr;
+    QSpinBox *m_memory = nullptr;
+    QCheckBox *m_adopt = nullptr;
+    QComboBox *m_domain = nullptr;
+    QLabel *m_domainNote = nullptr;
     QLabel *m_tenantNodeLabel = nullptr;
     QLabel *m_message = nullptr;
     QPushButton *m_submit = nullptr;

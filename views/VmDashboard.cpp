@@ -8,6 +8,7 @@
 #include "views/MoveVmDialog.h"
 #include "views/TableSetup.h"
 #include "service/VmPassthroughSnippets.h"
+#include "models/VmModel.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -21,6 +22,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -41,6 +43,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     addMenuItem(QStringLiteral("menuNewDevice"), Icons::groupClass(GroupClass::Gpu), tr("New Device…"),
                 [this] { newDevice(); });
     m_restartItem = addMenuItem(QStringLiteral("menuRestart"), Icons::warning(), tr("Restart"), [this] { restart(); });
+    m_attachNowItem = addMenuItem(QStringLiteral("menuAttachNow"), Icons::ok(), tr("Attach Now"), [this] { attachNow(); });
     m_powerOnItem = addMenuItem(QStringLiteral("menuPowerOn"), Icons::ok(), tr("Power On"), [this] { powerOn(); });
     m_powerOffItem = addMenuItem(QStringLiteral("menuPowerOff"), Icons::blocker(), tr("Power Off"), [this] { powerOff(); });
     addMenuItem(QStringLiteral("menuMoveVm"), Icons::node(), tr("Move to Node…"), [this] { moveToNode(); });
@@ -62,10 +65,26 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_node = label(QStringLiteral("vmNode"), tr("Node"));
     m_owner = label(QStringLiteral("vmOwner"), tr("Owner"));
     m_summary = label(QStringLiteral("vmDeviceSummary"), tr("Devices"));
+    m_domain = label(QStringLiteral("vmDomain"), tr("libvirt domain"));
+    m_domain->setWordWrap(true);
+    m_size = label(QStringLiteral("vmSize"), tr("vCPUs and memory"));
+    m_foreign = label(QStringLiteral("vmForeignHostdevs"), tr("Devices assigned outside Passdeck"));
+    m_foreign->setWordWrap(true);
+    m_timeout = new QSpinBox(this);
+    m_timeout->setObjectName(QStringLiteral("shutdownTimeoutSpin"));
+    m_timeout->setAccessibleName(tr("Shutdown timeout"));
+    m_timeout->setRange(0, 3600);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setToolTip(tr("How long a Restart or Power Off waits for the guest to shut down (ACPI) before libvirt destroys it."));
+    connect(m_timeout, &QSpinBox::editingFinished, this, [this] { applyShutdownTimeout(); });
     form->addRow(tr("State:"), m_state);
+    form->addRow(tr("Domain:"), m_domain);
+    form->addRow(tr("vCPUs / memory:"), m_size);
     form->addRow(tr("Node:"), m_node);
     form->addRow(tr("Owner:"), m_owner);
     form->addRow(tr("Devices:"), m_summary);
+    form->addRow(tr("Outside Passdeck:"), m_foreign);
+    form->addRow(tr("Shutdown &timeout:"), m_timeout);
     contentLayout()->addWidget(status);
 
     auto *devicesRow = new QHBoxLayout;
@@ -129,6 +148,22 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_qemu = snippet(QStringLiteral("qemuSnippet"), tr("QEMU arguments"), tr("QEMU command line"), 0);
     m_libvirt = snippet(QStringLiteral("libvirtSnippet"), tr("libvirt hostdev XML"), tr("libvirt domain XML"), 1);
     contentLayout()->addWidget(snippets, 3);
+    m_snippetBox = snippets;
+
+    // The domain's persistent definition exactly as libvirt returns it (read-only).
+    auto *domainBox = new QGroupBox(tr("libvirt domain XML"), this);
+    domainBox->setObjectName(QStringLiteral("domainXmlBox"));
+    auto *domainLayout = new QVBoxLayout(domainBox);
+    m_domainXml = new QPlainTextEdit(domainBox);
+    m_domainXml->setObjectName(QStringLiteral("domainXml"));
+    m_domainXml->setAccessibleName(tr("Domain XML"));
+    m_domainXml->setReadOnly(true);
+    m_domainXml->setFont(mono);
+    m_domainXml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_domainXml->setMinimumHeight(140);
+    domainLayout->addWidget(m_domainXml);
+    contentLayout()->addWidget(domainBox, 3);
+    m_domainBox = domainBox;
 }
 
 QString VmDashboard::title() const
@@ -161,7 +196,36 @@ void VmDashboard::refresh()
     const QString owner = m_vm.owner == GroupOwner::Host ? tr("Host") : tr("Tenant %1").arg(m_vm.tenantName);
     setHeading(Icons::vm(), tr("Virtual machine %1").arg(m_vm.name),
                m_vm.description.isEmpty() ? tr("Runs on node %1 · %2").arg(m_vm.nodeName, owner) : m_vm.description);
-    m_state->setText(m_vm.power == PowerState::On ? tr("Running") : tr("Stopped"));
+    m_state->setText(VmModel::vmStateText(m_vm));
+    const bool hasDomain = !m_vm.domainUuid.isEmpty();
+    if (!hasDomain)
+        m_domain->setText(m_vm.hypervisorError.isEmpty() ? tr("none (Passdeck allocates and binds; the configuration below is to copy)")
+                                                        : tr("none: %1").arg(m_vm.hypervisorError));
+    else if (m_vm.vanishedSince.isValid())
+        m_domain->setText(tr("%1 — vanished from libvirt since %2 (kept here; define it again or delete the VM)")
+                              .arg(m_vm.domainUuid, QLocale().toString(m_vm.vanishedSince.toLocalTime(), QLocale::ShortFormat)));
+    else
+        m_domain->setText(m_vm.hypervisorError.isEmpty() ? m_vm.domainUuid
+                                                         : tr("%1 (its node's hypervisor does not answer: %2)").arg(m_vm.domainUuid, m_vm.hypervisorError));
+    m_size->setText(m_vm.vcpus > 0 ? tr("%1 vCPU(s), %2 MiB").arg(m_vm.vcpus).arg(m_vm.memoryMiB) : tr("unknown"));
+    QStringList foreign;
+    for (const DomainHostdev &h : m_vm.hostdevs)
+        if (!h.passdeck)
+            foreign << h.address;
+    m_foreign->setText(foreign.isEmpty() ? tr("none")
+                                         : tr("%1 — assigned outside Passdeck (left alone; no other VM or tenant gets them)")
+                                               .arg(foreign.join(QStringLiteral(", "))));
+    if (!m_timeout->hasFocus()) {
+        const QSignalBlocker block(m_timeout);
+        m_timeout->setValue(m_vm.shutdownTimeoutSec);
+    }
+    m_timeout->setEnabled(hasDomain);
+    m_domainBox->setVisible(hasDomain);
+    m_snippetBox->setVisible(!hasDomain);
+    if (hasDomain) {
+        auto xml = service().vmDomainXml(argument());
+        m_domainXml->setPlainText(xml ? *xml : tr("The domain XML could not be read: %1").arg(xml.error().message()));
+    }
     m_node->setText(m_vm.tenantNodeName.isEmpty() ? m_vm.nodeName
                                                   : tr("%1 (tenant node %2)").arg(m_vm.nodeName, m_vm.tenantNodeName));
     m_owner->setText(owner);
@@ -172,7 +236,14 @@ void VmDashboard::refresh()
         showUnreachableNodes({*node});
 
     // A stopped VM is started, not restarted: the notice says so (its link is "restart" either way).
-    if (m_vm.restartNeeded && running)
+    if (m_vm.restartNeeded && running && hasDomain)
+        banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
+                            tr("VM <b>%1</b> needs a restart to attach the device. The restart allocates free devices "
+                               "of its groups on node %2, binds them to vfio-pci, writes them into the domain and restarts it. "
+                               "<a href=\"restart\">Restart</a> · <a href=\"attach-now\">Attach Now</a> (without a restart, "
+                               "where the hypervisor allows it)")
+                                .arg(m_vm.name.toHtmlEscaped(), m_vm.nodeName.toHtmlEscaped()));
+    else if (m_vm.restartNeeded && running)
         banner()->setNotice(QStringLiteral("restart"), MessageBanner::Level::Warning,
                             tr("VM <b>%1</b> needs a restart to attach the device. The restart allocates free devices "
                                "of its groups on node %2 and binds them to vfio-pci. <a href=\"restart\">Restart</a>")
@@ -222,6 +293,28 @@ void VmDashboard::updatePowerItems()
     m_restartItem->setEnabled(running && !busy());
     m_powerOnItem->setEnabled(!running && !busy());
     m_powerOffItem->setEnabled(running && !busy());
+    // Attach Now beside Restart: a running domain with machine devices waiting for theirs.
+    const bool live = running && m_vm.restartNeeded && !m_vm.domainUuid.isEmpty();
+    m_attachNowItem->setVisible(live);
+    m_attachNowItem->setEnabled(live && !busy());
+}
+
+void VmDashboard::attachNow()
+{
+    start(true, true);
+}
+
+void VmDashboard::applyShutdownTimeout()
+{
+    if (m_vm.id == 0 || m_timeout->value() == m_vm.shutdownTimeoutSec)
+        return;
+    Status s = service().setShutdownTimeout(argument(), m_timeout->value());
+    if (!s) {
+        showError(s.error());
+        return;
+    }
+    showSuccess(tr("VM %1: a Restart or Power Off now waits %2 s for the guest to shut down before libvirt destroys it.")
+                    .arg(m_vm.name).arg(m_timeout->value()));
 }
 
 void VmDashboard::restart()
@@ -234,18 +327,21 @@ void VmDashboard::powerOn()
     start(false);
 }
 
-void VmDashboard::start(bool restart)
+void VmDashboard::start(bool restart, bool live)
 {
     if (busy())
         return;
+    m_attachNowItem->setEnabled(false);
     m_restartItem->setEnabled(false);
     m_powerOnItem->setEnabled(false);
     m_powerOffItem->setEnabled(false);
     m_progress->setRange(0, 0);
-    m_progress->setFormat(restart ? tr("Restarting %1…").arg(m_vm.name) : tr("Powering on %1…").arg(m_vm.name));
+    m_progress->setFormat(live ? tr("Attaching devices to %1…").arg(m_vm.name)
+                          : restart ? tr("Restarting %1…").arg(m_vm.name) : tr("Powering on %1…").arg(m_vm.name));
     m_progress->show();
     banner()->setNotice(QStringLiteral("result"), MessageBanner::Level::Info,
-                        (restart ? tr("Restarting VM %1…") : tr("Powering on VM %1…")).arg(m_vm.name.toHtmlEscaped()));
+                        (live ? tr("Attaching devices to VM %1…") : restart ? tr("Restarting VM %1…") : tr("Powering on VM %1…"))
+                            .arg(m_vm.name.toHtmlEscaped()));
     DomainService *s = &service();
     const qint64 id = argument();
     QPointer<VmDashboard> self(this);
@@ -260,8 +356,10 @@ void VmDashboard::start(bool restart)
             Qt::QueuedConnection);
     };
     runInBackground<Result<RestartResult>>(
-        [s, id, restart, progress] { return restart ? s->restartVm(id, progress) : s->powerOn(id, progress); },
-        [this, restart](const Result<RestartResult> &r) {
+        [s, id, restart, live, progress] {
+            return live ? s->attachNow(id, progress) : restart ? s->restartVm(id, progress) : s->powerOn(id, progress);
+        },
+        [this, restart, live](const Result<RestartResult> &r) {
             m_progress->hide();
             if (!r) {
                 showError(r.error());
@@ -269,7 +367,8 @@ void VmDashboard::start(bool restart)
                 QStringList addresses;
                 for (const AllocatedDevice &a : r->allocated)
                     addresses << a.address;
-                QString text = (restart ? tr("VM %1 restarted") : tr("VM %1 is running")).arg(r->vm.name);
+                QString text = (live ? tr("VM %1 got its devices without a restart") : restart ? tr("VM %1 restarted") : tr("VM %1 is running"))
+                                   .arg(r->vm.name);
                 text += addresses.isEmpty() ? tr(" without PCI devices.")
                                             : tr(" with %1.").arg(addresses.join(QStringLiteral(", ")));
                 if (!r->bound.isEmpty())
@@ -367,6 +466,8 @@ void VmDashboard::handleLink(const QString &link)
 {
     if (link == QLatin1String("restart")) {
         restart();
+    } else if (link == QLatin1String("attach-now")) {
+        attachNow();
     } else if (link == QLatin1String("remove-at-restart") || link == QLatin1String("stop-and-remove")) {
         banner()->clearNotice(QStringLiteral("confirm"));
         const MachineDevice d = m_pendingRemove;

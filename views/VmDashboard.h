@@ -7,6 +7,7 @@
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
+class QSpinBox;
 class QPushButton;
 class QTableView;
 class QToolButton;
@@ -17,9 +18,10 @@ class DeviceEntryDialog;
 class MachineDeviceModel;
 class MoveVmDialog;
 
-// One VM: state and node, the restart banner, its machine devices (New, Delete), Restart and
-// power on/off (run off the GUI thread with progress), and after a restart the allocated devices
-// with the QEMU arguments and libvirt <hostdev> XML to copy.
+// One VM: libvirt's state and node, the restart banner, its machine devices (New, Delete),
+// Restart, Attach Now and power on/off (run off the GUI thread with progress), and its libvirt
+// domain's XML as libvirt returns it (docs/libvirt.md, "VMs in Passdeck"). A VM whose node has
+// no hypervisor shows the reason, and the QEMU arguments and <hostdev> XML to copy instead.
 class VmDashboard : public Dashboard
 {
     Q_OBJECT
@@ -35,6 +37,8 @@ public:
     MachineDeviceModel *devicesModel() const { return m_model; }
     QPlainTextEdit *qemuSnippet() const { return m_qemu; }
     QPlainTextEdit *libvirtSnippet() const { return m_libvirt; }
+    QPlainTextEdit *domainXmlView() const { return m_domainXml; }
+    QSpinBox *shutdownTimeoutSpin() const { return m_timeout; }
     bool isBusy() const { return busy(); }
     bool isGone() const { return m_gone; }
 
@@ -42,6 +46,11 @@ public:
     void restart();
     void powerOn();
     void powerOff();
+    // The new machine devices into the running domain now; when the hypervisor refuses, the
+    // message says why and that a Restart gives them.
+    void attachNow();
+    // Applies the shutdown timeout spin box's value.
+    void applyShutdownTimeout();
     // Removes the selected machine device. Of a running VM it asks first (links
     // "remove-at-restart": the VM keeps the device until it restarts; "stop-and-remove": the
     // VM is powered off first; "cancel-remove").
@@ -59,7 +68,7 @@ protected:
     void handleLink(const QString &link) override;
 
 private:
-    void start(bool restart);
+    void start(bool restart, bool live = false);
     void updatePowerItems();
     void detachNow(const MachineDevice &device, bool stopFirst);
     void setProgress(int done, int total, const QString &step);
@@ -80,6 +89,14 @@ private:
     QToolButton *m_restartItem = nullptr;
     QToolButton *m_powerOnItem = nullptr;
     QToolButton *m_powerOffItem = nullptr;
+    QToolButton *m_attachNowItem = nullptr;
+    QLabel *m_domain = nullptr;
+    QLabel *m_size = nullptr;
+    QLabel *m_foreign = nullptr;
+    QSpinBox *m_timeout = nullptr;
+    QWidget *m_snippetBox = nullptr;
+    QWidget *m_domainBox = nullptr;
+    QPlainTextEdit *m_domainXml = nullptr;
 };
 
 } // namespace passdeck

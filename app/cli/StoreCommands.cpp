@@ -104,16 +104,22 @@ int runNode(CliContext &ctx)
         && std::any_of(ctx.args.cbegin(), ctx.args.cend(), [](const QString &a) { return a.section(u'=', 0, 0) == QLatin1String("--agent"); }))
         return runNodeAddAgent(ctx);
     if (sub == QLatin1String("add")) {
+        // --libvirt URI: the node's libvirt connection instead of the default (docs/libvirt.md).
+        QString libvirtUri;
+        bool missingUri = false;
+        const bool hasUri = ctx.takeOption(QStringLiteral("--libvirt"), &libvirtUri, &missingUri);
+        if (missingUri || (hasUri && libvirtUri.isEmpty()))
+            return ctx.usage(tr("--libvirt needs a URI (e.g. qemu:///system)"));
         if (int r = rejectLeftovers(ctx, 1))
             return r;
         if (ctx.args.size() != 1)
-            return ctx.usage(tr("node add NAME --host-root DIR [--simulate]"));
+            return ctx.usage(tr("node add NAME --host-root DIR [--simulate] [--libvirt URI]"));
         if (!ctx.hostRootGiven)
             return ctx.usage(tr("node add needs --host-root DIR"));
         auto service = openService(ctx, &rc);
         if (!service)
             return rc;
-        auto r = service->addNode(ctx.args.at(0), ctx.hostRoot, ctx.simulate);
+        auto r = service->addNode(ctx.args.at(0), ctx.hostRoot, ctx.simulate, {}, libvirtUri);
         if (!r)
             return ctx.fail(r.error());
         printReport(ctx, *r);
@@ -401,7 +407,7 @@ int runAudit(CliContext &ctx)
 const bool registered = [] {
     CliRegistry::add({QStringLiteral("nodes"), QStringLiteral("nodes [--json]   list the nodes in the store"), runNodes});
     CliRegistry::add({QStringLiteral("node"),
-                      QStringLiteral("node add NAME --host-root DIR [--simulate] | node add NAME --agent HOST:PORT --token-file FILE"
+                      QStringLiteral("node add NAME --host-root DIR [--simulate] [--libvirt URI] | node add NAME --agent HOST:PORT --token-file FILE"
                                      " --fingerprint SHA256:<hex> | node list | node refresh|reboot|remove|devices NAME"
                                      " | node maintenance NAME on|off"),
                       runNode});

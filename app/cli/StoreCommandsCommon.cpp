@@ -110,12 +110,21 @@ QJsonObject toJson(const ResourceGroup &g)
 
 QJsonObject toJson(const Vm &v)
 {
+    // The domain's PCI hostdevs; passdeck false: assigned outside Passdeck (its device is taken).
+    QJsonArray hostdevs;
+    for (const DomainHostdev &h : v.hostdevs)
+        hostdevs.append(QJsonObject{{QStringLiteral("address"), h.address}, {QStringLiteral("passdeck"), h.passdeck}});
     return {{QStringLiteral("id"), v.id}, {QStringLiteral("name"), v.name}, {QStringLiteral("node"), v.nodeName},
             {QStringLiteral("owner"), v.owner == GroupOwner::Host ? QStringLiteral("host") : QStringLiteral("tenant")},
             {QStringLiteral("tenant"), v.tenantName}, {QStringLiteral("tenantNode"), v.tenantNodeName},
             {QStringLiteral("power"), v.power == PowerState::On ? QStringLiteral("on") : QStringLiteral("off")},
             {QStringLiteral("restartNeeded"), v.restartNeeded}, {QStringLiteral("machineDevices"), v.machineDeviceCount},
-            {QStringLiteral("allocatedDevices"), v.allocatedDeviceCount}};
+            {QStringLiteral("allocatedDevices"), v.allocatedDeviceCount}, {QStringLiteral("uuid"), v.domainUuid},
+            {QStringLiteral("state"), v.libvirtState}, {QStringLiteral("vcpus"), v.vcpus}, {QStringLiteral("memoryMiB"), v.memoryMiB},
+            {QStringLiteral("vanished"), v.vanishedSince.isValid()},
+            {QStringLiteral("vanishedSince"), v.vanishedSince.isValid() ? v.vanishedSince.toString(Qt::ISODate) : QString()},
+            {QStringLiteral("hostdevs"), hostdevs}, {QStringLiteral("shutdownTimeout"), v.shutdownTimeoutSec},
+            {QStringLiteral("hypervisorError"), v.hypervisorError}};
 }
 
 QJsonObject toJson(const MachineDevice &m)

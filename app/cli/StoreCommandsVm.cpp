@@ -53,11 +53,19 @@ int runVms(CliContext &ctx)
     QStringList lines;
     for (const Vm &v : *vms) {
         a.append(toJson(v));
-        lines << QStringLiteral("%1\t%2\t%3\t%4\t%5 device(s)%6")
+        // libvirt's state when the VM has a domain; a vanished domain and foreign hostdevs flagged.
+        int foreign = 0;
+        for (const DomainHostdev &h : v.hostdevs)
+            foreign += h.passdeck ? 0 : 1;
+        const QString state = v.vanishedSince.isValid() ? tr("domain vanished")
+                              : !v.libvirtState.isEmpty() ? v.libvirtState
+                              : v.power == PowerState::On ? QStringLiteral("on") : QStringLiteral("off");
+        lines << QStringLiteral("%1\t%2\t%3\t%4\t%5 device(s)%6%7")
                      .arg(v.name, v.nodeName, v.owner == GroupOwner::Host ? QStringLiteral("host") : v.tenantName + u'/' + v.tenantNodeName,
-                          v.power == PowerState::On ? QStringLiteral("on") : QStringLiteral("off"))
+                          state)
                      .arg(v.allocatedDeviceCount)
-                     .arg(v.restartNeeded ? tr("\trestart needed") : QString());
+                     .arg(v.restartNeeded ? tr("\trestart needed") : QString())
+                     .arg(foreign > 0 ? tr("\t%1 assigned outside Passdeck").arg(foreign) : QString());
     }
     return printList(ctx, a, lines);
 }
@@ -112,9 +120,67 @@ int showVm(CliContext &ctx, const DomainService &service, const Vm &v)
 int runVm(CliContext &ctx)
 {
     if (ctx.args.isEmpty())
-        return ctx.usage(tr("vm needs a subcommand: create, show, delete, attach, detach, restart, power-on, power-off, devices, move"));
+        return ctx.usage(tr("vm needs a subcommand: list, refresh, create, show, xml, delete, attach, attach-now, detach, restart, "
+                            "power-on, power-off, set, devices, move"));
     const QString sub = ctx.args.takeFirst();
     int rc = ExitOk;
+    if (sub == QLatin1String("list"))
+        return runVms(ctx);
+    if (sub == QLatin1String("refresh")) {
+        // The VM list from the nodes' domains (docs/libvirt.md): all nodes, or --node N.
+        QString node;
+        bool hasNode = false;
+        if (!takeValue(ctx, "--node", &node, &hasNode, &rc))
+            return rc;
+        if (int r = rejectLeftovers(ctx, 0))
+            return r;
+        auto service = openService(ctx, &rc);
+        if (!service)
+            return rc;
+        qint64 nodeId = 0;
+        if (hasNode) {
+            auto n = service->findNode(node);
+            if (!n)
+                return ctx.fail(n.error());
+            nodeId = n->id;
+        }
+        auto report = service->refreshVms(nodeId);
+        if (!report)
+            return ctx.fail(report.error());
+        if (ctx.json) {
+            ctx.printJson(QJsonObject{{QStringLiteral("imported"), QJsonArray::fromStringList(report->imported)},
+                                      {QStringLiteral("vanished"), QJsonArray::fromStringList(report->vanished)},
+                                      {QStringLiteral("unavailable"), QJsonArray::fromStringList(report->unavailable)}});
+            return ExitOk;
+        }
+        for (const QString &n : report->imported)
+            ctx.out() << tr("Imported domain '%1' as a VM.").arg(n) << "\n";
+        for (const QString &n : report->vanished)
+            ctx.out() << tr("VM '%1': its domain is gone (flagged, kept).").arg(n) << "\n";
+        for (const QString &n : report->unavailable)
+            ctx.out() << tr("No hypervisor: %1").arg(n) << "\n";
+        ctx.out() << tr("VMs refreshed.") << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    QString vcpusText, memoryText, timeoutText;
+    bool hasVcpus = false, hasMemory = false, hasTimeout = false;
+    if (!takeValue(ctx, "--vcpus", &vcpusText, &hasVcpus, &rc) || !takeValue(ctx, "--memory", &memoryText, &hasMemory, &rc)
+        || !takeValue(ctx, "--shutdown-timeout", &timeoutText, &hasTimeout, &rc))
+        return rc;
+    const bool adopt = sub == QLatin1String("create") && ctx.takeFlag(QStringLiteral("--adopt"));
+    bool numbersOk = true;
+    const int vcpus = hasVcpus ? vcpusText.toInt(&numbersOk) : 1;
+    bool memoryOk = true;
+    const qint64 memory = hasMemory ? memoryText.toLongLong(&memoryOk) : 1024;
+    bool timeoutOk = true;
+    const int timeout = hasTimeout ? timeoutText.toInt(&timeoutOk) : 60;
+    if (!numbersOk || !memoryOk || !timeoutOk)
+        return ctx.usage(tr("--vcpus, --memory (MiB) and --shutdown-timeout (seconds) take whole numbers"));
+    if (adopt && (hasVcpus || hasMemory))
+        return ctx.usage(tr("--adopt takes the domain as it is: no --vcpus or --memory"));
+    if ((hasVcpus || hasMemory) && sub != QLatin1String("create"))
+        return ctx.usage(tr("--vcpus and --memory are for vm create"));
     QString node, tenant, tenantNode, group, countText, name, description;
     bool hasNode = false, hasTenant = false, hasTenantNode = false, hasGroup = false, hasCount = false, hasName = false, hasDescription = false;
     if (!takeValue(ctx, "--node", &node, &hasNode, &rc) || !takeValue(ctx, "--tenant", &tenant, &hasTenant, &rc)
@@ -134,7 +200,8 @@ int runVm(CliContext &ctx)
 
     if (sub == QLatin1String("create")) {
         if (!hasNode && !hasTenantNode)
-            return ctx.usage(tr("vm create NAME --node N [--tenant T --tenant-node TN]"));
+            return ctx.usage(tr("vm create NAME --node N [--tenant T --tenant-node TN] [--vcpus N --memory MiB | --adopt] "
+                                "[--shutdown-timeout S]"));
         if (hasTenant != hasTenantNode)
             return ctx.usage(tr("a tenant VM needs both --tenant and --tenant-node"));
         auto service = openService(ctx, &rc);
@@ -159,13 +226,23 @@ int runVm(CliContext &ctx)
             spec.tenantId = t->id;
             spec.tenantNodeId = tn->id;
         }
+        spec.adopt = adopt;
+        spec.vcpus = vcpus;
+        spec.memoryMiB = memory;
         auto v = service->createVm(spec);
         if (!v)
             return ctx.fail(v.error());
+        if (hasTimeout) {
+            if (Status s = service->setShutdownTimeout(v->id, timeout); !s)
+                return ctx.fail(s.error());
+            if (auto again = service->vm(v->id))
+                v = again;
+        }
         if (ctx.json)
             ctx.printJson(toJson(*v));
         else
-            ctx.out() << tr("Created VM '%1' on node '%2'.").arg(v->name, v->nodeName) << "\n";
+            ctx.out() << (adopt ? tr("Adopted domain '%1' on node '%2' as a VM.") : tr("Created VM '%1' on node '%2'."))
+                             .arg(v->name, v->nodeName) << "\n";
         ctx.out().flush();
         return ExitOk;
     }
@@ -180,9 +257,12 @@ int runVm(CliContext &ctx)
         if (!parseCount(ctx, countText, &count, &rc))
             return rc;
     }
+    if (sub == QLatin1String("set") && !hasTimeout)
+        return ctx.usage(tr("vm set VM --shutdown-timeout SECONDS"));
     static const QStringList known = {QStringLiteral("attach"), QStringLiteral("detach"), QStringLiteral("restart"), QStringLiteral("power-on"),
                                       QStringLiteral("power-off"), QStringLiteral("delete"), QStringLiteral("devices"),
-                                      QStringLiteral("move"), QStringLiteral("show")};
+                                      QStringLiteral("move"), QStringLiteral("show"), QStringLiteral("xml"), QStringLiteral("attach-now"),
+                                      QStringLiteral("set")};
     if (!known.contains(sub))
         return ctx.usage(tr("unknown vm subcommand '%1'").arg(sub));
     auto service = openService(ctx, &rc);
@@ -224,8 +304,24 @@ int runVm(CliContext &ctx)
                                    ? tr("VM '%1' is off; detached machine device '%2'.").arg(v->name, m->name)
                                    : tr("Detached machine device '%1' from VM '%2'.").arg(m->name, v->name));
     }
-    if (sub == QLatin1String("restart") || sub == QLatin1String("power-on")) {
-        auto r = sub == QLatin1String("restart") ? service->restartVm(v->id) : service->powerOn(v->id);
+    if (sub == QLatin1String("xml")) {
+        // The persistent definition exactly as libvirt returns it.
+        auto xml = service->vmDomainXml(v->id);
+        if (!xml)
+            return ctx.fail(xml.error());
+        ctx.out() << *xml;
+        if (!xml->endsWith(u'\n'))
+            ctx.out() << "\n";
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (sub == QLatin1String("set"))
+        return done(ctx, service->setShutdownTimeout(v->id, timeout),
+                    tr("VM '%1': libvirt waits %2 s for the guest to shut down before it destroys it.").arg(v->name).arg(timeout));
+    if (sub == QLatin1String("restart") || sub == QLatin1String("power-on") || sub == QLatin1String("attach-now")) {
+        auto r = sub == QLatin1String("restart") ? service->restartVm(v->id)
+                 : sub == QLatin1String("power-on") ? service->powerOn(v->id)
+                                                     : service->attachNow(v->id);
         if (!r)
             return ctx.fail(r.error());
         QJsonArray a;
@@ -408,9 +504,10 @@ int runTenant(CliContext &ctx)
 const bool registered = [] {
     CliRegistry::add({QStringLiteral("vms"), QStringLiteral("vms [--json]   list VMs"), runVms});
     CliRegistry::add({QStringLiteral("vm"),
-                      QStringLiteral("vm create NAME --node N [--tenant T --tenant-node TN] | vm attach VM --group G --count K [--name N] "
-                                     "[--description D] | vm show|restart|power-on|power-off|delete|devices VM | vm detach VM DEVICE [--stop-vm] "
-                                     "| vm move VM --node N"),
+                      QStringLiteral("vm list [--json] | vm refresh [--node N] | vm create NAME --node N [--tenant T --tenant-node TN] "
+                                     "[--vcpus N --memory MiB | --adopt] [--shutdown-timeout S] | vm attach VM --group G --count K [--name N] "
+                                     "[--description D] | vm show|xml|restart|attach-now|power-on|power-off|delete|devices VM "
+                                     "| vm set VM --shutdown-timeout S | vm detach VM DEVICE [--stop-vm] | vm move VM --node N"),
                       runVm});
     CliRegistry::add({QStringLiteral("tenants"), QStringLiteral("tenants [--json]   list tenants"), runTenants});
     CliRegistry::add({QStringLiteral("tenant"),

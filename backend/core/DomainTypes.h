@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/HypervisorTypes.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -78,6 +80,7 @@ struct DeviceRecord
     bool present = true;         // false: vanished at the last refresh (flagged, kept)
     bool idsChanged = false;     // the ids differ from the ones first recorded (flagged)
     bool rebootPending = false;  // waits for a node reboot to reach its target driver
+    QString foreignDomain;       // a domain's hostdev Passdeck did not write ("" = none): taken
 
     DeviceStatus status = DeviceStatus::Free;
     qint64 groupId = 0;          // host resource group, 0 = none
@@ -140,6 +143,15 @@ struct Vm
     bool restartNeeded = false;
     int machineDeviceCount = 0;
     int allocatedDeviceCount = 0;
+    // Its libvirt domain (docs/libvirt.md, "VMs in Passdeck"), as the last VM refresh read it.
+    QString domainUuid;          // "" = no domain (the node has no hypervisor)
+    QString libvirtState;        // "running", "shut-off"... ("" = not read yet)
+    int vcpus = 0;
+    qint64 memoryMiB = 0;
+    QDateTime vanishedSince;     // valid: the domain was gone at a refresh (flagged, kept)
+    QList<DomainHostdev> hostdevs; // of the persistent definition; passdeck false = assigned outside Passdeck
+    int shutdownTimeoutSec = 60; // ACPI shutdown, then destroy after this long
+    QString hypervisorError;     // why its node's hypervisor did not answer ("" = it did)
 };
 
 struct VmSpec
@@ -149,6 +161,11 @@ struct VmSpec
     qint64 nodeId = 0;
     qint64 tenantId = 0;       // 0: a host VM
     qint64 tenantNodeId = 0;   // required for a tenant VM; must run on that tenant node's node
+    // The domain (docs/libvirt.md): a minimal new one (vcpus, memory), or the node's existing
+    // domain of that name adopted.
+    bool adopt = false;
+    int vcpus = 1;
+    qint64 memoryMiB = 1024;
 };
 
 struct AllocatedDevice

@@ -122,10 +122,15 @@ Status DemoEnvironment::seed(DomainService &service)
     }
 
     // Flow 1.2: a running VM with a GPU (allocated), one waiting for its restart, one without.
-    auto vm = [&](const QString &name, const QString &description, qint64 node) -> Result<Vm> {
-        return service.createVm(VmSpec{name, description, node, 0, 0});
+    // Each is a libvirt domain the service defines on its simulated node (docs/libvirt.md): the
+    // restart writes the allocated devices into it and starts it.
+    auto vm = [&](const QString &name, const QString &description, qint64 node, int vcpus, qint64 memoryMiB) -> Result<Vm> {
+        VmSpec spec{name, description, node, 0, 0};
+        spec.vcpus = vcpus;
+        spec.memoryMiB = memoryMiB;
+        return service.createVm(spec);
     };
-    auto render = vm(QStringLiteral("render-01"), tr("Rendering workstation"), nodeA->id);
+    auto render = vm(QStringLiteral("render-01"), tr("Rendering workstation"), nodeA->id, 8, 32768);
     if (!render)
         return render.error();
     if (auto m = service.attach(AttachSpec{render->id, groupIds.value(QStringLiteral("GPUs")), 1, QStringLiteral("gpu"),
@@ -133,12 +138,12 @@ Status DemoEnvironment::seed(DomainService &service)
         return m.error();
     if (auto started = service.restartVm(render->id); !started)
         return started.error();
-    auto db = vm(QStringLiteral("db-01"), tr("PostgreSQL on a passed-through NVMe"), nodeA->id);
+    auto db = vm(QStringLiteral("db-01"), tr("PostgreSQL on a passed-through NVMe"), nodeA->id, 4, 16384);
     if (!db)
         return db.error();
     if (auto m = service.attach(AttachSpec{db->id, groupIds.value(QStringLiteral("NVMe")), 1, QString(), tr("Data drive")}); !m)
         return m.error();
-    if (auto web = vm(QStringLiteral("web-01"), tr("Web front end (no PCI devices)"), nodeB->id); !web)
+    if (auto web = vm(QStringLiteral("web-01"), tr("Web front end (no PCI devices)"), nodeB->id, 2, 4096); !web)
         return web.error();
 
     // Flow 1.3: a tenant with a node on node-a holding two VFs, and a tenant VM using one.
@@ -152,7 +157,10 @@ Status DemoEnvironment::seed(DomainService &service)
                                               tr("Two VFs reserved to Acme")});
     if (!pool)
         return pool.error();
-    auto tvm = service.createVm(VmSpec{QStringLiteral("acme-app-01"), tr("Acme's application server"), 0, tenant->id, tnode->id});
+    VmSpec acme{QStringLiteral("acme-app-01"), tr("Acme's application server"), 0, tenant->id, tnode->id};
+    acme.vcpus = 4;
+    acme.memoryMiB = 8192;
+    auto tvm = service.createVm(acme);
     if (!tvm)
         return tvm.error();
     if (auto m = service.attach(AttachSpec{tvm->id, pool->id, 1, QStringLiteral("nic"), {}}); !m)

@@ -8,6 +8,7 @@
 #include "service/PassthroughUnits.h"
 #include "service/NodeService.h"
 #include "store/Store.h"
+#include "store/StoreQuery.h"
 #include "service/TenantService.h"
 #include "service/VmService.h"
 
@@ -65,11 +66,51 @@ Result<RefreshReport> DomainService::addAgentNode(const AgentNodeSpec &spec, con
     return m_nodes->addAgent(spec, progress);
 }
 
-Result<RefreshReport> DomainService::addNode(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress)
+Result<RefreshReport> DomainService::addNode(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress,
+                                             const QString &libvirtUri)
 {
-    return m_nodes->add(name, hostRoot, simulated, progress);
+    auto added = m_nodes->add(name, hostRoot, simulated, progress);
+    if (!added)
+        return added;
+    auto n = DomainServiceQueries::nodeByName(m_ctx->db(), name);
+    if (!n)
+        return added;
+    if (!libvirtUri.isEmpty()) {
+        if (Status s = setNodeLibvirtUri(n->id, libvirtUri); !s)
+            return s.error();
+    } else {
+        (void)m_vms->refreshDomains(n->id, false); // a hypervisor that does not answer is recorded on the node
+    }
+    return added;
 }
-Result<RefreshReport> DomainService::refreshNode(qint64 nodeId, const ProgressFn &progress) { return m_nodes->refresh(nodeId, progress); }
+
+Status DomainService::setNodeLibvirtUri(qint64 nodeId, const QString &uri)
+{
+    auto n = DomainServiceQueries::node(m_ctx->db(), nodeId);
+    const QString subject = n ? tr("node '%1', libvirt '%2'").arg(n->name, uri) : tr("node #%1").arg(nodeId);
+    Status set = m_ctx->change(QStringLiteral("node.libvirt-uri"), subject, ServiceContext::Nodes, [&](StoreTransaction &) -> Status {
+        if (!n)
+            return n.error();
+        if (uri.contains(QLatin1Char('\n')) || uri.size() > 1024)
+            return ServiceContext::refusal(ErrorCode::BadUsage, tr("Setting the libvirt URI of node '%1'").arg(n->name),
+                                           tr("'%1' is not a libvirt URI").arg(uri), tr("Give a URI such as qemu:///system."));
+        return StoreQuery::run(m_ctx->db(), QStringLiteral("UPDATE nodes SET libvirt_uri = ? WHERE id = ?"), {uri, nodeId},
+                               tr("Setting the libvirt URI of node '%1'").arg(n->name));
+    });
+    if (!set)
+        return set;
+    (void)m_vms->refreshDomains(nodeId, false);
+    return {};
+}
+
+Result<RefreshReport> DomainService::refreshNode(qint64 nodeId, const ProgressFn &progress)
+{
+    auto r = m_nodes->refresh(nodeId, progress);
+    // The VMs come with the node (docs/libvirt.md): a hypervisor that does not answer is recorded.
+    if (r)
+        (void)m_vms->refreshDomains(nodeId, false);
+    return r;
+}
 Status DomainService::removeNode(qint64 nodeId) { return m_nodes->remove(nodeId); }
 Status DomainService::setMaintenance(qint64 nodeId, bool on) { return m_nodes->setMaintenance(nodeId, on); }
 Result<RefreshReport> DomainService::rebootNode(qint64 nodeId) { return m_nodes->reboot(nodeId); }
@@ -185,6 +226,11 @@ Result<RestartResult> DomainService::powerOn(qint64 vmId, const ProgressFn &prog
     return m_vms->start(vmId, progress, QStringLiteral("vm.power-on"));
 }
 Status DomainService::powerOff(qint64 vmId) { return m_vms->powerOff(vmId); }
+Result<VmRefreshReport> DomainService::refreshVms(qint64 nodeId) { return m_vms->refreshDomains(nodeId, true); }
+Result<QList<DomainInfo>> DomainService::adoptableDomains(qint64 nodeId) { return m_vms->adoptableDomains(nodeId); }
+Result<QString> DomainService::vmDomainXml(qint64 vmId) { return m_vms->domainXml(vmId); }
+Result<RestartResult> DomainService::attachNow(qint64 vmId, const ProgressFn &progress) { return m_vms->attachNow(vmId, progress); }
+Status DomainService::setShutdownTimeout(qint64 vmId, int seconds) { return m_vms->setShutdownTimeout(vmId, seconds); }
 Result<QList<MachineDevice>> DomainService::machineDevices(qint64 vmId) const
 {
     if (vmId <= 0)

@@ -38,6 +38,14 @@ struct AgentNodeSpec
     QString fingerprint; // SHA256:<hex> of the agent's certificate, as passdeckd printed it
 };
 
+// What a VM refresh found on the nodes' hypervisors (docs/libvirt.md, "VMs in Passdeck").
+struct VmRefreshReport
+{
+    QStringList imported;     // domains that became VMs
+    QStringList vanished;     // VMs whose domain is gone (flagged, kept)
+    QStringList unavailable;  // "node: reason" for nodes whose hypervisor did not answer
+};
+
 struct ServiceOptions
 {
     // How the service reaches a node (core/Node.h). Required for anything that touches a
@@ -73,8 +81,10 @@ public:
     Result<int> recoverInterrupted();
 
     // ---- nodes ---------------------------------------------------------------------------
+    // libvirtUri: the node's libvirt connection ("" = the default, docs/libvirt.md).
     Result<RefreshReport> addNode(const QString &name, const QString &hostRoot, bool simulated,
-                                  const ProgressFn &progress = {});
+                                  const ProgressFn &progress = {}, const QString &libvirtUri = {});
+    Status setNodeLibvirtUri(qint64 nodeId, const QString &uri);
     // A node behind an agent: reached and identified before anything is stored.
     Result<RefreshReport> addAgentNode(const AgentNodeSpec &spec, const ProgressFn &progress = {});
     Result<RefreshReport> refreshNode(qint64 nodeId, const ProgressFn &progress = {});
@@ -149,6 +159,14 @@ public:
     Result<RestartResult> restartVm(qint64 vmId, const ProgressFn &progress = {});
     Result<RestartResult> powerOn(qint64 vmId, const ProgressFn &progress = {});
     Status powerOff(qint64 vmId);                                  // releases its devices
+    // The VM's libvirt domain (docs/libvirt.md, "VMs in Passdeck"): the refresh from the nodes'
+    // domains (nodeId 0: all; also done by every node refresh), the domains a New VM may adopt,
+    // the persistent definition as libvirt returns it, attach now (live) and the shutdown timeout.
+    Result<VmRefreshReport> refreshVms(qint64 nodeId = 0);
+    Result<QList<DomainInfo>> adoptableDomains(qint64 nodeId);
+    Result<QString> vmDomainXml(qint64 vmId);
+    Result<RestartResult> attachNow(qint64 vmId, const ProgressFn &progress = {});
+    Status setShutdownTimeout(qint64 vmId, int seconds);
     Result<QList<MachineDevice>> machineDevices(qint64 vmId) const;
     Result<QList<MachineDevice>> groupMachineDevices(qint64 groupId) const;
     Result<MachineDevice> findMachineDevice(qint64 vmId, const QString &name) const;

@@ -67,7 +67,7 @@ Result<QList<NodeInfo>> DomainServiceQueries::nodes(const QSqlDatabase &db, qint
         "SELECT n.id, n.name, n.host_root, n.simulated, n.maintenance, n.reboot_required, n.refreshed_at,"
         " (SELECT COUNT(*) FROM devices d WHERE d.node_id = n.id AND d.present = 1),"
         " (SELECT COUNT(*) FROM devices d WHERE d.node_id = n.id AND (d.present = 0 OR d.ids_changed = 1)),"
-        " n.agent_fingerprint, n.agent_token, n.agent_version, n.unreachable_since"
+        " n.agent_fingerprint, n.agent_token, n.agent_version, n.unreachable_since, n.libvirt_uri"
         " FROM nodes n") + f.sql() + QStringLiteral(" ORDER BY n.name"));
     auto r = run(q, f, tr("Listing nodes"));
     if (!r)
@@ -90,6 +90,7 @@ Result<QList<NodeInfo>> DomainServiceQueries::nodes(const QSqlDatabase &db, qint
         const QString since = q.value(12).toString();
         if (!since.isEmpty())
             n.unreachableSince = QDateTime::fromString(since, Qt::ISODateWithMs);
+        n.libvirtUri = q.value(13).toString();
         out << n;
     }
     for (NodeInfo &n : out) {
@@ -152,7 +153,7 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         "SELECT d.id, d.node_id, d.address, d.vendor_id, d.pci_device_id, d.subsys_vendor_id,"
         " d.subsys_device_id, d.class_id, d.vendor_name, d.device_name, d.class_name, d.driver, d.iommu_group,"
         " d.numa_node, d.is_bridge | (d.present << 1) | (d.ids_changed << 2) | (d.reboot_pending << 3), d.host_use,"
-        " r.group_id, p.tenant_id, a.vm_id, v.name, p.group_id"
+        " r.group_id, p.tenant_id, a.vm_id, v.name, p.group_id, d.foreign_domain"
         " FROM devices d JOIN nodes n ON n.id = d.node_id"
         " LEFT JOIN resource_rules r ON r.device_id = d.id"
         " LEFT JOIN tenant_pool p ON p.device_id = d.id"
@@ -194,9 +195,14 @@ Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db
         d.vmName = q.value(19).toString();
         d.tenantGroupId = q.value(20).toLongLong();
         d.tenantGroupName = groupNames->value(d.tenantGroupId);
+        d.foreignDomain = q.value(21).toString();
         if (d.vmId) {
             d.status = DeviceStatus::UsedByVm;
             d.consumer = QStringLiteral("vm:") + d.vmName;
+        } else if (!d.foreignDomain.isEmpty()) {
+            // A hostdev Passdeck did not write: taken by that domain (docs/libvirt.md).
+            d.status = DeviceStatus::UsedByVm;
+            d.consumer = QStringLiteral("outside-passdeck:") + d.foreignDomain;
         } else if (d.tenantId) {
             d.status = DeviceStatus::OwnedByTenant;
             d.consumer = QStringLiteral("tenant:") + d.tenantName;
@@ -299,7 +305,9 @@ Result<QList<Vm>> DomainServiceQueries::vms(const QSqlDatabase &db, qint64 tenan
         f.add(QStringLiteral("v.name = ?"), name);
     StoreQuery q(db, QStringLiteral(
         "SELECT v.id, v.name, v.description, v.node_id, n.name, v.tenant_id, t.name, v.tenant_node_id, tn.name,"
-        " v.power, v.restart_needed, COALESCE(mc.c, 0), COALESCE(ac.c, 0)"
+        " v.power, v.restart_needed, COALESCE(mc.c, 0), COALESCE(ac.c, 0),"
+        " v.domain_uuid, v.libvirt_state, v.vcpus, v.memory_mib, v.vanished_since, v.domain_hostdevs, v.shutdown_timeout,"
+        " n.hypervisor_error"
         " FROM vms v JOIN nodes n ON n.id = v.node_id"
         " LEFT JOIN tenants t ON t.id = v.tenant_id"
         " LEFT JOIN tenant_nodes tn ON tn.id = v.tenant_node_id"
@@ -326,7 +334,36 @@ Result<QList<Vm>> DomainServiceQueries::vms(const QSqlDatabase &db, qint64 tenan
         v.restartNeeded = q.value(10).toInt() != 0;
         v.machineDeviceCount = q.value(11).toInt();
         v.allocatedDeviceCount = q.value(12).toInt();
+        v.domainUuid = q.value(13).toString();
+        v.libvirtState = q.value(14).toString();
+        v.vcpus = q.value(15).toInt();
+        v.memoryMiB = q.value(16).toLongLong();
+        if (const QString since = q.value(17).toString(); !since.isEmpty())
+            v.vanishedSince = QDateTime::fromString(since, Qt::ISODateWithMs);
+        v.hostdevs = decodeHostdevs(q.value(18).toString());
+        v.shutdownTimeoutSec = q.value(19).toInt();
+        v.hypervisorError = q.value(20).toString();
         out << v;
+    }
+    return out;
+}
+
+QString DomainServiceQueries::encodeHostdevs(const QList<DomainHostdev> &hostdevs)
+{
+    QStringList parts;
+    for (const DomainHostdev &h : hostdevs)
+        parts << h.address + (h.passdeck ? QStringLiteral("=p") : QStringLiteral("=f"));
+    return parts.join(u',');
+}
+
+QList<DomainHostdev> DomainServiceQueries::decodeHostdevs(const QString &text)
+{
+    QList<DomainHostdev> out;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        DomainHostdev h;
+        h.address = part.section(u'=', 0, 0);
+        h.passdeck = part.section(u'=', 1) == QLatin1String("p");
+        out << h;
     }
     return out;
 }

@@ -28,6 +28,9 @@ public:
     // tenantId: -1 all, 0 host VMs, > 0 that tenant's; vmId > 0: that VM only.
     static Result<QList<Vm>> vms(const QSqlDatabase &db, qint64 tenantId, qint64 vmId = 0, const QString &name = {});
     static Result<Vm> vm(const QSqlDatabase &db, qint64 vmId);
+    // vms.domain_hostdevs: "ADDRESS=p" (written by Passdeck) or "ADDRESS=f", comma-separated.
+    static QString encodeHostdevs(const QList<DomainHostdev> &hostdevs);
+    static QList<DomainHostdev> decodeHostdevs(const QString &text);
 
     // vmId > 0: that VM's; otherwise groupId's.
     static Result<QList<MachineDevice>> machineDevices(const QSqlDatabase &db, qint64 vmId, qint64 groupId);

@@ -25,6 +25,7 @@ struct UnitState
     bool flagged = false;       // a device vanished or its ids changed: never handed out
     bool rebootPending = false; // waits for the node's reboot to be on vfio-pci
     bool moving = false;        // named in a pending journal row
+    bool foreign = false;       // a device of its IOMMU group is a domain's hostdev Passdeck did not write
     QSet<qint64> holderScopes;  // holds on any device of its IOMMU group: 0 host VMs, > 0 tenants
     QSet<qint64> vms;           // VMs with an allocation on its IOMMU group
 };
@@ -87,6 +88,17 @@ Result<QList<UnitState>> load(const QSqlDatabase &db, Source source, qint64 grou
             if (!h.value(3).isNull())
                 u.vms.insert(h.value(3).toLongLong());
         }
+        // Hostdevs assigned outside Passdeck (docs/libvirt.md): their whole IOMMU group is taken.
+        StoreQuery f(db, QStringLiteral("SELECT d.id, d.iommu_group FROM devices d WHERE d.node_id = ? AND d.foreign_domain <> ''"));
+        f.bind(nodeId);
+        if (Status s = f.exec(what); !s)
+            return s.error();
+        while (f.next()) {
+            const int iommu = f.value(1).toInt();
+            const qint64 key = iommu >= 0 ? nodeId * 4294967296LL + iommu : -f.value(0).toLongLong();
+            if (const auto it = byKey.constFind(key); it != byKey.cend())
+                units[*it].foreign = true;
+        }
     }
     return units;
 }
@@ -95,7 +107,7 @@ Result<QList<UnitState>> load(const QSqlDatabase &db, Source source, qint64 grou
 // host consumer (no hold at all); > 0: a VM of that tenant (only the tenant's own reservation).
 bool freeFor(const UnitState &u, qint64 tenantScope)
 {
-    if (u.flagged || u.rebootPending || u.moving || !u.vms.isEmpty())
+    if (u.flagged || u.rebootPending || u.moving || u.foreign || !u.vms.isEmpty())
         return false;
     if (tenantScope == 0)
         return u.holderScopes.isEmpty();
@@ -126,7 +138,8 @@ QString PassthroughUnits::keySql(const QString &alias)
 QString PassthroughUnits::unusableSql(const QString &alias)
 {
     // The columns load() reads as UnitState::flagged and rebootPending.
-    return QStringLiteral("(%1.reboot_pending = 1 OR %1.present = 0 OR %1.ids_changed = 1)").arg(alias);
+    // ... and UnitState::foreign (a hostdev assigned outside Passdeck).
+    return QStringLiteral("(%1.reboot_pending = 1 OR %1.present = 0 OR %1.ids_changed = 1 OR %1.foreign_domain <> '')").arg(alias);
 }
 
 Result<QList<PassthroughUnit>> PassthroughUnits::freeForHost(const QSqlDatabase &db, qint64 groupId, qint64 nodeId, const QString &what)
@@ -207,7 +220,7 @@ Result<GroupAvailability> PassthroughUnits::forVm(const QSqlDatabase &db, const 
         const bool own = !u.vms.isEmpty() && u.vms == QSet<qint64>{vm.id} && !foreignHolder;
         if (own)
             ++a.own;
-        else if (!u.vms.isEmpty() || foreignHolder) {
+        else if (!u.vms.isEmpty() || foreignHolder || u.foreign) {
             ++a.inUse;
             continue;
         }
@@ -254,7 +267,7 @@ Result<GroupAvailability> PassthroughUnits::forTenantNode(const QSqlDatabase &db
             tenant = tenant || s > 0;
         if (tenant)
             ++a.reserved;
-        else if (!u.holderScopes.isEmpty() || !u.vms.isEmpty())
+        else if (!u.holderScopes.isEmpty() || !u.vms.isEmpty() || u.foreign)
             ++a.inUse;
         else if (u.rebootPending)
             ++a.rebootPending;

@@ -114,5 +114,28 @@ Result<QStringList> TrackedNode::captureTwin(const QString &dir, const QString &
 {
     return observe(m_inner->captureTwin(dir, nodeName, twinName));
 }
+// The hypervisor: an answer "hypervisor-unavailable" is still an answer of the node.
+Result<QList<DomainInfo>> TrackedNode::domains() { return observe(m_inner->domains()); }
+Result<QString> TrackedNode::domainXml(const QString &name) { return observe(m_inner->domainXml(name)); }
+Result<DomainInfo> TrackedNode::defineDomain(const DomainDefinition &definition)
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->defineDomain(definition));
+}
+Result<DomainInfo> TrackedNode::changeDomain(const DomainChange &change)
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->changeDomain(change));
+}
+Result<DomainInfo> TrackedNode::attachLive(const QString &name, const QStringList &addresses)
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->attachLive(name, addresses));
+}
+Status TrackedNode::undefineDomain(const QString &name)
+{
+    ServiceContext::noteNodeEffect();
+    return observe(m_inner->undefineDomain(name));
+}
 
 } // namespace passdeck

@@ -44,12 +44,35 @@ QString VmService::vmSubject(qint64 vmId) const
 
 Result<Vm> VmService::create(const VmSpec &spec)
 {
-    return m_ctx.change(QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name), ServiceContext::Vms,
-                        [&] { return ServiceContext::checkName(spec.name, tr("VM")); },
-                        [&](StoreTransaction &tx) { return createImpl(tx, spec); });
+    // The domain is defined (or looked up to adopt) before the write lock is taken; when the
+    // store then refuses the VM, a domain defined here is undefined again.
+    DomainInfo domain;
+    bool defined = false;
+    auto prepare = [&]() -> Status {
+        if (Status s = ServiceContext::checkName(spec.name, tr("VM")); !s)
+            return s;
+        auto d = prepareDomain(spec, &defined);
+        if (!d)
+            return d.error();
+        domain = *d;
+        return {};
+    };
+    auto created = m_ctx.change(spec.adopt ? QStringLiteral("vm.adopt") : QStringLiteral("vm.create"), tr("VM '%1'").arg(spec.name),
+                                ServiceContext::Vms, prepare,
+                                [&](StoreTransaction &tx) { return createImpl(tx, spec, domain.uuid.isEmpty() ? nullptr : &domain); });
+    if (!created && defined) {
+        qint64 nodeId = spec.nodeId;
+        if (spec.tenantNodeId > 0)
+            if (auto tn = DomainServiceQueries::tenantNode(m_ctx.db(), spec.tenantNodeId))
+                nodeId = tn->nodeId;
+        if (auto node = DomainServiceQueries::node(m_ctx.db(), nodeId))
+            if (auto host = m_ctx.node(*node))
+                (void)(*host)->undefineDomain(spec.name);
+    }
+    return created;
 }
 
-Result<Vm> VmService::createImpl(StoreTransaction &tx, const VmSpec &spec)
+Result<Vm> VmService::createImpl(StoreTransaction &tx, const VmSpec &spec, const DomainInfo *domain)
 {
     const QSqlDatabase db = m_ctx.db();
     const QString what = tr("Creating VM '%1'").arg(spec.name);
@@ -92,6 +115,16 @@ Result<Vm> VmService::createImpl(StoreTransaction &tx, const VmSpec &spec)
     if (Status s = q.exec(what); !s)
         return s.error();
     const qint64 id = q.returnedId();
+    if (domain) {
+        if (Status s = recordDomain(id, *domain, what); !s)
+            return s.error();
+        // An adopted domain's own hostdevs are assigned outside Passdeck: their devices are taken.
+        for (const DomainHostdev &h : domain->hostdevs)
+            if (!h.passdeck)
+                if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET foreign_domain = ? WHERE node_id = ? AND address = ?"),
+                                               {domain->name, nodeId, h.address}, what); !s)
+                    return s.error();
+    }
     if (Status s = m_ctx.commit(tx); !s)
         return s.error();
     return DomainServiceQueries::vm(db, id);
@@ -282,6 +315,9 @@ Status VmService::detach(qint64 vmId, qint64 machineDeviceId, RunningVmPolicy po
 Status VmService::powerOff(qint64 vmId)
 {
     const QString subject = vmSubject(vmId);
+    // A VM with a domain: the domain shuts down and loses Passdeck's hostdevs, then they are freed.
+    if (auto v = DomainServiceQueries::vm(m_ctx.db(), vmId); v && !v->domainUuid.isEmpty())
+        return m_ctx.run(QStringLiteral("vm.power-off"), subject, [&] { return powerOffDomain(vmId); }, allChanges);
     auto run = [&](StoreTransaction &) -> Status {
         auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
         if (!v)
@@ -317,6 +353,10 @@ Result<RestartResult> VmService::start(qint64 vmId, const ProgressFn &progress, 
         // A node in maintenance starts nothing (a refusal: audited on its own, changes nothing).
         if (Status s = canStart(vmId); !s)
             return s.error();
+        // A VM with a domain (docs/libvirt.md): allocate, bind, then the domain's hostdevs and
+        // its restart through the node. Without one (no hypervisor on its node): Passdeck's own.
+        if (auto v = DomainServiceQueries::vm(m_ctx.db(), vmId); v && !v->domainUuid.isEmpty())
+            return startDomainImpl(vmId, progress, DomainStep::Change);
         return startImpl(vmId, progress);
     }, allChanges);
 }

@@ -12,6 +12,8 @@ class StoreTransaction;
 class VmService
 {
 public:
+    enum class DomainStep { Change, AttachLive };
+
     explicit VmService(ServiceContext &ctx) : m_ctx(ctx) {}
 
     Result<Vm> create(const VmSpec &spec);
@@ -29,8 +31,30 @@ public:
     // a machine device's Count cannot be met on the new node.
     Status moveToNode(qint64 vmId, qint64 nodeId);
 
+    // ---- the VM's libvirt domain (VmServiceDomain.cpp, docs/libvirt.md) ------------------
+    // A running VM gets the devices of its machine devices that have none yet at once
+    // (attachLive); when the hypervisor refuses, nothing changes and the VM stays restart-needed.
+    Result<RestartResult> attachNow(qint64 vmId, const ProgressFn &progress);
+    Result<QString> domainXml(qint64 vmId);
+    Status setShutdownTimeout(qint64 vmId, int seconds);
+
+    // ---- VM refresh from the node's domains (VmServiceRefresh.cpp) -----------------------
+    // Imports new domains as VMs of the node, flags vanished ones, records foreign hostdevs.
+    // nodeId 0: every node. audited: an operation of its own (on demand); otherwise part of a
+    // node refresh (no audit entry of its own). A node whose hypervisor does not answer is
+    // recorded with the reason (its VMs stay listed); that is not an error of the refresh.
+    Result<VmRefreshReport> refreshDomains(qint64 nodeId, bool audited);
+    // Domains of the node that are no VM in Passdeck (what "Adopt existing domain" offers).
+    Result<QList<DomainInfo>> adoptableDomains(qint64 nodeId);
+
 private:
-    Result<Vm> createImpl(StoreTransaction &tx, const VmSpec &spec);
+    Result<RestartResult> startDomainImpl(qint64 vmId, const ProgressFn &progress, DomainStep step);
+    Status powerOffDomain(qint64 vmId);
+    // Inside a transaction: the VM's columns from what the node answered.
+    Status recordDomain(qint64 vmId, const DomainInfo &info, const QString &what);
+    Result<VmRefreshReport> refreshNodeDomains(const NodeInfo &node);
+    Result<DomainInfo> prepareDomain(const VmSpec &spec, bool *defined);
+    Result<Vm> createImpl(StoreTransaction &tx, const VmSpec &spec, const DomainInfo *domain = nullptr);
     Result<MachineDevice> attachImpl(StoreTransaction &tx, const AttachSpec &spec);
     Result<RestartResult> startImpl(qint64 vmId, const ProgressFn &progress);
     // Inside a transaction: frees the VM's devices.

@@ -337,6 +337,23 @@ const char *const step7[] = {
 
 // Version 8: VMs are libvirt domains (docs/libvirt.md).
 const std::initializer_list<const char *> step8 = {
+    // What a VM knows of its domain, as the last VM refresh read it (the node answers for the
+    // truth; these are what the lists show and what the allocation rules read).
+    "ALTER TABLE vms ADD COLUMN domain_uuid VARCHAR(36) NOT NULL DEFAULT ''",
+    "ALTER TABLE vms ADD COLUMN libvirt_state VARCHAR(16) NOT NULL DEFAULT ''",
+    "ALTER TABLE vms ADD COLUMN vcpus INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE vms ADD COLUMN memory_mib INTEGER NOT NULL DEFAULT 0",
+    // Set when the domain was not there at a refresh: the VM is flagged, never dropped.
+    "ALTER TABLE vms ADD COLUMN vanished_since VARCHAR(32) NOT NULL DEFAULT ''",
+    // The persistent definition's PCI hostdevs: "ADDRESS=p" (Passdeck's) or "ADDRESS=f", comma-separated.
+    "ALTER TABLE vms ADD COLUMN domain_hostdevs TEXT NOT NULL DEFAULT ''",
+    // Seconds between the ACPI shutdown and the destroy at a restart or power off.
+    "ALTER TABLE vms ADD COLUMN shutdown_timeout INTEGER NOT NULL DEFAULT 60 CHECK (shutdown_timeout BETWEEN 0 AND 3600)",
+    // A hostdev Passdeck did not write: the domain holding the device (the device counts as taken).
+    "ALTER TABLE devices ADD COLUMN foreign_domain VARCHAR(128) NOT NULL DEFAULT ''",
+    "ALTER TABLE nodes ADD COLUMN libvirt_uri TEXT NOT NULL DEFAULT ''",
+    // Why the node's hypervisor did not answer at the last VM refresh ("" = it did).
+    "ALTER TABLE nodes ADD COLUMN hypervisor_error TEXT NOT NULL DEFAULT ''",
 };
 
 
