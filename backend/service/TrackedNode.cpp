@@ -100,5 +100,15 @@ Result<QStringList> TrackedNode::setVfCount(const QString &pfAddress, int count,
     return observe(m_inner->setVfCount(pfAddress, count, options));
 }
 Status TrackedNode::reboot() { return observe(m_inner->reboot()); }
+// The hypervisor calls: forwarded, an unanswered agent marks the node unreachable like the rest.
+Result<QList<DomainInfo>> TrackedNode::domains() { return observe(m_inner->domains()); }
+Result<QString> TrackedNode::domainXml(const QString &name) { return observe(m_inner->domainXml(name)); }
+Result<DomainInfo> TrackedNode::defineDomain(const DomainDefinition &definition) { return observe(m_inner->defineDomain(definition)); }
+Result<DomainInfo> TrackedNode::changeDomain(const DomainChange &change) { return observe(m_inner->changeDomain(change)); }
+Result<DomainInfo> TrackedNode::attachLive(const QString &name, const QStringList &addresses)
+{
+    return observe(m_inner->attachLive(name, addresses));
+}
+Status TrackedNode::undefineDomain(const QString &name) { return observe(m_inner->undefineDomain(name)); }
 
 } // namespace passdeck

@@ -38,6 +38,12 @@ public:
     Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) override;
     Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
     Status reboot() override;
+    Result<QList<DomainInfo>> domains() override;
+    Result<QString> domainXml(const QString &name) override;
+    Result<DomainInfo> defineDomain(const DomainDefinition &definition) override;
+    Result<DomainInfo> changeDomain(const DomainChange &change) override;
+    Result<DomainInfo> attachLive(const QString &name, const QStringList &addresses) override;
+    Status undefineDomain(const QString &name) override;
 
     // The refusal of a flow that needs an unreachable node, worded like the node's own answer.
     static Error unreachable(const NodeInfo &node, const Error &answer);
