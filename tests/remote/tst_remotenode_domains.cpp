@@ -72,6 +72,10 @@ private Q_SLOTS:
         QCOMPARE(refused.error().device, QStringLiteral("0000:04:00.0"));
 
         Status running = node->undefineDomain(QStringLiteral("db"));
+        for (int i = 0; i < 50 && !running && running.error().code == ErrorCode::DeviceBusy; ++i) {
+            QTest::qWait(100);
+            running = node->undefineDomain(QStringLiteral("db"));
+        }
         QVERIFY(!running);
         QCOMPARE(running.error().code, ErrorCode::DomainFailed);
         change.start = false;
@@ -84,6 +88,10 @@ private Q_SLOTS:
         }
         QVERIFY2(off, off ? "" : qPrintable(off.error().message()));
         Status undefined = node->undefineDomain(QStringLiteral("db"));
+        for (int i = 0; i < 50 && !undefined && undefined.error().code == ErrorCode::DeviceBusy; ++i) {
+            QTest::qWait(100);
+            undefined = node->undefineDomain(QStringLiteral("db"));
+        }
         QVERIFY2(undefined, undefined ? "" : qPrintable(undefined.error().message()));
         auto missing = node->domainXml(QStringLiteral("db"));
         QVERIFY(!missing);
