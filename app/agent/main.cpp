@@ -1,7 +1,7 @@
 // passdeckd: the node agent. Serves API v1 (docs/agent-api.md) for the host root it is given,
 // over HTTPS with the identity of its state dir; running it is described in docs/agent.md.
 //
-//   passdeckd --host-root DIR [--simulate] [--listen ADDR:PORT] [--state-dir DIR] [--pci-ids FILE]
+//   passdeckd --host-root DIR [--simulate] [--listen ADDR:PORT] [--state-dir DIR] [--pci-ids FILE] [--libvirt URI]
 //
 // When it listens it prints exactly one line to stdout:
 //   passdeckd: listening on ADDR:PORT fingerprint SHA256:<64 lowercase hex>
@@ -31,13 +31,15 @@ using namespace passdeck;
 namespace {
 
 const char kUsage[] =
-    "Usage: passdeckd [--host-root DIR] [--simulate] [--listen ADDR:PORT] [--state-dir DIR] [--pci-ids FILE]\n"
+    "Usage: passdeckd [--host-root DIR] [--simulate] [--listen ADDR:PORT] [--state-dir DIR] [--pci-ids FILE] [--libvirt URI]\n"
     "  --host-root DIR    the directory that stands for / on the host (default: /)\n"
     "  --simulate         DIR is a simulated node (kernel semantics by Passdeck)\n"
     "  --listen ADDR:PORT the address to listen on (default: 0.0.0.0:7443; port 0 picks a free one)\n"
     "  --state-dir DIR    key, certificate, token and job journal (default: /var/lib/passdeckd)\n"
     "  --pci-ids FILE     the pci.ids file for names (default: the system's)\n"
     "  --version          print the version (passdeckd X.Y.Z) and exit\n"
+    "  --libvirt URI      the node's libvirt connection (default: qemu:///system; a simulated\n"
+    "                     node always uses its test driver file, docs/libvirt.md)\n"
     "Exit status: 0 after SIGTERM/SIGINT, 1 when the agent cannot start, 2 bad usage.\n";
 
 int g_signalPipe[2] = {-1, -1};
@@ -95,6 +97,7 @@ int main(int argc, char *argv[])
     QString listen = QStringLiteral("0.0.0.0:7443");
     InventoryOptions inventory;
     bool simulate = false;
+    QString libvirtUri;
     const QStringList args = app.arguments().mid(1);
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args.at(i);
@@ -121,6 +124,9 @@ int main(int argc, char *argv[])
         } else if (a == QLatin1String("--listen")) {
             if (!value(&listen))
                 return usage(QStringLiteral("--listen needs ADDR:PORT"));
+        } else if (a == QLatin1String("--libvirt")) {
+            if (!value(&libvirtUri))
+                return usage(QStringLiteral("--libvirt needs a URI (e.g. qemu:///system)"));
         } else if (a == QLatin1String("--pci-ids")) {
             if (!value(&inventory.pciIdsPath))
                 return usage(QStringLiteral("--pci-ids needs a file"));
@@ -143,6 +149,7 @@ int main(int argc, char *argv[])
     NodeInfo info;
     info.hostRoot = hostRoot;
     info.simulated = simulate;
+    info.libvirtUri = libvirtUri;
     const NodeFactory factory = localNodes(inventory);
     const Routes::NodeMaker makeNode = [factory, info] { return factory(info); };
 

@@ -1,5 +1,6 @@
 #include "core/JobCodec.h"
 
+#include "core/DomainName.h"
 #include "core/JsonReader.h"
 #include "core/NodeCodec.h"
 #include "core/PciAddress.h"
@@ -40,6 +41,14 @@ T decodeMember(const QJsonObject &object, const JsonReader &r, const QString &ke
         return T();
     }
     return *value;
+}
+
+QString readDomainName(const JsonReader &r, const QString &key)
+{
+    const QString name = r.string(key, 64);
+    if (!r.failed() && !isValidDomainName(name))
+        r.fail(key, tr("'%1' is not a domain name (1-64 characters, no '/')").arg(name));
+    return name;
 }
 
 bool isJobId(const QString &id)
@@ -106,6 +115,9 @@ QString jobKindName(JobRequest::Kind kind)
     case JobRequest::Kind::Apply: return QStringLiteral("apply");
     case JobRequest::Kind::Restore: return QStringLiteral("restore");
     case JobRequest::Kind::SetVfCount: return QStringLiteral("set-vf-count");
+    case JobRequest::Kind::ChangeDomain: return QStringLiteral("change-domain");
+    case JobRequest::Kind::AttachLive: return QStringLiteral("attach-live");
+    case JobRequest::Kind::UndefineDomain: return QStringLiteral("undefine-domain");
     case JobRequest::Kind::Reboot: break;
     }
     return QStringLiteral("reboot");
@@ -113,7 +125,8 @@ QString jobKindName(JobRequest::Kind kind)
 
 std::optional<JobRequest::Kind> jobKindFromName(QStringView name)
 {
-    for (JobRequest::Kind k : {JobRequest::Kind::Apply, JobRequest::Kind::Restore, JobRequest::Kind::SetVfCount, JobRequest::Kind::Reboot})
+    for (JobRequest::Kind k : {JobRequest::Kind::Apply, JobRequest::Kind::Restore, JobRequest::Kind::SetVfCount, JobRequest::Kind::Reboot,
+                               JobRequest::Kind::ChangeDomain, JobRequest::Kind::AttachLive, JobRequest::Kind::UndefineDomain})
         if (name == jobKindName(k))
             return k;
     return std::nullopt;
@@ -135,6 +148,16 @@ QJsonObject jobRequestToJson(const JobRequest &request)
         o.insert(QStringLiteral("count"), request.count);
         o.insert(QStringLiteral("options"), nodecodec::toJson(request.vfOptions));
         break;
+    case JobRequest::Kind::ChangeDomain:
+        o.insert(QStringLiteral("change"), nodecodec::toJson(request.change));
+        break;
+    case JobRequest::Kind::AttachLive:
+        o.insert(QStringLiteral("addresses"), QJsonArray::fromStringList(request.addresses));
+        o.insert(QStringLiteral("domain"), request.domain);
+        break;
+    case JobRequest::Kind::UndefineDomain:
+        o.insert(QStringLiteral("domain"), request.domain);
+        break;
     case JobRequest::Kind::Reboot:
         break;
     }
@@ -154,7 +177,8 @@ Result<JobRequest> jobRequestFromJson(const QJsonValue &value)
         if (std::optional<JobRequest::Kind> k = jobKindFromName(kind))
             j.kind = *k;
         else
-            r.fail(QStringLiteral("kind"), tr("'%1' is not a job kind (apply, restore, set-vf-count or reboot)").arg(kind));
+            r.fail(QStringLiteral("kind"), tr("'%1' is not a job kind (apply, restore, set-vf-count, reboot, change-domain, "
+                                              "attach-live or undefine-domain)").arg(kind));
     }
     if (!r.failed()) {
         switch (j.kind) {
@@ -169,6 +193,18 @@ Result<JobRequest> jobRequestFromJson(const QJsonValue &value)
             j.pf = r.address(QStringLiteral("pf"));
             j.count = int(r.integer(QStringLiteral("count"), 0, 65535));
             j.vfOptions = decodeMember<VfCountOptions>(o, r, QStringLiteral("options"), &problem);
+            break;
+        case JobRequest::Kind::ChangeDomain:
+            j.change = decodeMember<DomainChange>(o, r, QStringLiteral("change"), &problem);
+            break;
+        case JobRequest::Kind::AttachLive:
+            j.addresses = r.addresses(QStringLiteral("addresses"), JsonReader::kMaxItems);
+            if (!r.failed() && j.addresses.isEmpty())
+                r.fail(QStringLiteral("addresses"), tr("no address to attach"));
+            j.domain = readDomainName(r, QStringLiteral("domain"));
+            break;
+        case JobRequest::Kind::UndefineDomain:
+            j.domain = readDomainName(r, QStringLiteral("domain"));
             break;
         case JobRequest::Kind::Reboot:
             break;

@@ -14,10 +14,10 @@
 namespace passdeck {
 
 // A change a node agent runs as a job (docs/agent-jobs.md): an apply of a plan, a restore to
-// recorded drivers, an SR-IOV VF count, a reboot. Only the fields of its kind are meaningful.
+// recorded drivers, an SR-IOV VF count, a reboot, a domain change, a live attach, an undefine. Only the fields of its kind are meaningful.
 struct JobRequest
 {
-    enum class Kind { Apply, Restore, SetVfCount, Reboot };
+    enum class Kind { Apply, Restore, SetVfCount, Reboot, ChangeDomain, AttachLive, UndefineDomain };
     Kind kind = Kind::Apply;
     BindPlan plan;              // Apply
     ApplyOptions options;       // Apply (the progress callback never crosses the wire)
@@ -25,13 +25,17 @@ struct JobRequest
     QString pf;                 // SetVfCount: the physical function's address
     int count = 0;              // SetVfCount
     VfCountOptions vfOptions;   // SetVfCount
+    DomainChange change;        // ChangeDomain (docs/libvirt.md)
+    QString domain;             // AttachLive, UndefineDomain: the domain's name
+    QStringList addresses;      // AttachLive
     QString clientRef;          // echoed back; the desktop puts its journal entry id here
 };
 
 // A job as the agent reports it. state: "queued", "running", "succeeded", "failed",
 // "rolled-back" or "interrupted". result is the kind's resultToJson(...) once the job ended
-// (apply: Result<ApplyResult>; restore and reboot: Status; set-vf-count: Result<QStringList>,
-// a JSON array of VF addresses) and null before.
+// (apply: Result<ApplyResult>; restore, reboot and undefine-domain: Status; set-vf-count:
+// Result<QStringList>, a JSON array of VF addresses; change-domain and attach-live:
+// Result<DomainInfo>) and null before.
 struct JobStatus
 {
     QString id;
@@ -59,7 +63,7 @@ bool isKnown(QStringView state);
 bool isEnded(QStringView state);
 } // namespace jobstate
 
-// "apply", "restore", "set-vf-count", "reboot".
+// "apply", "restore", "set-vf-count", "reboot", "change-domain", "attach-live", "undefine-domain".
 QString jobKindName(JobRequest::Kind kind);
 std::optional<JobRequest::Kind> jobKindFromName(QStringView name);
 

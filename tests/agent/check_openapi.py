@@ -18,6 +18,8 @@ ENDPOINTS = {
     '/driver-states': {'get'},
     '/sriov/{pf}': {'get'},
     '/sriov/{pf}/impact': {'get'},
+    '/domains': {'get', 'post'},
+    '/domains/{name}/xml': {'get'},
     '/jobs': {'get', 'post'},
     '/jobs/{id}': {'get'},
 }

@@ -70,6 +70,9 @@ Result<T> RemoteNode::getAs(const QString &pathAndQuery)
     return value;
 }
 
+// RemoteNodeDomains.cpp reads the domain list through it.
+template Result<QList<DomainInfo>> RemoteNode::getAs<QList<DomainInfo>>(const QString &);
+
 Result<NodeIdentity> RemoteNode::identity()
 {
     Result<AgentClient::Reply> reply = m_client.get(QStringLiteral("/api/v1/node"));

@@ -66,11 +66,20 @@ public:
     Result<QList<Finding>> vfCountImpact(const QString &pfAddress, int count) override;
     Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
     Status reboot() override;
+    // The hypervisor (RemoteNodeDomains.cpp): reads and define as requests, changes as jobs.
+    Result<QList<DomainInfo>> domains() override;
+    Result<QString> domainXml(const QString &name) override;
+    Result<DomainInfo> defineDomain(const DomainDefinition &definition) override;
+    Result<DomainInfo> changeDomain(const DomainChange &change) override;
+    Result<DomainInfo> attachLive(const QString &name, const QStringList &addresses) override;
+    Status undefineDomain(const QString &name) override;
 
 private:
     // Submits the job and follows it to its end; the job's "result" member.
     Result<QJsonValue> runJob(const JobRequest &request, const NodeProgress &progress);
     Result<QJsonValue> followJob(const QString &id, const NodeProgress &progress);
+    // A change-domain or attach-live job; its Result<DomainInfo>.
+    Result<DomainInfo> domainJob(const JobRequest &request);
     // A GET whose whole answer decodes as T.
     template<typename T>
     Result<T> getAs(const QString &pathAndQuery);

@@ -187,7 +187,9 @@ QJsonObject JobJournal::toJson(const JournalEntry &entry)
             {QStringLiteral("request"), jobRequestToJson(entry.request)},
             {QStringLiteral("devices"), QJsonArray::fromStringList(entry.devices)},
             {QStringLiteral("originals"), nodecodec::toJson(entry.originals)},
-            {QStringLiteral("originalVfCount"), entry.originalVfCount}};
+            {QStringLiteral("originalVfCount"), entry.originalVfCount},
+            {QStringLiteral("domainXml"), entry.domainXml},
+            {QStringLiteral("domainWasActive"), entry.domainWasActive}};
 }
 
 Result<JournalEntry> JobJournal::fromJson(const QJsonValue &value)
@@ -204,6 +206,9 @@ Result<JournalEntry> JobJournal::fromJson(const QJsonValue &value)
     r.object(QStringLiteral("request"));
     r.object(QStringLiteral("originals"));
     e.originalVfCount = int(r.integer(QStringLiteral("originalVfCount"), -1, 65535, false, -1));
+    // Absent in journals written before domain jobs existed.
+    e.domainXml = r.string(QStringLiteral("domainXml"), 4 * 1024 * 1024, false);
+    e.domainWasActive = r.has(QStringLiteral("domainWasActive")) && r.boolean(QStringLiteral("domainWasActive"));
     if (r.failed())
         return r.error(tr("Reading a journaled job"));
     Result<JobStatus> status = jobStatusFromJson(o.value(QStringLiteral("status")));

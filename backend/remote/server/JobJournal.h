@@ -19,6 +19,10 @@ struct JournalEntry
     QStringList devices;      // what the job holds (DeviceLocks)
     RestoreRequest originals; // what recovery puts back
     int originalVfCount = -1; // set-vf-count: the PF's sriov_numvfs before the job (-1: none)
+    // Domain jobs (docs/libvirt.md): the domain's persistent XML and run state before the job;
+    // recovery defines that XML again (and starts the domain if it ran).
+    QString domainXml;
+    bool domainWasActive = false;
 };
 
 // The agent's job journal (docs/agent-jobs.md): STATE/jobs/<id>.json, one file per job, each

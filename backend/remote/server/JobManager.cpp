@@ -63,13 +63,6 @@ RestoreRequest originalsOf(const QMap<QString, DriverState> &states)
 
 } // namespace
 
-struct JobManager::Job
-{
-    JournalEntry entry;            // entry.status guarded by JobManager::m_mutex
-    std::unique_ptr<Node> node;    // used by the worker only
-    bool wrote = false;            // a progress callback came: writes may have happened
-};
-
 JobManager::JobManager(NodeMaker makeNode, QString stateDir, QObject *parent)
     : QObject(parent)
     , m_makeNode(std::move(makeNode))
@@ -112,6 +105,10 @@ Result<QStringList> JobManager::devicesOf(const JobRequest &request, Node &node)
             devices += s->vfs;
         break;
     case JobRequest::Kind::Reboot:
+    case JobRequest::Kind::ChangeDomain:
+    case JobRequest::Kind::AttachLive:
+    case JobRequest::Kind::UndefineDomain:
+        // A domain job writes no sysfs: Passdeck binds the devices before it asks for one.
         break;
     }
     devices.removeDuplicates();
@@ -138,7 +135,9 @@ Result<JobStatus> JobManager::submit(const JobRequest &request)
     if (!devices)
         return devices.error();
     job->entry.devices = *devices;
+    // A domain job holds its domain (one change at a time per VM), named apart from addresses.
     const Status locked = request.kind == JobRequest::Kind::Reboot ? m_locks.acquireNode(s.id)
+                          : isDomainJob(request)                   ? m_locks.acquire({QStringLiteral("domain:") + domainOf(request)}, s.id)
                                                                    : m_locks.acquire(*devices, s.id);
     if (!locked)
         return locked.error();
@@ -154,6 +153,12 @@ Result<JobStatus> JobManager::submit(const JobRequest &request)
     if (request.kind == JobRequest::Kind::SetVfCount)
         if (Result<SriovState> sriov = job->node->sriovState(request.pf))
             job->entry.originalVfCount = sriov->current;
+    if (isDomainJob(request)) {
+        if (Status st = journalDomain(job->entry, *job->node); !st) {
+            m_locks.release(s.id);
+            return st.error();
+        }
+    }
     if (Status st = m_journal.open(); !st) {
         m_locks.release(s.id);
         return st.error();
@@ -243,6 +248,11 @@ void JobManager::run(const std::shared_ptr<Job> &job)
         finish(*job, vfs ? jobstate::kSucceeded : jobstate::kFailed, vfListResultToJson(vfs));
         return;
     }
+    case JobRequest::Kind::ChangeDomain:
+    case JobRequest::Kind::AttachLive:
+    case JobRequest::Kind::UndefineDomain:
+        runDomainJob(*job, entry);
+        return;
     case JobRequest::Kind::Reboot: {
         onProgress(*job, 0, 1, QStringLiteral("reboot"));
         const Status st = node.reboot();
@@ -297,6 +307,8 @@ void JobManager::prune()
 
 Status JobManager::rollBack(const JournalEntry &entry)
 {
+    if (isDomainJob(entry.request))
+        return rollBackDomain(entry);
     const bool vfCount = entry.originalVfCount >= 0 && !entry.request.pf.isEmpty();
     if (entry.originals.originalDrivers.isEmpty() && !vfCount)
         return {};
@@ -355,7 +367,10 @@ Status JobManager::recover()
                 continue;
             }
             entry.status.state = jobstate::kInterrupted;
-            entry.status.result = nodecodec::resultToJson(Status(interruptedError(entry.status)));
+            Error interrupted = interruptedError(entry.status);
+            if (isDomainJob(entry.request))
+                interrupted.why = tr("the agent stopped during this job; the domain's previous definition was put back");
+            entry.status.result = nodecodec::resultToJson(Status(interrupted));
             entry.status.ended = nowUtc();
             if (Status st = m_journal.write(entry); !st)
                 problems.append(st.error());

@@ -63,7 +63,13 @@ Q_SIGNALS:
     void jobEnded(const QString &id);
 
 private:
-    struct Job;
+    // One job (JobManager.cpp and JobManagerDomains.cpp run it).
+    struct Job
+    {
+        JournalEntry entry;         // entry.status guarded by JobManager::m_mutex
+        std::unique_ptr<Node> node; // used by the worker only
+        bool wrote = false;         // a progress callback came: writes may have happened
+    };
 
     void run(const std::shared_ptr<Job> &job);
     void onProgress(Job &job, int done, int total, const QString &step);
@@ -71,6 +77,12 @@ private:
     void prune();
     Result<QStringList> devicesOf(const JobRequest &request, Node &node) const;
     Status rollBack(const JournalEntry &entry);
+    // Domain jobs (JobManagerDomains.cpp, docs/libvirt.md).
+    static bool isDomainJob(const JobRequest &request);
+    static QString domainOf(const JobRequest &request);
+    Status journalDomain(JournalEntry &entry, Node &node) const;
+    void runDomainJob(Job &job, const JournalEntry &entry);
+    Status rollBackDomain(const JournalEntry &entry);
 
     NodeMaker m_makeNode;
     JobJournal m_journal;

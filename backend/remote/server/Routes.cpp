@@ -1,5 +1,6 @@
 #include "remote/server/Routes.h"
 
+#include "core/DomainName.h"
 #include "core/NodeCodec.h"
 
 #include <QJsonArray>
@@ -107,10 +108,14 @@ HttpResponse Routes::handleRead(const HttpRequest &request, const QStringList &s
         allowed = "POST";
     else if (first == QLatin1String("sriov") && (n == 2 || (n == 3 && segments.at(2) == QLatin1String("impact"))))
         allowed = "GET";
+    else if (first == QLatin1String("domains") && n == 1)
+        allowed = request.method == "POST" ? QByteArray("POST") : QByteArray("GET");
+    else if (first == QLatin1String("domains") && n == 3 && segments.at(2) == QLatin1String("xml"))
+        allowed = "GET";
     else
         return notFound(request);
     if (request.method != allowed)
-        return wrongMethod(request, allowed);
+        return wrongMethod(request, first == QLatin1String("domains") && n == 1 ? QByteArray("GET, POST") : allowed);
 
     // Arguments first: a malformed request is a 400 before any node is opened.
     QString why;
@@ -152,6 +157,20 @@ HttpResponse Routes::handleRead(const HttpRequest &request, const QStringList &s
             return badMessage(QStringLiteral("POST /api/v1/plan"), QStringLiteral("'target' is neither \"vfio-pci\" nor \"host\""));
     }
 
+    // The hypervisor's reads and the define (docs/libvirt.md); its changes are jobs.
+    std::optional<DomainDefinition> definition;
+    if (first == QLatin1String("domains") && request.method == "POST") {
+        Result<QJsonObject> body = jsonBody(request);
+        if (!body)
+            return HttpResponse::error(400, body.error());
+        Result<DomainDefinition> d = nodecodec::fromJson<DomainDefinition>(*body);
+        if (!d)
+            return HttpResponse::error(400, d.error());
+        definition = *d;
+    } else if (first == QLatin1String("domains") && n == 3 && !isValidDomainName(segments.at(1))) {
+        return badMessage(QStringLiteral("GET /api/v1/domains/…/xml"), QStringLiteral("'%1' is not a domain name").arg(segments.at(1).left(64)));
+    }
+
     Result<std::unique_ptr<Node>> made = m_makeNode();
     if (!made)
         return HttpResponse::error(422, made.error());
@@ -174,6 +193,13 @@ HttpResponse Routes::handleRead(const HttpRequest &request, const QStringList &s
         return answer(node.driverStates(addresses));
     if (first == QLatin1String("plan"))
         return answer(node.plan(addresses, target));
+    if (first == QLatin1String("domains")) {
+        if (definition)
+            return answer(node.defineDomain(*definition));
+        if (n == 1)
+            return answer(node.domains());
+        return answer(node.domainXml(segments.at(1)), [](const QString &xml) { return QJsonObject{{QStringLiteral("xml"), xml}}; });
+    }
     // sriov/{pf}[/impact]
     const QString pf = segments.at(1);
     if (n == 2)
