@@ -149,8 +149,8 @@ private Q_SLOTS:
     }
 
     // New VM: defineDomain on this daemon, read back valid, the name then taken, undefined.
-    // The daemon here has no KVM (a session daemon without access to /dev/kvm, like a host
-    // without virtualisation): the definition must still be accepted (docs/libvirt.md).
+    // A session daemon without access to /dev/kvm (like a host without virtualisation) offers
+    // no KVM: the definition must still be accepted, as type qemu (docs/libvirt.md).
     void defineReadUndefine()
     {
         Hypervisor hv = hypervisor();
