@@ -149,8 +149,8 @@ private Q_SLOTS:
     }
 
     // New VM: defineDomain on this daemon, read back valid, the name then taken, undefined.
-    // The daemon here has no KVM (a session daemon without access to /dev/kvm, like a host
-    // without virtualisation): the definition must still be accepted (docs/libvirt.md).
+    // A session daemon without access to /dev/kvm (like a host without virtualisation) offers
+    // no KVM: the definition must still be accepted, as type qemu (docs/libvirt.md).
     void defineReadUndefine()
     {
         Hypervisor hv = hypervisor();
@@ -171,6 +171,10 @@ private Q_SLOTS:
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(xml.contains(QStringLiteral("<name>%1</name>").arg(kVm)));
         QCOMPARE(hostdevAddresses(xml), QStringList());
+        // kvm where this daemon can run KVM guests, else qemu (TCG)
+        QString caps;
+        const bool kvm = virsh({QStringLiteral("domcapabilities"), QStringLiteral("--virttype"), QStringLiteral("kvm")}, &caps);
+        QVERIFY2(xml.contains(kvm ? QStringLiteral("<domain type='kvm'") : QStringLiteral("<domain type='qemu'")), qPrintable(xml));
 
         auto again = hv.defineDomain(DomainDefinition{kVm, 1, 64});
         QVERIFY(!again);

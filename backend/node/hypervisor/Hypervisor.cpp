@@ -27,6 +27,20 @@ Error invalidName(const QString &name)
                        tr("a domain name has 1 to 64 characters, no '/' and no control characters"));
 }
 
+// Whether libvirt can run KVM guests here. A host without virtualisation, or a daemon without
+// access to /dev/kvm (a session libvirtd as an unprivileged user), offers only type 'qemu' (TCG)
+// and refuses to define a 'kvm' domain (docs/libvirt.md, "What the real libvirtd showed").
+bool kvmAvailable(virConnectPtr conn)
+{
+    char *caps = virConnectGetDomainCapabilities(conn, nullptr, nullptr, nullptr, "kvm", 0);
+    if (!caps) {
+        virResetLastError();
+        return false;
+    }
+    std::free(caps);
+    return true;
+}
+
 } // namespace
 
 Hypervisor::Hypervisor(HypervisorTarget target)
@@ -154,7 +168,10 @@ Result<DomainInfo> Hypervisor::defineDomain(const DomainDefinition &definition)
                            tr("Adopt the existing domain instead, or choose another name."));
     }
     virResetLastError();
-    const QString xml = HypervisorXml::minimalDomain(definition, domainType());
+    QString type = domainType();
+    if (type == QLatin1String("kvm") && !kvmAvailable((*session)->connection()))
+        type = QStringLiteral("qemu");
+    const QString xml = HypervisorXml::minimalDomain(definition, type);
     virDomainPtr defined = virDomainDefineXML((*session)->connection(), xml.toUtf8().constData());
     if (!defined)
         return (*session)->libvirtError(ErrorCode::DomainFailed, what, definition.name);
