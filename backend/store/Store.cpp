@@ -255,6 +255,11 @@ QSqlDatabase Store::connection() const
 
 Result<QSqlDatabase> Store::checkedConnection() const
 {
+    return checkedConnection(true);
+}
+
+Result<QSqlDatabase> Store::checkedConnection(bool mayReconnect) const
+{
     QSqlDatabase db = connection();
     if (!db.isOpen()) {
         return Error::make(ErrorCode::StoreOpen, tr("Opening the state store %1").arg(m_path),
@@ -266,8 +271,15 @@ Result<QSqlDatabase> Store::checkedConnection() const
     // configure() failing would leave foreign keys off (SQLite) or transactions not
     // serialisable (PostgreSQL), which would silently drop the invariants.
     auto configured = m_dialect->isConfigured(db);
-    if (!configured)
+    if (!configured) {
+        // Found dead (a restarted server, a terminated backend): nothing runs on it, so a new
+        // connection may take its place once — not while a transaction of this thread runs.
+        if (configured.error().code == ErrorCode::StoreLost && mayReconnect && !StoreTransaction::openOnThisThread()) {
+            dropConnection();
+            return checkedConnection(false);
+        }
         return configured.error();
+    }
     if (!*configured) {
         if (Status s = m_dialect->configure(db); !s)
             return s.error();

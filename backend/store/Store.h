@@ -80,6 +80,7 @@ private:
     // Runs the schema steps above the store's version in one write transaction.
     Status migrate() const;
     QString threadConnectionName() const;
+    Result<QSqlDatabase> checkedConnection(bool mayReconnect) const;
 
     QString m_path;
     std::unique_ptr<SqlDialect> m_dialect;

@@ -18,6 +18,7 @@
 #include <functional>
 
 using namespace passdeck;
+using namespace passdeck::test;
 
 namespace {
 constexpr int nodeCount = 10;

@@ -17,6 +17,7 @@
 #include <algorithm>
 
 using namespace passdeck;
+using namespace passdeck::test;
 
 class BenchStoreTeam : public QObject
 {

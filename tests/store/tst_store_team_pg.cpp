@@ -7,6 +7,8 @@
 #include "StoreFixture.h"
 #include "service/DomainServiceContext.h"
 #include "store/Journal.h"
+#include "store/PostgresDialect.h"
+#include "store/Schema.h"
 #include "store/StoreTransaction.h"
 
 #include <QDeadlineTimer>
@@ -51,10 +53,15 @@ public:
     bool exec(const QString &sql, const QVariantList &values = {}) const
     {
         QSqlQuery q(db());
-        q.prepare(sql);
-        for (const QVariant &v : values)
-            q.addBindValue(v);
-        const bool ok = q.exec();
+        bool ok = false;
+        if (values.isEmpty()) { // DDL too: PostgreSQL prepares only queries and row changes
+            ok = q.exec(sql);
+        } else {
+            q.prepare(sql);
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            ok = q.exec();
+        }
         if (!ok)
             qWarning("other connection: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
         return ok;
