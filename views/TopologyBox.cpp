@@ -81,7 +81,7 @@ QString TopologyBox::details(const TopologyItem &item)
     if (TopologyFacts::isPort(d))
         parts << (item.switchUpstreamPort ? tr("ACS not needed (switch upstream port)")
                                           : tr("ACS %1").arg(TopologyFacts::acsText(item.acs)));
-    return parts.join(QLatin1String(" · "));
+    return parts.join(QStringLiteral(" · "));
 }
 
 QString TopologyBox::tooltip(const TopologyItem &item)

@@ -97,7 +97,7 @@ void TopologyDashboard::reload()
             parts << tr("%n degraded link(s)", nullptr, int(degraded));
         if (noAcs > 0)
             parts << tr("%n port(s) without ACS", nullptr, int(noAcs));
-        m_summary->setText(parts.join(QLatin1String(" · ")));
+        m_summary->setText(parts.join(QStringLiteral(" · ")));
         m_view->setTopology(*t);
         followSelection();
     });

@@ -58,7 +58,8 @@ struct Topology
     const TopologyItem *find(const QString &address) const;
     qsizetype indexOf(const QString &address) const { return m_index.value(address, -1); }
 
-    // O(devices). A device whose parent is not in the inventory hangs on its root bus.
+    // O(devices). A device whose parent is not in the inventory is shown at the top, under a
+    // root named after its own bus ("pci0000:05").
     static Topology build(const InventorySnapshot &snapshot);
 
 private:

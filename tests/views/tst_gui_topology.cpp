@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QPalette>
 #include <QScrollBar>
+#include <QStyle>
 #include <QStyleFactory>
 
 #include <utility>
@@ -38,8 +39,8 @@ private:
     TopologyDashboard *openTopology(qint64 nodeId)
     {
         auto *d = qobject_cast<TopologyDashboard *>(m_fx.window().navigate(QStringLiteral("topology"), nodeId));
-        if (d)
-            QTRY_VERIFY(!d->busy());
+        if (d && !QTest::qWaitFor([d] { return !d->busy(); }, 120000))
+            return nullptr;
         return d;
     }
 
