@@ -6,6 +6,7 @@
 #include "VmDomainXmlCheck.h"
 
 #include "node/LocalNode.h"
+#include "node/host/SysfsWriter.h"
 
 #include <QTest>
 
