@@ -38,6 +38,17 @@ QJsonObject toJson(const RestoreRequest &request);
 QJsonObject toJson(const VfCountOptions &options);
 QJsonObject toJson(const SriovState &state);
 
+// The hypervisor types (NodeCodecHypervisor.cpp).
+QJsonObject toJson(const DomainHostdev &hostdev);
+QJsonObject toJson(const DomainInfo &info);
+QJsonObject toJson(const QList<DomainInfo> &domains); // {"domains": [...]}
+QJsonObject toJson(const DomainDefinition &definition);
+QJsonObject toJson(const DomainChange &change);
+// Bounds of what a request may ask of a hypervisor.
+constexpr int kMaxVcpus = 4096;
+constexpr qint64 kMaxMemoryMiB = qint64(16) * 1024 * 1024; // 16 TiB
+constexpr int kMaxShutdownTimeoutSec = 3600;
+
 QString targetName(BindTarget target);     // "vfio-pci" / "host"
 QString severityName(Severity severity);   // "blocker" / "warning" / "info"
 
@@ -64,6 +75,11 @@ template<> Result<QMap<QString, DriverState>> fromJson<QMap<QString, DriverState
 template<> Result<RestoreRequest> fromJson<RestoreRequest>(const QJsonValue &value);
 template<> Result<VfCountOptions> fromJson<VfCountOptions>(const QJsonValue &value);
 template<> Result<SriovState> fromJson<SriovState>(const QJsonValue &value);
+template<> Result<DomainHostdev> fromJson<DomainHostdev>(const QJsonValue &value);
+template<> Result<DomainInfo> fromJson<DomainInfo>(const QJsonValue &value);
+template<> Result<QList<DomainInfo>> fromJson<QList<DomainInfo>>(const QJsonValue &value);
+template<> Result<DomainDefinition> fromJson<DomainDefinition>(const QJsonValue &value);
+template<> Result<DomainChange> fromJson<DomainChange>(const QJsonValue &value);
 
 // A call's answer: {"ok": true, "value": ...} or {"ok": false, "error": {...}}.
 template<typename T>

@@ -3,6 +3,7 @@
 #include "core/Node.h"
 #include "node/host/HostAccess.h"
 #include "node/host/HostRoot.h"
+#include "node/hypervisor/HypervisorTarget.h"
 #include "node/inventory/Inventory.h"
 
 #include <memory>
@@ -54,6 +55,21 @@ public:
     Result<QStringList> setVfCount(const QString &pfAddress, int count, const VfCountOptions &options) override;
     Status reboot() override;
 
+    // The hypervisor (libvirt, docs/libvirt.md; LocalNodeHypervisor.cpp): a simulated root's
+    // test driver file, else libvirtUri() (qemu:///system when empty).
+    Result<QList<DomainInfo>> domains() override;
+    Result<QString> domainXml(const QString &name) override;
+    Result<DomainInfo> defineDomain(const DomainDefinition &definition) override;
+    Result<DomainInfo> changeDomain(const DomainChange &change) override;
+    Result<DomainInfo> attachLive(const QString &name, const QStringList &addresses) override;
+    Status undefineDomain(const QString &name) override;
+    // The libvirt URI of a real root (NodeInfo::libvirtUri; "" = qemu:///system). A simulated
+    // root always uses its test driver file.
+    void setLibvirtUri(const QString &uri) { m_libvirtUri = uri; }
+    const QString &libvirtUri() const { return m_libvirtUri; }
+    // Where this node's hypervisor is (the agent's recovery opens it too).
+    HypervisorTarget hypervisorTarget() const;
+
     // HostAccess (the node side's reads and writes; LocalNode.cpp)
     QString readLinkName(const QString &relativePath) const override;
     Result<QString> readAttribute(const QString &relativePath) const override;
@@ -77,6 +93,7 @@ private:
     Status m_openStatus;
     std::unique_ptr<SysfsWriter> m_writer;
     SimKernel *m_sim = nullptr; // m_writer, when simulated
+    QString m_libvirtUri;
 };
 
 } // namespace passdeck

@@ -10,6 +10,7 @@ NodeFactory localNodes(InventoryOptions options)
         auto local = LocalNode::open(node.hostRoot, node.simulated, options);
         if (!local)
             return local.error();
+        local.value()->setLibvirtUri(node.libvirtUri);
         return std::unique_ptr<Node>(std::move(local.value()));
     };
 }

@@ -155,6 +155,20 @@ Result<int> SimHostBuilder::writeTree(const SimHostDescription &desc, const QJso
     return nextGroup;
 }
 
+namespace {
+
+bool writeLibvirtFile(const SimHostDescription &desc, const QString &dir)
+{
+    const QString path = dir + u'/' + SimDomains::relativePath();
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return false;
+    QFile file(path);
+    const QByteArray xml = SimDomains::testDriverXml(desc.domains);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(xml) == xml.size();
+}
+
+} // namespace
+
 Status SimHostBuilder::build(const QJsonObject &json, const QString &rootDir, const Options &options)
 {
     Result<SimHostDescription> desc = SimHostDescription::fromJson(json);
@@ -195,6 +209,11 @@ Status SimHostBuilder::build(const QJsonObject &json, const QString &rootDir, co
     if (!written) {
         QDir(tmp).removeRecursively();
         return written.error();
+    }
+    // The node's libvirt (docs/libvirt.md): written once here, never by a reboot (which keeps etc/).
+    if (!writeLibvirtFile(*desc, tmp)) {
+        QDir(tmp).removeRecursively();
+        return writeError(root, tr("cannot write %1").arg(SimDomains::relativePath()));
     }
     const QString old = parent + QLatin1String("/.") + info.fileName() + QLatin1String(".old-") + QString::number(::getpid());
     if (replacing) {

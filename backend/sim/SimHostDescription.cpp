@@ -319,6 +319,10 @@ Result<SimHostDescription> SimHostDescription::fromJson(const QJsonObject &json)
     d.cpuList = json.value(QLatin1String("cpulist")).toString(d.cpuList);
     if (!p.stringList(json, {}, "mounts", &d.mounts, false) || !p.stringList(json, {}, "drivers", &d.extraDrivers))
         return *p.error;
+    Result<QList<SimDomainSpec>> domains = SimDomains::parse(json);
+    if (!domains)
+        return domains.error();
+    d.domains = domains.value();
     const QJsonValue devices = json.value(QLatin1String("devices"));
     if (!devices.isArray())
         return badField({}, QStringLiteral("devices"), tr("missing (an array of devices)"));

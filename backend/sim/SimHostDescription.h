@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Error.h"
+#include "sim/SimDomains.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -82,6 +83,7 @@ public:
     QStringList extraDrivers; // drivers loaded without devices (directories under drivers/)
     QList<SimDeviceSpec> devices; // parents before children, no VFs
     int maxGroup = -1;        // highest group of a described device (VF groups follow)
+    QList<SimDomainSpec> domains; // libvirt domains of the node (its test driver file)
 
     static Result<SimHostDescription> fromJson(const QJsonObject &json);
     // A file path or a Qt resource (":/demo/node-a.json").
