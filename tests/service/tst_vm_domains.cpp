@@ -32,6 +32,7 @@ private Q_SLOTS:
     void tenantVmOnItsTenantNode();
     void domainGoneIsAnError();
     void shutdownTimeoutReachesTheNode();
+    void deleteUndefinesDomain();
 
 private:
     struct Fixture
@@ -436,6 +437,25 @@ void TstVmDomains::shutdownTimeoutReachesTheNode()
     QCOMPARE(x.vm(QStringLiteral("vm1")).shutdownTimeoutSec, 5);
     QVERIFY(x.svc().restartVm(vm));
     QCOMPARE(x.hv->lastShutdownTimeout, 5);
+}
+
+void TstVmDomains::deleteUndefinesDomain()
+{
+    FIXTURE(x);
+    const qint64 vm = x.gpuVm();
+    QVERIFY(x.svc().restartVm(vm));
+    // Deleting a running VM stops its domain and undefines it: a refresh does not bring it back.
+    QVERIFY(x.svc().deleteVm(vm));
+    QVERIFY(!x.hv->domains.contains(QStringLiteral("vm1")));
+    QVERIFY(x.hv->calls.contains(QStringLiteral("change vm1  stop")));
+    QVERIFY(x.svc().refreshVms(x.f.nodeA));
+    QVERIFY(!x.svc().findVm(QStringLiteral("vm1")));
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 0);
+    // The node refuses: the VM stays.
+    const qint64 other = x.gpuVm(QStringLiteral("vm2"));
+    x.hv->available = false;
+    QCOMPARE(x.svc().deleteVm(other).error().code, ErrorCode::HypervisorUnavailable);
+    QVERIFY(x.svc().findVm(QStringLiteral("vm2")));
 }
 
 QTEST_GUILESS_MAIN(TstVmDomains)
