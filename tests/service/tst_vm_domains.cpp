@@ -33,6 +33,7 @@ private Q_SLOTS:
     void domainGoneIsAnError();
     void shutdownTimeoutReachesTheNode();
     void deleteUndefinesDomain();
+    void realTestDriver();
 
 private:
     struct Fixture
@@ -456,6 +457,45 @@ void TstVmDomains::deleteUndefinesDomain()
     x.hv->available = false;
     QCOMPARE(x.svc().deleteVm(other).error().code, ErrorCode::HypervisorUnavailable);
     QVERIFY(x.svc().findVm(QStringLiteral("vm2")));
+}
+
+void TstVmDomains::realTestDriver()
+{
+    // The simulated node's own hypervisor: libvirt's test driver on <root>/etc/passdeck/libvirt.xml.
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    const qint64 g = f.groupWith(QStringLiteral("GPUs"), {gpu1});
+    QVERIFY(g);
+    const qint64 vm = f.hostVm(QStringLiteral("vm"));
+    QVERIFY(vm);
+    QVERIFY(!f.service->vm(vm)->domainUuid.isEmpty());
+    QVERIFY(f.service->attach(AttachSpec{vm, g, 1, {}, {}}));
+    auto r = f.service->restartVm(vm);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
+    QCOMPARE(r->vm.libvirtState, QStringLiteral("running"));
+    auto xml = f.service->vmDomainXml(vm);
+    QVERIFY(xml);
+    QCOMPARE(xml->count(QStringLiteral("<hostdev ")), 2);
+    QVERIFY(xml->contains(QStringLiteral("bus='0x17' slot='0x00' function='0x1'")));
+    QString why;
+    QVERIFY2(validateDomainXml(*xml, &why), qPrintable(why));
+    QVERIFY(f.service->powerOff(vm));
+    xml = f.service->vmDomainXml(vm);
+    QVERIFY(xml && !xml->contains(QStringLiteral("<hostdev")));
+    QVERIFY2(validateDomainXml(*xml, &why), qPrintable(why));
+    // Undefined behind Passdeck's back: the restart fails naming the VM, nothing changed.
+    {
+        LocalNode node(f.rootA, true);
+        QVERIFY(node.undefineDomain(QStringLiteral("vm")));
+    }
+    auto again = f.service->restartVm(vm);
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, ErrorCode::DomainNotFound);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations")), 0);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(f.driverA(gpu1), QStringLiteral("vfio-pci"));
+    QVERIFY(f.service->refreshVms(f.nodeA));
+    QVERIFY(f.service->vm(vm)->vanishedSince.isValid());
 }
 
 QTEST_GUILESS_MAIN(TstVmDomains)
