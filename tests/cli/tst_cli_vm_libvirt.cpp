@@ -62,7 +62,7 @@ private Q_SLOTS:
         QFile file(root + QStringLiteral("/etc/passdeck/libvirt.xml"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString stored = QString::fromUtf8(file.readAll());
-        QVERIFY2(stored.contains(QRegularExpression(QStringLiteral("bus=['\"]0x17['\"] slot=['\"]0x00['\"] function=['\"]0x1['\"]"))),
+        QVERIFY2(stored.contains(QRegularExpression(QStringLiteral("passdeck:hostdev address=['\"]0000:17:00.1['\"]"))),
                  qPrintable(stored));
 
         CliRun list = cli({QStringLiteral("--json"), QStringLiteral("vm"), QStringLiteral("list")});
