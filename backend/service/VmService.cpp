@@ -154,7 +154,15 @@ Status VmService::remove(qint64 vmId)
             return s;
         return StoreQuery::run(m_ctx.db(), QStringLiteral("DELETE FROM vms WHERE id = ?"), {vmId}, tr("Deleting VM '%1'").arg(v->name));
     };
-    return m_ctx.change(QStringLiteral("vm.delete"), subject, allChanges, run);
+    // A VM with a domain: the domain goes too (shut down without Passdeck's hostdevs first when
+    // it runs), before the store forgets the VM; otherwise the next refresh would import it again.
+    auto prepare = [&]() -> Status {
+        auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);
+        if (!v || v->domainUuid.isEmpty())
+            return {};
+        return undefineDomainOf(*v);
+    };
+    return m_ctx.change(QStringLiteral("vm.delete"), subject, allChanges, prepare, run);
 }
 
 Result<MachineDevice> VmService::attach(const AttachSpec &spec)
@@ -558,8 +566,29 @@ Status VmService::moveToNode(qint64 vmId, qint64 nodeId)
         // Stopped: nothing allocated. Any leftover is released rather than carried across nodes.
         if (Status s = release(vmId, what); !s)
             return s;
-        return StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
-                               {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what);
+        if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE vms SET node_id = ?, tenant_node_id = ? WHERE id = ?"),
+                                       {nodeId, tenantNodeId > 0 ? QVariant(tenantNodeId) : QVariant(), vmId}, what); !s)
+            return s;
+        // Its domain moves with it (docs/libvirt.md): defined on the new node, then undefined on
+        // the old one; when that fails, the new definition goes again and nothing moved.
+        if (!v->domainUuid.isEmpty()) {
+            auto target = m_ctx.node(*n);
+            if (!target)
+                return target.error();
+            auto defined = (*target)->defineDomain(DomainDefinition{v->name, v->vcpus > 0 ? v->vcpus : 1,
+                                                                    v->memoryMiB > 0 ? v->memoryMiB : 1024});
+            if (!defined) {
+                Error e = defined.error();
+                e.what = what + QStringLiteral(": ") + e.what;
+                return e;
+            }
+            if (Status s = undefineDomainOf(*v); !s) {
+                (void)(*target)->undefineDomain(v->name);
+                return s;
+            }
+            return recordDomain(vmId, *defined, what);
+        }
+        return {};
     };
     return m_ctx.change(QStringLiteral("vm.move"), subject, allChanges, run);
 }

@@ -50,6 +50,8 @@ public:
 private:
     Result<RestartResult> startDomainImpl(qint64 vmId, const ProgressFn &progress, DomainStep step);
     Status powerOffDomain(qint64 vmId);
+    // Delete VM: its domain shut down (when active) and undefined; a domain already gone is fine.
+    Status undefineDomainOf(const Vm &vm);
     // Inside a transaction: the VM's columns from what the node answered.
     Status recordDomain(qint64 vmId, const DomainInfo &info, const QString &what);
     Result<VmRefreshReport> refreshNodeDomains(const NodeInfo &node);

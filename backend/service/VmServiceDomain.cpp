@@ -348,6 +348,32 @@ Status VmService::powerOffDomain(qint64 vmId)
     });
 }
 
+Status VmService::undefineDomainOf(const Vm &v)
+{
+    const QString what = tr("Deleting VM '%1'").arg(v.name);
+    auto n = DomainServiceQueries::node(m_ctx.db(), v.nodeId);
+    if (!n)
+        return n.error();
+    auto host = m_ctx.node(*n);
+    if (!host)
+        return host.error();
+    auto domains = (*host)->domains();
+    if (!domains)
+        return nameVm(domains.error(), what, {});
+    for (const DomainInfo &d : *domains) {
+        if (d.uuid != v.domainUuid)
+            continue;
+        if (domainStateIsActive(d.state)) {
+            auto stopped = (*host)->changeDomain(DomainChange{v.name, {}, false, v.shutdownTimeoutSec});
+            if (!stopped)
+                return nameVm(stopped.error(), what, {});
+        }
+        if (Status s = (*host)->undefineDomain(v.name); !s && s.error().code != ErrorCode::DomainNotFound)
+            return nameVm(s.error(), what, {});
+    }
+    return {};
+}
+
 Result<QString> VmService::domainXml(qint64 vmId)
 {
     auto v = DomainServiceQueries::vm(m_ctx.db(), vmId);

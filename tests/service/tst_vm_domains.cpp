@@ -6,6 +6,7 @@
 #include "VmDomainXmlCheck.h"
 
 #include "node/LocalNode.h"
+#include "node/host/SysfsWriter.h"
 
 #include <QTest>
 
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void tenantVmOnItsTenantNode();
     void domainGoneIsAnError();
     void shutdownTimeoutReachesTheNode();
+    void deleteUndefinesDomain();
+    void realTestDriver();
 
 private:
     struct Fixture
@@ -435,6 +438,64 @@ void TstVmDomains::shutdownTimeoutReachesTheNode()
     QCOMPARE(x.vm(QStringLiteral("vm1")).shutdownTimeoutSec, 5);
     QVERIFY(x.svc().restartVm(vm));
     QCOMPARE(x.hv->lastShutdownTimeout, 5);
+}
+
+void TstVmDomains::deleteUndefinesDomain()
+{
+    FIXTURE(x);
+    const qint64 vm = x.gpuVm();
+    QVERIFY(x.svc().restartVm(vm));
+    // Deleting a running VM stops its domain and undefines it: a refresh does not bring it back.
+    QVERIFY(x.svc().deleteVm(vm));
+    QVERIFY(!x.hv->domains.contains(QStringLiteral("vm1")));
+    QVERIFY(x.hv->calls.contains(QStringLiteral("change vm1  stop")));
+    QVERIFY(x.svc().refreshVms(x.f.nodeA));
+    QVERIFY(!x.svc().findVm(QStringLiteral("vm1")));
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 0);
+    // The node refuses: the VM stays.
+    const qint64 other = x.gpuVm(QStringLiteral("vm2"));
+    x.hv->available = false;
+    QCOMPARE(x.svc().deleteVm(other).error().code, ErrorCode::HypervisorUnavailable);
+    QVERIFY(x.svc().findVm(QStringLiteral("vm2")));
+}
+
+void TstVmDomains::realTestDriver()
+{
+    // The simulated node's own hypervisor: libvirt's test driver on <root>/etc/passdeck/libvirt.xml.
+    StoreFixture f;
+    STORE_SETUP(f, false);
+    const qint64 g = f.groupWith(QStringLiteral("GPUs"), {gpu1});
+    QVERIFY(g);
+    const qint64 vm = f.hostVm(QStringLiteral("vm"));
+    QVERIFY(vm);
+    QVERIFY(!f.service->vm(vm)->domainUuid.isEmpty());
+    QVERIFY(f.service->attach(AttachSpec{vm, g, 1, {}, {}}));
+    auto r = f.service->restartVm(vm);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
+    QCOMPARE(r->vm.libvirtState, QStringLiteral("running"));
+    auto xml = f.service->vmDomainXml(vm);
+    QVERIFY(xml);
+    QCOMPARE(xml->count(QStringLiteral("<hostdev ")), 2);
+    QVERIFY(xml->contains(QStringLiteral("bus='0x17' slot='0x00' function='0x1'")));
+    QString why;
+    QVERIFY2(validateDomainXml(*xml, &why), qPrintable(why));
+    QVERIFY(f.service->powerOff(vm));
+    xml = f.service->vmDomainXml(vm);
+    QVERIFY(xml && !xml->contains(QStringLiteral("<hostdev")));
+    QVERIFY2(validateDomainXml(*xml, &why), qPrintable(why));
+    // Undefined behind Passdeck's back: the restart fails naming the VM, nothing changed.
+    {
+        LocalNode node(f.rootA, true);
+        QVERIFY(node.undefineDomain(QStringLiteral("vm")));
+    }
+    auto again = f.service->restartVm(vm);
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, ErrorCode::DomainNotFound);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM allocations")), 0);
+    QCOMPARE(f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(f.driverA(gpu1), QStringLiteral("vfio-pci"));
+    QVERIFY(f.service->refreshVms(f.nodeA));
+    QVERIFY(f.service->vm(vm)->vanishedSince.isValid());
 }
 
 QTEST_GUILESS_MAIN(TstVmDomains)

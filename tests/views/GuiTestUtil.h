@@ -30,12 +30,17 @@ inline QString pinnedPciIds()
 class GuiFixture
 {
 public:
+    // Set before open(): wraps the nodes the service gets (e.g. an in-memory hypervisor).
+    std::function<NodeFactory(NodeFactory)> wrapNodes;
+
     // content: NodesOnly (the default) or the example content `passdeck --demo` starts with.
     bool open(const QString &dir = {}, DemoContent content = DemoContent::NodesOnly)
     {
         m_root = dir.isEmpty() ? m_tmp.path() : dir;
         ServiceOptions options;
         options.nodeFactory = localNodes(InventoryOptions{pinnedPciIds(), true});
+        if (wrapNodes)
+            options.nodeFactory = wrapNodes(options.nodeFactory);
         options.user = QStringLiteral("tester");
         auto opened = DemoEnvironment::open(m_root, false, options, content);
         if (!opened) {
