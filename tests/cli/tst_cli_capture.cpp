@@ -166,7 +166,7 @@ private Q_SLOTS:
         const bool passthroughHost = QFileInfo::exists(QStringLiteral("/sys/bus/pci/drivers/vfio-pci"))
                                      && !QDir(QStringLiteral("/sys/kernel/iommu_groups")).isEmpty();
         if (passthroughHost) {
-            QVERIFY2(b.exitCode == 0, (b.out + b.err).constData());
+            QVERIFY2(b.exitCode == 0, QByteArray(b.out + b.err).constData());
             QCOMPARE(driverOf(twin, chosen), QStringLiteral("vfio-pci"));
         } else {
             QVERIFY2(b.exitCode != 0, b.out.constData()); // no IOMMU or no vfio-pci, as on the machine
@@ -211,7 +211,7 @@ private Q_SLOTS:
         QVERIFY(driverOf(twin, QStringLiteral("0000:05:00.0")).isEmpty() || driverOf(twin, QStringLiteral("0000:05:00.0")) == QLatin1String("nowhere"));
         // The twin now takes --simulate.
         const CliRun plan = sim(twin, {QStringLiteral("plan"), QStringLiteral("0000:01:00.0")});
-        QVERIFY2(plan.exitCode == 0, (plan.out + plan.err).constData());
+        QVERIFY2(plan.exitCode == 0, QByteArray(plan.out + plan.err).constData());
     }
 
     void badUsageAndRefusals()

@@ -36,7 +36,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         r = cli({QStringLiteral("make-resource"), QStringLiteral("--group"), QStringLiteral("G"), QStringLiteral("--node"),
                  QStringLiteral("m"), QStringLiteral("0000:01:00.0"), QStringLiteral("0000:02:00.0")});
-        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
         r = cli({QStringLiteral("moved"), QStringLiteral("--node"), QStringLiteral("m")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("No hardware moved"), r.out.constData());

@@ -4,6 +4,7 @@
 #include "GuiTestUtil.h"
 #include "MovedTrees.h"
 #include "sim/SimCapture.h"
+#include "store/Store.h"
 #include "store/StoreQuery.h"
 #include "views/MessageBanner.h"
 #include "views/MovedHardwarePanel.h"
