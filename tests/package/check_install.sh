@@ -59,9 +59,17 @@ in_root() {
         DEBIAN_FRONTEND=noninteractive PASSDECK_FORBID_REAL_SYSFS=1 "$@"
 }
 
-if ! in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$gui")" "/tmp/$(basename "$agent")" >"$work/apt-install.log" 2>&1; then
-    cat "$work/apt-install.log" >&2
-    fail "apt-get install of the two packages failed"
+install_debs() {
+    in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$gui")" "/tmp/$(basename "$agent")" >"$work/apt-install.log" 2>&1
+}
+# The cached package lists age: when the mirror no longer has a version they name, read them
+# again once.
+if ! install_debs; then
+    echo "check_install: apt-get install failed; apt-get update and once more" >&2
+    if ! in_root apt-get update -q >"$work/apt-update.log" 2>&1 || ! install_debs; then
+        cat "$work/apt-install.log" >&2
+        fail "apt-get install of the two packages failed"
+    fi
 fi
 cp -n "$root"/var/cache/apt/archives/*.deb "$cache/archives/" 2>/dev/null || true
 echo "check_install: installed $(basename "$gui") and $(basename "$agent") into a clean Debian 12"
