@@ -3,7 +3,7 @@
 # make-root.sh and cached), apt-get install of the two .deb files (dependencies from the mirror),
 # then, inside the chroot and so from the installed files alone:
 #   passdeck-cli --version, passdeckd --help, passdeck-cli sim build + devices on a simulated node;
-# the group passdeck and the enabled unit; then apt-get purge, and every file the packages had
+# the group passdeck, the state dir and the enabled unit; then apt-get purge, and every file the packages had
 # is gone. No service starts (policy-rc.d 101; the chroot has no systemd running).
 # Usage: check_install.sh PACKAGES_DIR VERSION
 # Exit 77 (skipped) when not root or when the clean root cannot be made here (no debootstrap, no
@@ -111,7 +111,9 @@ while read -r path; do
     [ -n "$path" ] && [ ! -d "$root$path" ] && echo "$path"
 done < "$work/paths.txt" > "$work/files.txt" || true
 [ "$(wc -l < "$work/files.txt")" -ge 10 ] || fail "dpkg -L lists only $(wc -l < "$work/files.txt") files: $(cat "$work/files.txt")"
-mkdir -p "$root/var/lib/passdeckd"
+mode=$(in_root stat -c '%a %U:%G' /var/lib/passdeckd) || fail "the install made no /var/lib/passdeckd"
+[ "$mode" = "750 root:passdeck" ] || fail "/var/lib/passdeckd is $mode, not 750 root:passdeck"
+# What a run of the agent leaves there, which the purge must take too.
 echo state > "$root/var/lib/passdeckd/token"
 in_root apt-get purge -y -q passdeck passdeck-agent >"$work/apt-purge.log" 2>&1 || { cat "$work/apt-purge.log" >&2; fail "apt-get purge failed"; }
 left=0
