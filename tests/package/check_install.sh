@@ -99,7 +99,9 @@ in_root getent group passdeck >/dev/null || fail "the group passdeck was not cre
 [ -L "$root/etc/systemd/system/multi-user.target.wants/passdeckd.service" ] || fail "passdeckd.service is not enabled"
 if pgrep -x passdeckd >/dev/null 2>&1; then
     for pid in $(pgrep -x passdeckd); do
-        [ "$(readlink "/proc/$pid/root")" = "$root" ] && fail "the install started passdeckd in the chroot"
+        if [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ]; then
+            fail "the install started passdeckd in the chroot"
+        fi
     done
 fi
 
