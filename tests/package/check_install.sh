@@ -3,7 +3,7 @@
 # make-root.sh and cached), apt-get install of the two .deb files (dependencies from the mirror),
 # then, inside the chroot and so from the installed files alone:
 #   passdeck-cli --version, passdeckd --help, passdeck-cli sim build + devices on a simulated node;
-# the group passdeck and the enabled unit; then apt-get purge, and every file the packages had
+# the group passdeck, the state dir and the enabled unit; then apt-get purge, and every file the packages had
 # is gone. No service starts (policy-rc.d 101; the chroot has no systemd running).
 # Usage: check_install.sh PACKAGES_DIR VERSION
 # Exit 77 (skipped) when not root or when the clean root cannot be made here (no debootstrap, no
@@ -59,9 +59,17 @@ in_root() {
         DEBIAN_FRONTEND=noninteractive PASSDECK_FORBID_REAL_SYSFS=1 "$@"
 }
 
-if ! in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$gui")" "/tmp/$(basename "$agent")" >"$work/apt-install.log" 2>&1; then
-    cat "$work/apt-install.log" >&2
-    fail "apt-get install of the two packages failed"
+install_debs() {
+    in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$gui")" "/tmp/$(basename "$agent")" >"$work/apt-install.log" 2>&1
+}
+# The cached package lists age: when the mirror no longer has a version they name, read them
+# again once.
+if ! install_debs; then
+    echo "check_install: apt-get install failed; apt-get update and once more" >&2
+    if ! in_root apt-get update -q >"$work/apt-update.log" 2>&1 || ! install_debs; then
+        cat "$work/apt-install.log" >&2
+        fail "apt-get install of the two packages failed"
+    fi
 fi
 cp -n "$root"/var/cache/apt/archives/*.deb "$cache/archives/" 2>/dev/null || true
 echo "check_install: installed $(basename "$gui") and $(basename "$agent") into a clean Debian 12"
@@ -91,7 +99,9 @@ in_root getent group passdeck >/dev/null || fail "the group passdeck was not cre
 [ -L "$root/etc/systemd/system/multi-user.target.wants/passdeckd.service" ] || fail "passdeckd.service is not enabled"
 if pgrep -x passdeckd >/dev/null 2>&1; then
     for pid in $(pgrep -x passdeckd); do
-        [ "$(readlink "/proc/$pid/root")" = "$root" ] && fail "the install started passdeckd in the chroot"
+        if [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ]; then
+            fail "the install started passdeckd in the chroot"
+        fi
     done
 fi
 
@@ -103,7 +113,9 @@ while read -r path; do
     [ -n "$path" ] && [ ! -d "$root$path" ] && echo "$path"
 done < "$work/paths.txt" > "$work/files.txt" || true
 [ "$(wc -l < "$work/files.txt")" -ge 10 ] || fail "dpkg -L lists only $(wc -l < "$work/files.txt") files: $(cat "$work/files.txt")"
-mkdir -p "$root/var/lib/passdeckd"
+mode=$(in_root stat -c '%a %U:%G' /var/lib/passdeckd) || fail "the install made no /var/lib/passdeckd"
+[ "$mode" = "750 root:passdeck" ] || fail "/var/lib/passdeckd is $mode, not 750 root:passdeck"
+# What a run of the agent leaves there, which the purge must take too.
 echo state > "$root/var/lib/passdeckd/token"
 in_root apt-get purge -y -q passdeck passdeck-agent >"$work/apt-purge.log" 2>&1 || { cat "$work/apt-purge.log" >&2; fail "apt-get purge failed"; }
 left=0
