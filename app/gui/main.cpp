@@ -90,7 +90,7 @@ int main(int argc, char *argv[])
 
     // File → Open Store… opens a service on the chosen store (refusals stay in its dialog), then
     // a new window replaces this one once the dialog has closed.
-    std::unique_ptr<DomainService> current = std::move(*service);
+    std::unique_ptr<DomainService> current = std::move(service.value());
     std::unique_ptr<DomainService> next;
     std::unique_ptr<MainWindow> window;
     std::function<void()> showWindow = [&] {
@@ -101,7 +101,7 @@ int main(int argc, char *argv[])
             auto opened = DomainService::open(location, options);
             if (!opened)
                 return opened.error();
-            next = std::move(*opened);
+            next = std::move(opened.value());
             QTimer::singleShot(0, &app, [&] {
                 // Work still running on a worker belongs to the old store: it finishes first.
                 QThreadPool::globalInstance()->waitForDone();
