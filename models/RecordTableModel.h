@@ -27,6 +27,24 @@ public:
             this->endResetModel();
             return;
         }
+        // A first load or a clearing: one insertion or removal, not one per row (thousands of
+        // devices through the proxies).
+        if (m_items.isEmpty() || items.isEmpty()) {
+            if (m_items.isEmpty() && items.isEmpty())
+                return;
+            const bool load = m_items.isEmpty();
+            const int last = int(load ? items.size() : m_items.size()) - 1;
+            if (load)
+                this->beginInsertRows({}, 0, last);
+            else
+                this->beginRemoveRows({}, 0, last);
+            m_items = std::move(items);
+            if (load)
+                this->endInsertRows();
+            else
+                this->endRemoveRows();
+            return;
+        }
         QSet<qint64> incoming;
         for (const T &item : std::as_const(items))
             incoming.insert(item.id);

@@ -4,8 +4,6 @@
 #include "views/OpenStoreDialog.h"
 #include "service/DomainService.h"
 #include "service/LiveUpdates.h"
-#include "store/Store.h"
-#include "store/StoreWatcher.h"
 
 #include <QAction>
 #include <QLabel>
@@ -42,11 +40,11 @@ StoreMenu *StoreMenu::of(const MainWindow &window)
 
 void StoreMenu::updateStatus()
 {
-    const Store &store = m_window.service().store();
-    const QString kind = store.isPostgres() ? tr("PostgreSQL") : tr("SQLite");
-    QString text = tr("Store: %1 (%2)").arg(store.path(), kind);
+    const DomainService &service = m_window.service();
+    const QString kind = service.storeIsPostgres() ? tr("PostgreSQL") : tr("SQLite");
+    QString text = tr("Store: %1 (%2)").arg(service.storeLocation(), kind);
     if (m_live)
-        text += m_live->watcher()->isListening() ? tr(" · live updates") : tr(" · no live updates: %1").arg(m_live->error());
+        text += m_live->isListening() ? tr(" · live updates") : tr(" · no live updates: %1").arg(m_live->error());
     m_status->setText(text);
     m_status->setToolTip(text);
 }
@@ -54,13 +52,13 @@ void StoreMenu::updateStatus()
 void StoreMenu::openStoreDialog()
 {
     const QString last = OpenStoreDialog::lastStore();
-    const QString current = last.isEmpty() ? m_window.service().store().path() : last;
+    const QString current = last.isEmpty() ? m_window.service().storeLocation() : last;
     auto opener = [this](const QString &location) -> Status {
         if (m_opener) {
             if (Status s = m_opener(location); !s)
                 return s;
-        } else if (auto store = Store::open(location); !store) {
-            return store.error();
+        } else if (Status s = DomainService::checkStore(location); !s) {
+            return s;
         }
         Q_EMIT storeOpened(location);
         return {};

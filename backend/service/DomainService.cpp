@@ -66,6 +66,24 @@ Result<RefreshReport> DomainService::addAgentNode(const AgentNodeSpec &spec, con
     return m_nodes->addAgent(spec, progress);
 }
 
+QString DomainService::storeLocation() const
+{
+    return store().path();
+}
+
+bool DomainService::storeIsPostgres() const
+{
+    return store().isPostgres();
+}
+
+Status DomainService::checkStore(const QString &location)
+{
+    auto opened = Store::open(location);
+    if (!opened)
+        return opened.error();
+    return {};
+}
+
 Result<RefreshReport> DomainService::addNode(const QString &name, const QString &hostRoot, bool simulated, const ProgressFn &progress,
                                              const QString &libvirtUri)
 {

@@ -76,6 +76,11 @@ public:
     ~DomainService() override;
 
     Store &store() const;
+    // What the views show of the open store (they do not reach store/ themselves).
+    QString storeLocation() const;
+    bool storeIsPostgres() const;
+    // Whether a store location (a file or a postgresql:// URI) opens; nothing else is done.
+    static Status checkStore(const QString &location);
 
     // Journal recovery (open() runs it): returns the number of operations recovered.
     Result<int> recoverInterrupted();

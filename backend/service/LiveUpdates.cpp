@@ -18,6 +18,11 @@ bool LiveUpdates::start()
     return m_watcher->start();
 }
 
+bool LiveUpdates::isListening() const
+{
+    return m_watcher && m_watcher->isListening();
+}
+
 QString LiveUpdates::error() const
 {
     return m_watcher->error();

@@ -21,6 +21,8 @@ public:
     bool start();
     QString error() const;
     StoreWatcher *watcher() const { return m_watcher; }
+    // Whether changes made elsewhere arrive (NOTIFY or data_version polling).
+    bool isListening() const;
 
     // The service signals for a set of changed tables (empty: all of them).
     static int changesOf(const QStringList &tables, bool *audit);

@@ -44,8 +44,14 @@ private Q_SLOTS:
                         device(2, QStringLiteral("nic"), 1)});
         QCOMPARE(reset.size(), 0);
         QCOMPARE(changed.size(), 1);
+        // Other ids: the old rows are removed and the new one inserted, no reset (a live
+        // refresh keeps the views' selection and scroll position).
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         model.setItems({device(3, QStringLiteral("other"), 1)});
-        QCOMPARE(reset.size(), 1);
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(removed.size(), 2);
+        QCOMPARE(inserted.size(), 1);
         QCOMPARE(model.rowCount(), 1);
         model.setItems({});
         QCOMPARE(model.rowCount(), 0);

@@ -37,8 +37,12 @@ private Q_SLOTS:
         model.setItems({node(1, QStringLiteral("acme-a"), 3), node(2, QStringLiteral("acme-b"), 0)});
         QCOMPARE(reset.size(), 0);
         QCOMPARE(model.index(0, TenantNodeModel::ReservedColumn).data().toInt(), 3);
+        // acme-a gone: its row is removed, acme-b stays (no reset: the selection survives).
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         model.setItems({node(2, QStringLiteral("acme-b"), 0)});
-        QCOMPARE(reset.size(), 1);
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(model.rowCount(), 1);
         model.setItems({});
         QCOMPARE(model.rowCount(), 0);
     }

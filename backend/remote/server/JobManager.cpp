@@ -268,12 +268,11 @@ void JobManager::finish(Job &job, const QString &state, const QJsonValue &result
     JournalEntry entry;
     {
         QMutexLocker lock(&m_mutex);
-        JobStatus &s = job.entry.status;
-        s.state = state;
-        s.result = result;
-        s.ended = nowUtc();
         entry = job.entry;
     }
+    entry.status.state = state;
+    entry.status.result = result;
+    entry.status.ended = nowUtc();
     // The outcome is kept even when the journal cannot be written (it lives in memory until the
     // agent stops); the next start would then roll the job back: its devices were moved and
     // recorded, so that is the safe side.
@@ -281,6 +280,12 @@ void JobManager::finish(Job &job, const QString &state, const QJsonValue &result
         qWarning("passdeckd: %s", qPrintable(st.error().message()));
     job.node.reset();
     m_locks.release(entry.status.id);
+    // Published last: a client that sees the job ended may at once send a job for the same
+    // devices or domain, and must not find them still locked by this one (409 device-busy).
+    {
+        QMutexLocker lock(&m_mutex);
+        job.entry.status = entry.status;
+    }
     prune();
     Q_EMIT jobEnded(entry.status.id);
 }
