@@ -15,6 +15,7 @@
 #include "views/VmListDashboard.h"
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QPlainTextEdit>
 
 using namespace passdeck;
