@@ -241,9 +241,40 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
     // 2. The domain: Passdeck's hostdevs become exactly the allocation, shut down, start (or,
     //    live, the new devices into the running domain). Inside the transaction that records it.
     const QString undoWhat = tr("Undoing the start of VM '%1'").arg(vm.name);
+    // The domain as it was, so that a failure after its change (the record, the audit entry)
+    // puts it back too: Passdeck's hostdevs and the run state of before.
+    std::optional<DomainChange> domainBefore;
+    if (auto domains = nodeHost->domains()) {
+        for (const DomainInfo &d : *domains) {
+            if (d.name != vm.name)
+                continue;
+            DomainChange back{vm.name, {}, domainStateIsActive(d.state), vm.shutdownTimeoutSec};
+            for (const DomainHostdev &h : d.hostdevs)
+                if (h.passdeck)
+                    back.hostdevs << h.address;
+            domainBefore = back;
+        }
+    }
+    bool domainChanged = false;
+    auto revertDomain = [&](Error e) -> Error {
+        if (!domainChanged)
+            return e;
+        domainChanged = false;
+        if (!domainBefore) {
+            e.hint = QString(e.hint + QLatin1Char(' ') + tr("VM '%1' was changed on its node and its state before could not be read: "
+                                                             "check it with passdeck-cli vm xml.").arg(vm.name)).trimmed();
+            return e;
+        }
+        if (auto back = nodeHost->changeDomain(*domainBefore); !back)
+            e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting VM '%1' back on its node failed too: %2")
+                                                             .arg(vm.name, back.error().message())).trimmed();
+        return e;
+    };
     auto domainStep = [&]() -> Result<DomainInfo> {
         Result<DomainInfo> info = live ? nodeHost->attachLive(vm.name, added)
                                        : nodeHost->changeDomain(DomainChange{vm.name, allocated, true, vm.shutdownTimeoutSec});
+        if (info)
+            domainChanged = true;
         if (!info) {
             Error e = nameVm(info.error(), what, live ? added : allocated);
             if (live && e.code == ErrorCode::LiveAttachRefused)
@@ -288,7 +319,7 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
         // A refused domain change: the store goes back (undoStore), then the devices (journal).
         auto applied = JournaledApply::complete(m_ctx, *nodeHost, entry, *plan, options, record, undoStore);
         if (!applied)
-            return applied.error();
+            return revertDomain(applied.error());
         result.bound = toBind;
     } else {
         auto info = domainStep();
@@ -304,8 +335,18 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
             return e;
         }
         Status recorded = m_ctx.write([&](StoreTransaction &) -> Status { return recordSuccess(*info); });
-        if (!recorded)
-            return recorded.error();
+        if (!recorded) {
+            // Not recorded (the store, or its audit entry): the domain and the store go back.
+            Error e = revertDomain(recorded.error());
+            Status undone = m_ctx.write([&](StoreTransaction &tx) -> Status {
+                if (Status s = undoStore(); !s)
+                    return s;
+                return tx.commit();
+            });
+            if (!undone)
+                e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting the store back failed too: %1").arg(undone.error().message())).trimmed();
+            return e;
+        }
     }
     auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
     if (!mds)
