@@ -110,7 +110,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_table->setSortingEnabled(false);
     m_table->setModel(m_model);
     m_table->setColumnHidden(MachineDeviceModel::VmColumn, true);
-    m_table->setMinimumHeight(110);
+    m_table->setMinimumHeight(90);
     enableWithSelection(m_table, m_delete);
     contentLayout()->addWidget(m_table, 2);
 
@@ -133,7 +133,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
         edit->setFont(mono);
         edit->setLineWrapMode(QPlainTextEdit::NoWrap);
         edit->setPlaceholderText(tr("Restart the VM to allocate its devices."));
-        edit->setMinimumHeight(96);
+        edit->setMinimumHeight(60);
         auto *copy = new QPushButton(tr("Copy"), snippets);
         copy->setObjectName(name + QStringLiteral("Copy"));
         copy->setAccessibleName(tr("Copy %1").arg(accessible));
@@ -160,7 +160,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_domainXml->setReadOnly(true);
     m_domainXml->setFont(mono);
     m_domainXml->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_domainXml->setMinimumHeight(140);
+    m_domainXml->setMinimumHeight(60);
     domainLayout->addWidget(m_domainXml);
     contentLayout()->addWidget(domainBox, 3);
     m_domainBox = domainBox;
