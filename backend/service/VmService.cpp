@@ -338,6 +338,22 @@ Status VmService::powerOff(qint64 vmId)
     return m_ctx.change(QStringLiteral("vm.power-off"), subject, allChanges, run);
 }
 
+Result<QStringList> VmService::notOnVfio(Node &node, const QStringList &addresses)
+{
+    QStringList valid;
+    for (const QString &a : addresses)
+        if (PciAddress::isValid(a))
+            valid << a;
+    auto states = node.driverStates(valid);
+    if (!states)
+        return states.error();
+    QStringList out;
+    for (const QString &a : addresses)
+        if (!states->contains(a) || states->value(a).driver != kVfioPci)
+            out << a;
+    return out;
+}
+
 Status VmService::canStart(qint64 vmId) const
 {
     const QSqlDatabase db = m_ctx.db();
@@ -428,18 +444,10 @@ Result<RestartResult> VmService::startImpl(qint64 vmId, const ProgressFn &progre
                 return opened.error();
             node = *n;
             nodeHost = std::move(opened.value());
-            // Store contents are data: only valid addresses are asked about; an invalid one is
-            // refused by the plan, with the reason.
-            QStringList valid;
-            for (const QString &a : allocated)
-                if (PciAddress::isValid(a))
-                    valid << a;
-            auto states = nodeHost->driverStates(valid);
-            if (!states)
-                return states.error();
-            for (const QString &a : allocated)
-                if (!states->contains(a) || states->value(a).driver != kVfioPci)
-                    toBind << a;
+            auto unbound = notOnVfio(*nodeHost, allocated);
+            if (!unbound)
+                return unbound.error();
+            toBind = *unbound;
         }
         if (!toBind.isEmpty()) {
             auto planned = nodeHost->plan(toBind, BindTarget::VfioPci);

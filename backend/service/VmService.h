@@ -48,6 +48,10 @@ public:
     Result<QList<DomainInfo>> adoptableDomains(qint64 nodeId);
 
 private:
+    // Which of the addresses are not on vfio-pci on the node now (what a start must bind).
+    // Store contents are data: only valid addresses are asked about; an invalid one is returned
+    // and refused by the plan, with the reason.
+    static Result<QStringList> notOnVfio(Node &node, const QStringList &addresses);
     Result<RestartResult> startDomainImpl(qint64 vmId, const ProgressFn &progress, DomainStep step);
     Status powerOffDomain(qint64 vmId);
     // Delete VM: its domain shut down (when active) and undefined; a domain already gone is fine.

@@ -211,17 +211,10 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
         node = *n;
         nodeHost = std::move(opened.value());
         if (!added.isEmpty()) {
-            // Store contents are data: only valid addresses are asked about.
-            QStringList valid;
-            for (const QString &a : added)
-                if (PciAddress::isValid(a))
-                    valid << a;
-            auto states = nodeHost->driverStates(valid);
-            if (!states)
-                return states.error();
-            for (const QString &a : added)
-                if (!states->contains(a) || states->value(a).driver != kVfioPci)
-                    toBind << a;
+            auto unbound = notOnVfio(*nodeHost, added);
+            if (!unbound)
+                return unbound.error();
+            toBind = *unbound;
         }
         if (!toBind.isEmpty()) {
             auto planned = nodeHost->plan(toBind, BindTarget::VfioPci);
