@@ -238,4 +238,25 @@ QString describe(int errnum, qint64 cap)
     return QString::fromLocal8Bit(::strerror(errnum));
 }
 
+int replaceAt(int dir, const QByteArray &leaf, const QByteArray &content)
+{
+    const QByteArray tmp = '.' + leaf + ".tmp-" + QByteArray::number(::getpid());
+    ::unlinkat(dir, tmp.constData(), 0);
+    int result = 0;
+    const int fd = ::openat(dir, tmp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    if (::write(fd, content.constData(), size_t(content.size())) != content.size())
+        result = errno ? errno : EIO;
+    else if (::fsync(fd) != 0)
+        result = errno;
+    if (::close(fd) != 0 && result == 0)
+        result = errno;
+    if (result == 0 && ::renameat(dir, tmp.constData(), dir, leaf.constData()) != 0)
+        result = errno;
+    if (result != 0)
+        ::unlinkat(dir, tmp.constData(), 0);
+    return result;
+}
+
 } // namespace passdeck::RootedFile

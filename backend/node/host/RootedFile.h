@@ -41,6 +41,10 @@ int open(const QString &root, const QString &relative, int flags, mode_t mode = 
 // The directory holding `relative`'s last component, opened O_PATH inside the root; *leaf is
 // that component. -errno on failure (EINVAL for a path with "." or ".." or empty components).
 int openParentAt(int rootFd, const QByteArray &relative, QByteArray *leaf, unsigned resolve = InRoot);
+// Replaces dir/leaf with content atomically: a temporary file next to it, written, fsynced, then
+// renamed over it (renameat replaces a link named like the file, never what it points to).
+// 0 or the errno of the step that failed; the temporary file is removed on failure.
+int replaceAt(int dir, const QByteArray &leaf, const QByteArray &content);
 
 // The root itself, O_PATH|O_DIRECTORY (follows a symlink naming the root: the caller chose it).
 int openRoot(const QString &root);
