@@ -53,10 +53,13 @@ Result<VmSnapshot> takeSnapshot(const QSqlDatabase &db, qint64 vmId, const QStri
     a.bind(vmId);
     if (Status s = a.exec(what); !s)
         return s.error();
+    // Every column is an integer id or NULL. SQLite hands NULL back as a null QString, which
+    // StoreQuery binds as '' (for NOT NULL text columns): put it back as an integer NULL.
+    const QVariant nullId(QMetaType(QMetaType::LongLong));
     while (a.next()) {
         QVariantList row;
         for (int i = 0; i < 9; ++i)
-            row << a.value(i);
+            row << (a.value(i).isNull() ? nullId : a.value(i));
         snap.allocations << row;
     }
     return snap;

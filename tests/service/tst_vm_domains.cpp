@@ -361,6 +361,24 @@ void TstVmDomains::attachNowFallsBackToRestart()
     // Restart gets them.
     QVERIFY(x.svc().restartVm(v->id));
     QCOMPARE(x.hv->passdeckHostdevs(QStringLiteral("vm1")), (QStringList{gpu1, gpu1Audio}));
+
+    // Refused again with devices already allocated: those stay exactly as they were (a host VM's
+    // allocation row has NULL tenant columns, which the undo must write back as NULL), the new
+    // device goes back to its driver, and the VM still waits for a restart.
+    const qint64 g2 = x.f.groupWith(QStringLiteral("GPU2"), {gpu2});
+    QVERIFY(x.svc().attach(AttachSpec{v->id, g2, 1, {}, {}}));
+    const QString gpu2Driver = x.f.driverA(gpu2);
+    r = x.svc().attachNow(v->id);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::LiveAttachRefused);
+    QVERIFY2(!r.error().hint.contains(QStringLiteral("failed too")), qPrintable(r.error().message()));
+    QVERIFY(x.vm(QStringLiteral("vm1")).restartNeeded);
+    QCOMPARE(x.allocations(v->id), 2);
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE tenant_node_id IS NULL AND pool_group_id IS NULL")), 2);
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 2);
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(x.f.driverA(gpu2), gpu2Driver);
+    QCOMPARE(x.hv->passdeckHostdevs(QStringLiteral("vm1")), (QStringList{gpu1, gpu1Audio}));
 }
 
 void TstVmDomains::attachNowLive()
