@@ -10,7 +10,9 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QColor>
 #include <QDir>
+#include <QPalette>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -145,6 +147,30 @@ inline bool saveShot(QWidget *widget, const QString &path)
 {
     QApplication::processEvents();
     return widget->grab().save(path);
+}
+
+// The dark palette every screenshot test renders its dark pictures with (one, so that the dark
+// shots in docs/ look alike): Fusion's roles, dark backgrounds, light text, greyed disabled text.
+inline QPalette darkPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(45, 45, 48));
+    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    p.setColor(QPalette::Base, QColor(30, 30, 32));
+    p.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
+    p.setColor(QPalette::Text, QColor(230, 230, 230));
+    p.setColor(QPalette::Button, QColor(55, 55, 60));
+    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(110, 110, 118));
+    p.setColor(QPalette::Midlight, QColor(70, 70, 75));
+    p.setColor(QPalette::Dark, QColor(160, 160, 165));
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+    p.setColor(QPalette::Link, QColor(110, 170, 240));
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(120, 120, 125));
+    return p;
 }
 
 } // namespace passdeck::test

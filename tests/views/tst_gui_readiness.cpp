@@ -136,23 +136,7 @@ private Q_SLOTS:
         const qint64 id = m_fx.nodeId(QStringLiteral("node-a"));
         const QPalette light = QApplication::palette();
         for (const bool dark : {false, true}) {
-            if (dark) {
-                QPalette p;
-                p.setColor(QPalette::Window, QColor(45, 45, 48));
-                p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-                p.setColor(QPalette::Base, QColor(30, 30, 32));
-                p.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
-                p.setColor(QPalette::Text, QColor(230, 230, 230));
-                p.setColor(QPalette::Button, QColor(55, 55, 60));
-                p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-                p.setColor(QPalette::Highlight, QColor(42, 130, 218));
-                p.setColor(QPalette::HighlightedText, Qt::white);
-                p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-                p.setColor(QPalette::Link, QColor(110, 170, 240));
-                QApplication::setPalette(p);
-            } else {
-                QApplication::setPalette(light);
-            }
+            QApplication::setPalette(dark ? darkPalette() : light);
             // A fresh page, so that it is built and checked in this palette.
             window().navigate(QStringLiteral("main"));
             ReadinessDashboard *page = openReadiness(id);

@@ -52,27 +52,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        if (qEnvironmentVariableIntValue("PASSDECK_SCREENSHOTS_DARK")) {
-            // The same dark palette as tst_gui_screenshots.
-            QPalette p;
-            p.setColor(QPalette::Window, QColor(45, 45, 48));
-            p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-            p.setColor(QPalette::Base, QColor(30, 30, 32));
-            p.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
-            p.setColor(QPalette::Text, QColor(230, 230, 230));
-            p.setColor(QPalette::Button, QColor(55, 55, 60));
-            p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-            p.setColor(QPalette::Highlight, QColor(42, 130, 218));
-            p.setColor(QPalette::HighlightedText, Qt::white);
-            p.setColor(QPalette::Mid, QColor(80, 80, 85));
-            p.setColor(QPalette::Midlight, QColor(70, 70, 75));
-            p.setColor(QPalette::Dark, QColor(160, 160, 165));
-            p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-            p.setColor(QPalette::Link, QColor(110, 170, 240));
-            for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-                p.setColor(QPalette::Disabled, role, QColor(120, 120, 125));
-            QApplication::setPalette(p);
-        }
+        if (qEnvironmentVariableIntValue("PASSDECK_SCREENSHOTS_DARK"))
+            QApplication::setPalette(darkPalette());
         m_dir = qEnvironmentVariable("PASSDECK_SCREENSHOTS_DIR");
         if (m_dir.isEmpty())
             m_dir = m_scratch.path();
