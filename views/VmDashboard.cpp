@@ -75,6 +75,7 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     m_timeout->setAccessibleName(tr("Shutdown timeout"));
     m_timeout->setRange(0, 3600);
     m_timeout->setSuffix(tr(" s"));
+    m_timeout->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_timeout->setToolTip(tr("How long a Restart or Power Off waits for the guest to shut down (ACPI) before libvirt destroys it."));
     connect(m_timeout, &QSpinBox::editingFinished, this, [this] { applyShutdownTimeout(); });
     form->addRow(tr("State:"), m_state);
@@ -84,7 +85,16 @@ VmDashboard::VmDashboard(MainWindow &window, qint64 vmId) : Dashboard(window, QS
     form->addRow(tr("Owner:"), m_owner);
     form->addRow(tr("Devices:"), m_summary);
     form->addRow(tr("Outside Passdeck:"), m_foreign);
-    form->addRow(tr("Shutdown &timeout:"), m_timeout);
+    // A compact field with what it means beside it (a form row would stretch it across the page).
+    auto *timeoutRow = new QHBoxLayout;
+    timeoutRow->addWidget(m_timeout);
+    auto *timeoutHint = new QLabel(tr("for the guest to shut down (ACPI) at a Restart or Power Off; then libvirt destroys it"), this);
+    timeoutHint->setObjectName(QStringLiteral("shutdownTimeoutHint"));
+    timeoutHint->setWordWrap(true);
+    timeoutRow->addWidget(timeoutHint, 1);
+    auto *timeoutLabel = new QLabel(tr("Shutdown &timeout:"), this);
+    timeoutLabel->setBuddy(m_timeout);
+    form->addRow(timeoutLabel, timeoutRow);
     contentLayout()->addWidget(status);
 
     auto *devicesRow = new QHBoxLayout;
@@ -265,9 +275,10 @@ void VmDashboard::refresh()
     m_model->setItems(devices);
     m_table->resizeColumnsToContents();
     m_summary->setText(devices.isEmpty() ? tr("none yet — click New Device…")
-                                         : tr("%1 of %2 requested PCI device(s) allocated, in %3 machine device(s)")
-                                               .arg(passthrough->allocated.size())
+                                         : tr("%1 of %2 requested device(s) allocated (%3 PCI function(s)), in %4 machine device(s)")
+                                               .arg(passthrough->allocatedUnits)
                                                .arg(passthrough->requested)
+                                               .arg(passthrough->allocated.size())
                                                .arg(devices.size()));
     m_qemu->setPlainText(passthrough->qemu);
     m_libvirt->setPlainText(passthrough->libvirt);

@@ -44,6 +44,10 @@ Result<VmPassthrough> VmPassthroughSnippets::forVm(const DomainService &service,
     for (const MachineDevice &m : *machineDevices) {
         out.allocated << m.allocated;
         out.requested += m.count;
+        // A start allocates a machine device's units all together or not at all
+        // (PassthroughUnits::pickForMachineDevice), so its functions mean all its Count.
+        if (!m.allocated.isEmpty())
+            out.allocatedUnits += m.count;
     }
     out.machineDevices = *machineDevices;
     out.qemu = qemuArguments(out.allocated);

@@ -15,7 +15,8 @@ struct VmPassthrough
 {
     QList<MachineDevice> machineDevices;
     QList<AllocatedDevice> allocated;   // every machine device's, in machine device order
-    int requested = 0;                  // sum of the Counts
+    int requested = 0;                  // sum of the Counts (passthrough units)
+    int allocatedUnits = 0;             // of those, the ones the last (re)start allocated
     QString qemu;                       // VmPassthroughSnippets::qemuArguments(allocated)
     QString libvirt;                    // VmPassthroughSnippets::libvirtHostdevXml(allocated)
 };

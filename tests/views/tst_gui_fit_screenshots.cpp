@@ -9,6 +9,7 @@
 #include "views/PciDevicesDashboard.h"
 #include "views/PciDevicesView.h"
 
+#include <QLabel>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QImage>
@@ -80,6 +81,10 @@ private Q_SLOTS:
         Q_EMIT node->banner()->linkActivated(QStringLiteral("cancel-maintenance"));
 
         w.navigate(QStringLiteral("vm"), m_fx.service().findVm(QStringLiteral("render-01"))->id);
+        // Its one requested GPU came with its audio function: one device, two PCI functions.
+        auto *summary = w.findChild<QLabel *>(QStringLiteral("vmDeviceSummary"));
+        QVERIFY(summary);
+        QCOMPARE(summary->text(), QStringLiteral("1 of 1 requested device(s) allocated (2 PCI function(s)), in 1 machine device(s)"));
         shootAt(size, QStringLiteral("vm-dashboard"));
 
         w.navigate(QStringLiteral("groupmachines"), m_fx.service().findGroup(QStringLiteral("GPUs"))->id);

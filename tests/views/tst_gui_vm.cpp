@@ -195,6 +195,9 @@ private Q_SLOTS:
             QCOMPARE(vmd->domainXmlView()->toPlainText().count(QStringLiteral("<hostdev ")), 2);
         }
         QVERIFY(vmd->findChild<QLabel *>(QStringLiteral("vmState"))->text().contains(QStringLiteral("Running")));
+        // Requested devices are passthrough units, counted apart from their PCI functions.
+        QCOMPARE(vmd->findChild<QLabel *>(QStringLiteral("vmDeviceSummary"))->text(),
+                 QStringLiteral("2 of 2 requested device(s) allocated (2 PCI function(s)), in 1 machine device(s)"));
     }
 
     // Flow 1.2 the other way in: group dashboard → View Machine Devices → New, with the Machine
