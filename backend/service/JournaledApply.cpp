@@ -129,7 +129,8 @@ Result<ApplyResult> JournaledApply::run(ServiceContext &ctx, const NodeInfo &nod
 Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, const JournalEntry &entry,
                                              const BindPlan &plan, const ApplyOptions &options,
                                              const std::function<Status(const ApplyResult &)> &record,
-                                             const std::function<Status()> &undoStore)
+                                             const std::function<Status()> &undoStore,
+                                             const AfterApply &after)
 {
     ServiceContext::step("journaled");
     // The kill-test step at every sysfs write: the node calls progress before each one.
@@ -166,6 +167,12 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, co
         return undo(applied.error());
     }
     ServiceContext::step("applied");
+    if (after.run) {
+        if (Status s = after.run(*applied); !s) {
+            (void)restore(host, entry); // settle() checks the outcome and keeps the row if needed
+            return undo(s.error());
+        }
+    }
     // The operation's last commit, with its audit entry; rolled back unless committed, before
     // settle() touches the journal.
     Status recorded = ctx.write([&](StoreTransaction &) -> Status {
@@ -175,9 +182,11 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, co
     });
     if (!recorded) {
         // The store does not describe the move: the devices go back where it says they are,
-        // and so does the persistent configuration (also after a --next-boot apply).
+        // and so does the persistent configuration (also after a --next-boot apply). What used
+        // them since (a started domain) lets go of them first.
+        Error error = after.undo ? after.undo(recorded.error()) : recorded.error();
         (void)restore(host, entry); // settle() checks the outcome and keeps the row if needed
-        return undo(recorded.error());
+        return undo(std::move(error));
     }
     return applied;
 }

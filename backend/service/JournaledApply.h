@@ -19,6 +19,17 @@ struct ServiceContext;
 class JournaledApply
 {
 public:
+    // A second node effect of the operation, after the devices moved and before the record, run
+    // outside the store's write lock (a VM's domain change may wait a whole shutdown timeout,
+    // and no other administrator should wait for it). `run` fails: the devices go back. The record
+    // fails afterwards: `undo` takes the effect back first (the domain lets go of the devices),
+    // then the devices go back; it returns the error, with anything it could not undo said.
+    struct AfterApply
+    {
+        std::function<Status(const ApplyResult &)> run;
+        std::function<Error(Error)> undo;
+    };
+
     // Moves devices on a node through the binder under a journal row; `record` runs in the
     // transaction that removes it (with the operation's audit entry), and when it fails the
     // devices go back to their original drivers. The journal row's write transaction also
@@ -43,7 +54,8 @@ public:
     static Result<ApplyResult> complete(ServiceContext &ctx, Node &host, const JournalEntry &entry,
                                         const BindPlan &plan, const ApplyOptions &options,
                                         const std::function<Status(const ApplyResult &)> &record,
-                                        const std::function<Status()> &undoStore = {});
+                                        const std::function<Status()> &undoStore = {},
+                                        const AfterApply &after = {});
 
     // Puts exactly the journaled devices back on their original drivers and overrides.
     static Status restore(Node &host, const JournalEntry &entry);

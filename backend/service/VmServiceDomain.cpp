@@ -302,20 +302,29 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
     if (plan) {
         ApplyOptions options;
         options.progress = progress;
+        // The domain changes between the bind and the record, outside the write lock (its
+        // shutdown may take the whole timeout). A refused change: the devices go back (journal),
+        // the store too (undoStore). A failed record: the domain goes back first, then both.
+        std::optional<DomainInfo> changed;
+        JournaledApply::AfterApply domain;
+        domain.run = [&](const ApplyResult &) -> Status {
+            auto info = domainStep();
+            if (!info)
+                return info.error();
+            changed = *info;
+            return {};
+        };
+        domain.undo = revertDomain;
         auto record = [&](const ApplyResult &r) -> Status {
             for (const DeviceOutcome &o : r.devices)
                 if (Status s = StoreQuery::run(db, QStringLiteral("UPDATE devices SET driver = ? WHERE node_id = ? AND address = ?"),
                                                {o.driver, node->id, o.address}, what); !s)
                     return s;
-            auto info = domainStep();
-            if (!info)
-                return info.error();
-            return recordSuccess(*info);
+            return recordSuccess(*changed);
         };
-        // A refused domain change: the store goes back (undoStore), then the devices (journal).
-        auto applied = JournaledApply::complete(m_ctx, *nodeHost, entry, *plan, options, record, undoStore);
+        auto applied = JournaledApply::complete(m_ctx, *nodeHost, entry, *plan, options, record, undoStore, domain);
         if (!applied)
-            return revertDomain(applied.error());
+            return revertDomain(applied.error()); // a no-op when complete() undid it already
         result.bound = toBind;
     } else {
         auto info = domainStep();

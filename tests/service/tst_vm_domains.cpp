@@ -8,6 +8,8 @@
 #include "node/LocalNode.h"
 #include "node/host/SysfsWriter.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace passdeck;
@@ -23,6 +25,8 @@ private Q_SLOTS:
     void refreshImportsAndFlagsVanished();
     void hypervisorUnavailableKeepsVms();
     void restartWritesExactHostdevs();
+    void domainChangeOutsideTheWriteLock();
+    void recordFailureRevertsDomainFirst();
     void powerOffAndOn();
     void restartFailureLeavesStoreAndDriversAsBefore();
     void restartWhenDeviceNoLongerFree();
@@ -62,6 +66,15 @@ private:
             return {};
         }
         DomainService &svc() { return *f.service; }
+        // Off vfio-pci onto its host driver (as the kernel would probe it), so that a start binds it.
+        bool toHostDriver(const QString &address)
+        {
+            LocalNode node(f.rootA, true);
+            const QString dev = QStringLiteral("sys/bus/pci/devices/%1/").arg(address);
+            return node.writer().write(dev + QStringLiteral("driver_override"), "\n") == 0
+                && node.writer().write(dev + QStringLiteral("driver/unbind"), address.toLatin1()) == 0
+                && node.writer().write(QStringLiteral("sys/bus/pci/drivers_probe"), address.toLatin1()) == 0;
+        }
         Vm vm(const QString &name) { return *svc().findVm(name); }
         int allocations(qint64 vmId) { return f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vmId}); }
         // A VM with a domain and one machine device of a group holding gpu1 (and its audio).
@@ -214,6 +227,92 @@ void TstVmDomains::restartWritesExactHostdevs()
     QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
 }
 
+// A restart's domain change waits for the guest to shut down (up to its timeout): meanwhile the
+// store stays free for other administrators. Inside the change, another connection takes the
+// write lock without waiting (SQLite: BEGIN IMMEDIATE with no busy timeout).
+void TstVmDomains::domainChangeOutsideTheWriteLock()
+{
+    FIXTURE(x);
+    const qint64 vm = x.gpuVm();
+    QVERIFY(vm);
+    QStringList lockedDuring; // the changes during which another writer could not get in
+    int changes = 0;
+    x.hv->duringChange = [&](const DomainChange &c) {
+        ++changes;
+        const QString name = QStringLiteral("other-writer-%1").arg(changes);
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            other.setDatabaseName(x.f.dbPath());
+            other.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+            QSqlQuery q(other);
+            if (!other.open() || !q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+                lockedDuring << QStringLiteral("%1 %2").arg(c.name, c.start ? QStringLiteral("start") : QStringLiteral("stop"));
+            else
+                q.exec(QStringLiteral("ROLLBACK"));
+            q.finish();
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    };
+    QVERIFY(x.toHostDriver(gpu1)); // so that the restart binds it (the journaled path)
+    QVERIFY(x.toHostDriver(gpu1Audio));
+    QVERIFY(x.svc().restartVm(vm));
+    QCOMPARE(x.f.driverA(gpu1), QStringLiteral("vfio-pci"));
+    QVERIFY(x.svc().powerOff(vm));
+    QVERIFY(x.svc().powerOn(vm));
+    QCOMPARE(changes, 3);
+    QVERIFY2(lockedDuring.isEmpty(), qPrintable(lockedDuring.join(QLatin1String(", "))));
+    QCOMPARE(x.hv->passdeckHostdevs(QStringLiteral("vm1")), (QStringList{gpu1, gpu1Audio}));
+}
+
+// The domain changed and started, then the store refuses the record: the domain goes back
+// (stopped, without Passdeck's hostdevs) while the devices are still on vfio-pci, and only then
+// do the devices go back to their drivers and the store to what it was.
+void TstVmDomains::recordFailureRevertsDomainFirst()
+{
+    FIXTURE(x);
+    const qint64 g = x.f.groupWith(QStringLiteral("VFs"), {vf0});
+    QVERIFY(g);
+    QVERIFY(x.toHostDriver(vf0));
+    const QString driverBefore = x.f.driverA(vf0);
+    QCOMPARE(driverBefore, QStringLiteral("iavf"));
+    auto created = x.svc().createVm(VmSpec{QStringLiteral("vm1"), {}, x.f.nodeA, 0, 0});
+    QVERIFY(created);
+    const qint64 vm = created->id;
+    QVERIFY(x.svc().attach(AttachSpec{vm, g, 1, {}, {}}));
+    const Vm before = x.vm(QStringLiteral("vm1"));
+    QStringList driverAtChange;
+    x.hv->duringChange = [&](const DomainChange &) {
+        driverAtChange << x.f.driverA(vf0);
+        if (driverAtChange.size() > 1)
+            return;
+        // Another connection makes the store refuse what the restart records next.
+        QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("saboteur"));
+        other.setDatabaseName(x.f.dbPath());
+        QVERIFY(other.open());
+        QSqlQuery q(other);
+        QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER refuse_record BEFORE UPDATE OF domain_uuid ON vms"
+                                      " BEGIN SELECT RAISE(ABORT, 'injected: the store refuses the record'); END")));
+        q.finish();
+        other.close();
+    };
+    auto r = x.svc().restartVm(vm);
+    QSqlDatabase::removeDatabase(QStringLiteral("saboteur"));
+    QVERIFY(!r);
+    QVERIFY2(r.error().message().contains(QStringLiteral("injected")), qPrintable(r.error().message()));
+    // Two changes: the start, then the way back, while the devices were still bound.
+    QCOMPARE(driverAtChange, (QStringList{QStringLiteral("vfio-pci"), QStringLiteral("vfio-pci")}));
+    QVERIFY(x.hv->passdeckHostdevs(QStringLiteral("vm1")).isEmpty());
+    QCOMPARE(x.hv->domains.value(QStringLiteral("vm1")).state, DomainState::ShutOff);
+    QCOMPARE(x.f.driverA(vf0), driverBefore);
+    QCOMPARE(x.allocations(vm), 0);
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM device_holds")), 0);
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(x.vm(QStringLiteral("vm1")).power, before.power);
+    QCOMPARE(x.vm(QStringLiteral("vm1")).restartNeeded, before.restartNeeded);
+    QCOMPARE(x.vm(QStringLiteral("vm1")).libvirtState, before.libvirtState);
+}
+
 void TstVmDomains::powerOffAndOn()
 {
     FIXTURE(x);
@@ -243,13 +342,7 @@ void TstVmDomains::restartFailureLeavesStoreAndDriversAsBefore()
     // A device that left vfio-pci is bound at the restart: the failure must put it back too.
     const qint64 g = x.f.groupWith(QStringLiteral("VFs"), {vf0});
     QVERIFY(g);
-    {
-        LocalNode node(x.f.rootA, true);
-        const QString dev = QStringLiteral("sys/bus/pci/devices/%1/").arg(vf0);
-        QCOMPARE(node.writer().write(dev + QStringLiteral("driver_override"), "\n"), 0);
-        QCOMPARE(node.writer().write(dev + QStringLiteral("driver/unbind"), vf0.toLatin1()), 0);
-        QCOMPARE(node.writer().write(QStringLiteral("sys/bus/pci/drivers_probe"), vf0.toLatin1()), 0);
-    }
+    QVERIFY(x.toHostDriver(vf0));
     QCOMPARE(x.f.driverA(vf0), QStringLiteral("iavf"));
     auto v = x.svc().createVm(VmSpec{QStringLiteral("vm1"), {}, x.f.nodeA, 0, 0});
     QVERIFY(v);

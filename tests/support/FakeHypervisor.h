@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include <functional>
 #include <memory>
 
 namespace passdeck::test {
@@ -21,6 +22,7 @@ struct FakeHypervisor
     QString failChangeOf;              // changeDomain of this domain fails (the domain stays as it was)
     int lastShutdownTimeout = -1;      // of the last changeDomain
     QStringList calls;                 // "define NAME", "change NAME a,b start", "live NAME a", "undefine NAME"
+    std::function<void(const DomainChange &)> duringChange; // called inside changeDomain (as a shutdown waits)
 
     DomainInfo &add(const QString &name, DomainState state = DomainState::ShutOff, const QList<DomainHostdev> &hostdevs = {})
     {
@@ -119,6 +121,8 @@ public:
         if (!m_hv->domains.contains(c.name))
             return missing(c.name);
         m_hv->lastShutdownTimeout = c.shutdownTimeoutSec;
+        if (m_hv->duringChange)
+            m_hv->duringChange(c);
         m_hv->calls << QStringLiteral("change %1 %2 %3").arg(c.name, c.hostdevs.join(u','), c.start ? QStringLiteral("start") : QStringLiteral("stop"));
         if (m_hv->failChangeOf == c.name)
             return Error::make(ErrorCode::DomainFailed, QStringLiteral("Starting domain '%1'").arg(c.name),
