@@ -39,6 +39,23 @@ class TestGuiMoved : public QObject
         return qobject_cast<NodeDashboard *>(m_fx->window().currentDashboard());
     }
 
+    // What the panel shows and what the store offers, for a failure message.
+    QString describe(MovedHardwarePanel *panel) const
+    {
+        QStringList shown, buttons;
+        for (const MovedOffer &o : panel->offers())
+            shown << o.oldAddress + QStringLiteral("->") + o.newAddress;
+        for (QPushButton *b : panel->findChildren<QPushButton *>())
+            buttons << QStringLiteral("%1(visible %2, enabled %3)").arg(b->objectName()).arg(b->isVisible()).arg(b->isEnabled());
+        QStringList stored;
+        auto offers = m_fx->service().movedHardware(m_node);
+        if (offers)
+            for (const MovedOffer &o : *offers)
+                stored << o.oldAddress + QStringLiteral("->") + o.newAddress;
+        return QStringLiteral("panel visible %1, shown [%2], buttons [%3], store offers [%4]")
+            .arg(panel->isVisible()).arg(shown.join(u' '), buttons.join(u' '), stored.join(u' '));
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -67,7 +84,8 @@ private Q_SLOTS:
         force.force = true;
         QVERIFY(SimHostBuilder::build(movedTreeAfter(), m_root, force));
         QVERIFY(clickMenu(m_fx->window(), QStringLiteral("menuRefreshNode")));
-        QTRY_VERIFY(d->movedHardware()->isVisible());
+        // The refresh runs in the background: the test goes on once it is over.
+        QTRY_VERIFY(!d->busy() && d->movedHardware()->isVisible());
         MovedHardwarePanel *panel = d->movedHardware();
         QCOMPARE(panel->offers().size(), 2);
         auto *text = panel->findChild<QLabel *>(QStringLiteral("movedText_0000:02:00.0"));
@@ -94,17 +112,17 @@ private Q_SLOTS:
         // below waits until its button is there, shown and enabled (clickButton never clicks
         // anything else).
         // The GPU first: refused (the NIC's rule still sits at its new address), said in the banner.
-        QTRY_VERIFY(clickButton(panel->confirmButton(QStringLiteral("0000:01:00.0"))));
+        QTRY_VERIFY2(clickButton(panel->confirmButton(QStringLiteral("0000:01:00.0"))), qPrintable(describe(panel)));
         QTRY_VERIFY(d->banner()->hasNotice(QStringLiteral("result")));
         QVERIFY2(d->banner()->noticeText(QStringLiteral("result")).contains(QStringLiteral("first")),
                  qPrintable(d->banner()->noticeText(QStringLiteral("result"))));
         QCOMPARE(ruleAddress(0x10de, 0x2230), QStringLiteral("0000:01:00.0"));
 
-        QTRY_VERIFY(clickButton(panel->confirmButton(QStringLiteral("0000:02:00.0"))));
+        QTRY_VERIFY2(clickButton(panel->confirmButton(QStringLiteral("0000:02:00.0"))), qPrintable(describe(panel)));
         QTRY_COMPARE(ruleAddress(0x8086, 0x1521), QStringLiteral("0000:03:00.0"));
         QTRY_VERIFY(!d->busy() && panel->offers().size() == 1);
         QTRY_VERIFY(panel->confirmButton(QStringLiteral("0000:01:00.0")) != nullptr);
-        QTRY_VERIFY(clickButton(panel->confirmButton(QStringLiteral("0000:01:00.0"))));
+        QTRY_VERIFY2(clickButton(panel->confirmButton(QStringLiteral("0000:01:00.0"))), qPrintable(describe(panel)));
         QTRY_COMPARE(ruleAddress(0x10de, 0x2230), QStringLiteral("0000:02:00.0"));
         QTRY_VERIFY(!d->busy() && !panel->isVisible());
         // The store and the simulated sysfs agree: the records at the new addresses are the cards.
@@ -126,8 +144,8 @@ private Q_SLOTS:
         force.force = true;
         QVERIFY(SimHostBuilder::build(movedTreeAfter(), m_root, force));
         QVERIFY(clickMenu(m_fx->window(), QStringLiteral("menuRefreshNode")));
-        QTRY_VERIFY(d->movedHardware()->isVisible());
-        QTRY_VERIFY(clickButton(d->movedHardware()->dismissButton(QStringLiteral("0000:02:00.0"))));
+        QTRY_VERIFY(!d->busy() && d->movedHardware()->isVisible());
+        QTRY_VERIFY2(clickButton(d->movedHardware()->dismissButton(QStringLiteral("0000:02:00.0"))), qPrintable(describe(d->movedHardware())));
         QTRY_COMPARE(d->movedHardware()->offers().size(), 1);
         QCOMPARE(ruleAddress(0x8086, 0x1521), QStringLiteral("0000:02:00.0"));
     }
