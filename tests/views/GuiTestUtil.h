@@ -110,6 +110,13 @@ private:
     std::unique_ptr<MainWindow> m_window;
 };
 
+// Whether a user could click it now. Wait for this with QTRY_*, then click once: a QTRY_*
+// evaluates its condition more than once even when it holds, so it must have no effect.
+inline bool isClickable(const QAbstractButton *button)
+{
+    return button && button->isEnabled() && button->isVisible();
+}
+
 template<typename T>
 T *child(QObject *parent, const QString &objectName)
 {
@@ -121,7 +128,7 @@ inline bool clickMenu(MainWindow &window, const QString &objectName)
 {
     Dashboard *d = window.currentDashboard();
     auto *button = child<QToolButton>(d, objectName);
-    if (!button || !button->isEnabled() || !button->isVisible())
+    if (!isClickable(button))
         return false;
     QTest::mouseClick(button, Qt::LeftButton);
     return true;
@@ -136,7 +143,7 @@ inline bool clickStartOrRestart(MainWindow &window)
 
 inline bool clickButton(QAbstractButton *button)
 {
-    if (!button || !button->isEnabled() || !button->isVisible())
+    if (!isClickable(button))
         return false;
     QTest::mouseClick(button, Qt::LeftButton);
     return true;
