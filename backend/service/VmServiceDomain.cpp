@@ -235,7 +235,8 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
         return allocatedAll.error();
 
     // 2. The domain: Passdeck's hostdevs become exactly the allocation, shut down, start (or,
-    //    live, the new devices into the running domain). Inside the transaction that records it.
+    //    live, the new devices into the running domain). Outside the write lock (a shutdown may
+    //    take its whole timeout), then recorded in a transaction of its own.
     const QString undoWhat = tr("Undoing the start of VM '%1'").arg(vm.name);
     // The domain as it was, so that a failure after its change (the record, the audit entry)
     // puts it back too: Passdeck's hostdevs and the run state of before.
@@ -322,27 +323,15 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
                     return s;
             return recordSuccess(*changed);
         };
+        // complete() put the domain back itself when the record failed after the change.
         auto applied = JournaledApply::complete(m_ctx, *nodeHost, entry, *plan, options, record, undoStore, domain);
         if (!applied)
-            return revertDomain(applied.error()); // a no-op when complete() undid it already
+            return applied.error();
         result.bound = toBind;
     } else {
-        auto info = domainStep();
-        if (!info) {
-            Status undone = m_ctx.write([&](StoreTransaction &tx) -> Status {
-                if (Status s = undoStore(); !s)
-                    return s;
-                return tx.commit(); // the failure is audited on its own
-            });
-            Error e = info.error();
-            if (!undone)
-                e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting the store back failed too: %1").arg(undone.error().message())).trimmed();
-            return e;
-        }
-        Status recorded = m_ctx.write([&](StoreTransaction &) -> Status { return recordSuccess(*info); });
-        if (!recorded) {
-            // Not recorded (the store, or its audit entry): the domain and the store go back.
-            Error e = revertDomain(recorded.error());
+        // Nothing to bind: the store goes back in a transaction of its own (the failure is
+        // audited on its own), and says so when it cannot.
+        auto storeBack = [&](Error e) -> Error {
             Status undone = m_ctx.write([&](StoreTransaction &tx) -> Status {
                 if (Status s = undoStore(); !s)
                     return s;
@@ -351,7 +340,13 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
             if (!undone)
                 e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting the store back failed too: %1").arg(undone.error().message())).trimmed();
             return e;
-        }
+        };
+        auto info = domainStep();
+        if (!info)
+            return storeBack(info.error());
+        Status recorded = m_ctx.write([&](StoreTransaction &) -> Status { return recordSuccess(*info); });
+        if (!recorded) // not recorded (the store, or its audit entry): the domain and the store go back
+            return storeBack(revertDomain(recorded.error()));
     }
     auto mds = DomainServiceQueries::machineDevices(db, vmId, 0);
     if (!mds)
