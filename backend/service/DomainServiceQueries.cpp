@@ -1,5 +1,6 @@
 #include "service/DomainServiceQueries.h"
 
+#include "service/DeviceListing.h"
 #include "service/PassthroughUnits.h"
 #include "store/StoreQuery.h"
 
@@ -116,104 +117,9 @@ Result<NodeInfo> DomainServiceQueries::nodeByName(const QSqlDatabase &db, const 
     return single(nodes(db, 0, name), tr("node"), QStringLiteral("'%1'").arg(name));
 }
 
-// id -> name of a small table (nodes, groups, tenants), so that the device listing shares one
-// QString per name instead of converting the same name on every row.
-static Result<QHash<qint64, QString>> names(const QSqlDatabase &db, const QString &table, const QString &what)
-{
-    StoreQuery q(db, QStringLiteral("SELECT id, name FROM ") + table);
-    if (Status s = q.exec(what); !s)
-        return s.error();
-    QHash<qint64, QString> out;
-    while (q.next())
-        out.insert(q.value(0).toLongLong(), q.value(1).toString());
-    return out;
-}
-
 Result<QList<DeviceRecord>> DomainServiceQueries::devices(const QSqlDatabase &db, qint64 nodeId, qint64 groupId, bool tenantGroup)
 {
-    const QString what = tr("Listing PCI devices");
-    Filter f;
-    if (nodeId > 0)
-        f.add(QStringLiteral("d.node_id = ?"), nodeId);
-    if (groupId > 0)
-        f.add(tenantGroup ? QStringLiteral("p.group_id = ?") : QStringLiteral("r.group_id = ?"), groupId);
-    // The Qt SQLite driver converts every selected value of every row, which dominates at
-    // 10,000 devices (tests/bench/bench_store): node, group and tenant names come from small
-    // lookups and the four flags travel as one integer.
-    auto nodeNames = names(db, QStringLiteral("nodes"), what);
-    if (!nodeNames)
-        return nodeNames.error();
-    auto groupNames = names(db, QStringLiteral("resource_groups"), what);
-    if (!groupNames)
-        return groupNames.error();
-    auto tenantNames = names(db, QStringLiteral("tenants"), what);
-    if (!tenantNames)
-        return tenantNames.error();
-    StoreQuery q(db, QStringLiteral(
-        "SELECT d.id, d.node_id, d.address, d.vendor_id, d.pci_device_id, d.subsys_vendor_id,"
-        " d.subsys_device_id, d.class_id, d.vendor_name, d.device_name, d.class_name, d.driver, d.iommu_group,"
-        " d.numa_node, d.is_bridge | (d.present << 1) | (d.ids_changed << 2) | (d.reboot_pending << 3), d.host_use,"
-        " r.group_id, p.tenant_id, a.vm_id, v.name, p.group_id, d.foreign_domain"
-        " FROM devices d JOIN nodes n ON n.id = d.node_id"
-        " LEFT JOIN resource_rules r ON r.device_id = d.id"
-        " LEFT JOIN tenant_pool p ON p.device_id = d.id"
-        " LEFT JOIN allocations a ON a.device_id = d.id"
-        " LEFT JOIN vms v ON v.id = a.vm_id") + f.sql() + QStringLiteral(" ORDER BY n.name, d.address"));
-    auto r = run(q, f, what);
-    if (!r)
-        return r.error();
-    QList<DeviceRecord> out;
-    while (q.next()) {
-        DeviceRecord d;
-        d.id = q.value(0).toLongLong();
-        d.nodeId = q.value(1).toLongLong();
-        d.nodeName = nodeNames->value(d.nodeId);
-        d.address = q.value(2).toString();
-        d.vendorId = q.value(3).toInt();
-        d.deviceId = q.value(4).toInt();
-        d.subsystemVendorId = q.value(5).toInt();
-        d.subsystemDeviceId = q.value(6).toInt();
-        d.classId = q.value(7).toInt();
-        d.vendorName = q.value(8).toString();
-        d.deviceName = q.value(9).toString();
-        d.className = q.value(10).toString();
-        d.driver = q.value(11).toString();
-        d.iommuGroup = q.value(12).toInt();
-        d.numaNode = q.value(13).toInt();
-        const int flags = q.value(14).toInt();
-        d.isBridge = flags & 1;
-        d.present = flags & 2;
-        d.idsChanged = flags & 4;
-        d.rebootPending = flags & 8;
-        const QString hostUse = q.value(15).toString();
-        d.hostUse = hostUse.isEmpty() ? QStringList() : hostUse.split(u' ');
-        d.groupId = q.value(16).toLongLong();
-        d.groupName = groupNames->value(d.groupId);
-        d.tenantId = q.value(17).toLongLong();
-        d.tenantName = tenantNames->value(d.tenantId);
-        d.vmId = q.value(18).toLongLong();
-        d.vmName = q.value(19).toString();
-        d.tenantGroupId = q.value(20).toLongLong();
-        d.tenantGroupName = groupNames->value(d.tenantGroupId);
-        d.foreignDomain = q.value(21).toString();
-        if (d.vmId) {
-            d.status = DeviceStatus::UsedByVm;
-            d.consumer = QStringLiteral("vm:") + d.vmName;
-        } else if (!d.foreignDomain.isEmpty()) {
-            // A hostdev Passdeck did not write: taken by that domain (docs/libvirt.md).
-            d.status = DeviceStatus::UsedByVm;
-            d.consumer = QStringLiteral("outside-passdeck:") + d.foreignDomain;
-        } else if (d.tenantId) {
-            d.status = DeviceStatus::OwnedByTenant;
-            d.consumer = QStringLiteral("tenant:") + d.tenantName;
-        } else if (d.groupId) {
-            d.status = DeviceStatus::InResourceGroup;
-        } else {
-            d.status = d.driver.isEmpty() ? DeviceStatus::Free : DeviceStatus::InUseByHost;
-        }
-        out << d;
-    }
-    return out;
+    return DeviceListing::read(db, nodeId, groupId, tenantGroup);
 }
 
 Result<QList<ResourceGroup>> DomainServiceQueries::groups(const QSqlDatabase &db, qint64 scope, qint64 groupId, const QString &name)

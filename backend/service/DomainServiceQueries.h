@@ -8,7 +8,8 @@
 namespace passdeck {
 
 // The read side of the service: the listing queries the dashboards use (one SQL statement
-// each, indexed; see tests/bench/bench_store) and single-row lookups.
+// each, indexed, but for the devices: DeviceListing; see tests/bench/bench_store) and
+// single-row lookups.
 class DomainServiceQueries
 {
 public:

@@ -27,10 +27,11 @@ const char *const kOfferColumns =
     // The card's name as read at its new address: the record at the old one has the names of
     // whatever sits there now (a refresh keeps only the ids as first recorded).
     "SELECT o.node_id, n.name, o.rule_id, g.name, o.old_address, o.new_address, r.vendor_id, r.pci_device_id,"
-    " COALESCE(nd.device_name, ''), o.matched_by, d.physical_slot, d.serial_number, o.found_at, o.dismissed"
+    " COALESCE(nn.device_name, ''), o.matched_by, d.physical_slot, d.serial_number, o.found_at, o.dismissed"
     " FROM moved_offers o JOIN nodes n ON n.id = o.node_id JOIN resource_rules r ON r.id = o.rule_id"
     " JOIN resource_groups g ON g.id = r.group_id JOIN devices d ON d.id = r.device_id"
-    " LEFT JOIN devices nd ON nd.node_id = o.node_id AND nd.address = o.new_address";
+    " LEFT JOIN devices nd ON nd.node_id = o.node_id AND nd.address = o.new_address"
+    " LEFT JOIN pci_names nn ON nn.id = nd.names_id";
 
 MovedOffer offerFrom(const StoreQuery &q)
 {

@@ -7,6 +7,7 @@
 #include "store/Journal.h"
 #include "service/JournaledApply.h"
 #include "service/MovedHardware.h"
+#include "service/PciNamesTable.h"
 #include "core/Node.h"
 #include "store/Store.h"
 #include "store/StoreQuery.h"
@@ -256,17 +257,21 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
     }
     StoreQuery insert(db, QStringLiteral(
         "INSERT INTO devices (node_id, address, vendor_id, pci_device_id, subsys_vendor_id, subsys_device_id, class_id,"
-        " vendor_name, device_name, class_name, driver, iommu_group, numa_node, is_bridge, host_use)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " names_id, driver, iommu_group, numa_node, is_bridge, host_use)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     // Ids are kept as first recorded: a different card in the same slot is flagged, not adopted.
     StoreQuery update(db, QStringLiteral(
-        "UPDATE devices SET class_id = ?, vendor_name = ?, device_name = ?, class_name = ?, driver = ?, iommu_group = ?,"
+        "UPDATE devices SET class_id = ?, names_id = ?, driver = ?, iommu_group = ?,"
         " numa_node = ?, host_use = ?, present = 1, ids_changed = ? WHERE id = ?"));
+    PciNamesTable names(db);
     for (const PciDevice &d : snapshot.devices) {
+        auto namesId = names.idOf({d.vendorName, d.deviceName, d.className}, what);
+        if (!namesId)
+            return namesId.error();
         const auto it = known.constFind(d.address);
         if (it == known.cend()) {
             const QVariantList values = {node.id, d.address, d.vendorId, d.deviceId, d.subsystemVendorId, d.subsystemDeviceId,
-                                         d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
+                                         d.classId, *namesId, d.driver, d.iommuGroup,
                                          d.numaNode, d.isBridge ? 1 : 0, hostUseOf(d, mounts)};
             for (int i = 0; i < values.size(); ++i)
                 insert.bindAt(i, values.at(i));
@@ -279,7 +284,7 @@ Result<RefreshReport> NodeService::storeInventory(const NodeInfo &node, const In
                           || it->subDevice != d.subsystemDeviceId;
         if (changed)
             report.idsChanged << d.address;
-        const QVariantList values = {d.classId, d.vendorName, d.deviceName, d.className, d.driver, d.iommuGroup,
+        const QVariantList values = {d.classId, *namesId, d.driver, d.iommuGroup,
                                      d.numaNode, hostUseOf(d, mounts), changed ? 1 : 0, it->id};
         for (int i = 0; i < values.size(); ++i)
             update.bindAt(i, values.at(i));

@@ -149,6 +149,13 @@ void PostgresDialect::rollback(QSqlDatabase &db) const
     exec(db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(writeLockKey), nullptr);
 }
 
+// Not the session's SERIALIZABLE: a read-only REPEATABLE READ transaction is one snapshot
+// and takes no predicate locks, so it can never make a writer's transaction fail.
+QString PostgresDialect::beginReadStatement() const
+{
+    return QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
 bool PostgresDialect::isMissingDatabase(const QString &openError)
 {
     return openError.contains(QLatin1String("does not exist")) && openError.contains(QLatin1String("database"));

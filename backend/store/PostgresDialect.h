@@ -39,6 +39,7 @@ public:
     Status beginWrite(QSqlDatabase &db, const QString &what) const override;
     Status commit(QSqlDatabase &db, const QString &what) const override;
     void rollback(QSqlDatabase &db) const override;
+    QString beginReadStatement() const override;
 
     // The database of the URI does not exist yet (an open failed saying so): create it through
     // the server's maintenance database `postgres`, as the URI's user. Refused with what to do

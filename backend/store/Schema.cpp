@@ -394,6 +394,29 @@ const std::initializer_list<const char *> step10 = {
     "ALTER TABLE nodes ADD COLUMN twin_of VARCHAR(128) NOT NULL DEFAULT ''",
 };
 
+// Version 11: a device's PCI names (vendor, device, class, as the node's pci.ids gives them) are
+// a row of pci_names, each distinct triple once, which devices reference (docs/store.md,
+// "Listing devices"): a host has many cards of a few kinds, and the listing then reads one
+// integer per device instead of three texts. A triple never referenced again stays (a few
+// hundred rows at most). names_id may be NULL only because SQLite adds a referencing column
+// with a NULL default; every device written since has one.
+const std::initializer_list<const char *> step11 = {
+    "CREATE TABLE pci_names ("
+    " id %ID%,"
+    " vendor_name TEXT NOT NULL,"
+    " device_name TEXT NOT NULL,"
+    " class_name TEXT NOT NULL,"
+    " UNIQUE (vendor_name, device_name, class_name))",
+    "INSERT INTO pci_names (vendor_name, device_name, class_name)"
+    " SELECT DISTINCT vendor_name, device_name, class_name FROM devices",
+    "ALTER TABLE devices ADD COLUMN names_id INTEGER REFERENCES pci_names(id)",
+    "UPDATE devices SET names_id = (SELECT n.id FROM pci_names n WHERE n.vendor_name = devices.vendor_name"
+    " AND n.device_name = devices.device_name AND n.class_name = devices.class_name)",
+    "ALTER TABLE devices DROP COLUMN vendor_name",
+    "ALTER TABLE devices DROP COLUMN device_name",
+    "ALTER TABLE devices DROP COLUMN class_name",
+};
+
 #undef NAME_CHECK
 #undef FLAG
 
@@ -406,7 +429,7 @@ QString tr(const char *text)
 
 int Schema::currentVersion()
 {
-    return 10;
+    return 11;
 }
 
 QStringList Schema::step(int version, const QString &driverName)
@@ -415,7 +438,7 @@ QStringList Schema::step(int version, const QString &driverName)
     QStringList out;
     auto add = [&out, &dialect](const auto &statements) {
         for (const char *sql : statements)
-            out << dialect->adaptDdl(QString::fromLatin1(sql));
+            out << dialect->adaptDdl(QString::fromLatin1(sql).replace(QLatin1String("%ID%"), dialect->idColumn()));
     };
     auto addTriggers = [&](const auto &specs) {
         for (const TriggerSpec &t : specs)
@@ -424,8 +447,7 @@ QStringList Schema::step(int version, const QString &driverName)
     };
     switch (version) {
     case 1:
-        for (const char *s : step1)
-            out << dialect->adaptDdl(QString::fromLatin1(s).replace(QLatin1String("%ID%"), dialect->idColumn()));
+        add(step1);
         addTriggers(step1Triggers);
         out << QStringLiteral("INSERT INTO schema_version (version) VALUES (1)");
         break;
@@ -451,6 +473,7 @@ QStringList Schema::step(int version, const QString &driverName)
         break;
     }
     case 10: add(step10); break;
+    case 11: add(step11); break;
     default: break;
     }
     return out;

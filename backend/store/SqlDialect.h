@@ -44,6 +44,9 @@ public:
     // Ends it (COMMIT / ROLLBACK) and lets go of anything beginWrite took.
     virtual Status commit(QSqlDatabase &db, const QString &what) const = 0;
     virtual void rollback(QSqlDatabase &db) const = 0;
+    // Starts a read-only transaction: one snapshot for a read made of several statements
+    // (StoreReadSnapshot), taking no lock that would hold up a writer. Ended by ROLLBACK.
+    virtual QString beginReadStatement() const = 0;
 
     // DDL. The auto-numbered primary key column.
     virtual QString idColumn() const = 0;

@@ -96,6 +96,13 @@ void SqliteDialect::rollback(QSqlDatabase &db) const
     q.exec(QStringLiteral("ROLLBACK"));
 }
 
+// Deferred: the first read fixes what the transaction sees; in WAL mode readers never block
+// the writer, nor the writer them.
+QString SqliteDialect::beginReadStatement() const
+{
+    return QStringLiteral("BEGIN DEFERRED");
+}
+
 QString SqliteDialect::idColumn() const
 {
     return QStringLiteral("INTEGER PRIMARY KEY");

@@ -22,6 +22,7 @@ public:
     Status beginWrite(QSqlDatabase &db, const QString &what) const override;
     Status commit(QSqlDatabase &db, const QString &what) const override;
     void rollback(QSqlDatabase &db) const override;
+    QString beginReadStatement() const override;
 
     QString idColumn() const override;
     QStringList refusingTrigger(const QString &name, const QString &event, const QString &table,

@@ -46,6 +46,7 @@ struct ThreadConnections
 {
     quint64 serial = threadCounter.fetch_add(1, std::memory_order_relaxed);
     QStringList names;
+    QStringList writing; // those with a write transaction open (Store::inWriteTransaction)
 
     ~ThreadConnections()
     {
@@ -313,6 +314,7 @@ Status Store::beginWrite() const
     for (int attempt = 1;; ++attempt) {
         Status s = m_dialect->beginWrite(db, what);
         if (s) {
+            threadConnections().writing.append(db.connectionName());
             if (const auto &hook = afterBeginHook())
                 hook(*this);
             return s;
@@ -340,6 +342,11 @@ Status Store::beginWrite() const
     }
 }
 
+bool Store::inWriteTransaction(const QSqlDatabase &db)
+{
+    return threadConnections().writing.contains(db.connectionName());
+}
+
 void Store::conflictPause(int attempt)
 {
     QThread::msleep(10u << qBound(1, attempt, 8));
@@ -353,6 +360,7 @@ void Store::setAfterBeginHook(std::function<void(const Store &)> hook)
 void Store::dropConnection() const
 {
     const QString name = threadConnectionName();
+    threadConnections().writing.removeAll(name);
     if (!QSqlDatabase::contains(name))
         return;
     QSqlDatabase db = QSqlDatabase::database(name, false);
@@ -363,6 +371,8 @@ Status Store::commit() const
 {
     QSqlDatabase db = connection();
     Status s = m_dialect->commit(db, tr("Saving a change in the state store"));
+    if (s || s.error().code == ErrorCode::StoreLost)
+        threadConnections().writing.removeAll(db.connectionName());
     if (!s && s.error().code == ErrorCode::StoreLost) {
         dropConnection();
         // The COMMIT was sent; whether the server ran it before the connection broke is unknown.
@@ -377,6 +387,7 @@ Status Store::commit() const
 void Store::rollback() const
 {
     const QString name = threadConnectionName();
+    threadConnections().writing.removeAll(name);
     if (!QSqlDatabase::contains(name))
         return;
     QSqlDatabase db = QSqlDatabase::database(name, false);

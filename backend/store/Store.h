@@ -55,6 +55,9 @@ public:
     Status beginWrite() const;
     Status commit() const;
     void rollback() const;
+    // Whether `db` (a connection of this thread) has a write transaction open: then it already
+    // is a snapshot, and no other transaction may begin on it (StoreReadSnapshot).
+    static bool inWriteTransaction(const QSqlDatabase &db);
 
     static constexpr int busyTimeoutMs = 10000;
     static constexpr int maxBeginAttempts = 5;

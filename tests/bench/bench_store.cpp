@@ -90,11 +90,12 @@ void BenchStore::initTestCase()
     QVERIFY(q.prepare(QStringLiteral("INSERT INTO nodes (id, name, host_root, simulated) VALUES (?, ?, ?, 1)")));
     for (int n = 0; n < nodeCount; ++n)
         QVERIFY(exec(q, {n + 1, QStringLiteral("node-%1").arg(n, 2, 10, QLatin1Char('0')), QStringLiteral("/sim/%1").arg(n)}));
+    QVERIFY(q.exec(QStringLiteral("INSERT INTO pci_names (id, vendor_name, device_name, class_name)"
+                                  " VALUES (1, 'NVIDIA Corporation', 'GA102GL [RTX A6000]', 'VGA compatible controller')")));
     QVERIFY(q.prepare(QStringLiteral(
         "INSERT INTO devices (id, node_id, address, vendor_id, pci_device_id, subsys_vendor_id, subsys_device_id, class_id,"
-        " vendor_name, device_name, class_name, driver, iommu_group, numa_node, is_bridge, reboot_pending)"
-        " VALUES (?, ?, ?, 4318, 8752, 4318, 5209, 196608, 'NVIDIA Corporation', 'GA102GL [RTX A6000]', 'VGA compatible controller',"
-        " ?, ?, 0, ?, ?)")));
+        " names_id, driver, iommu_group, numa_node, is_bridge, reboot_pending)"
+        " VALUES (?, ?, ?, 4318, 8752, 4318, 5209, 196608, 1, ?, ?, 0, ?, ?)")));
     for (int n = 0; n < nodeCount; ++n) {
         for (int i = 0; i < devicesPerNode; ++i) {
             const qint64 id = qint64(n) * devicesPerNode + i + 1;
