@@ -95,7 +95,7 @@ Result<Holders> holders(const QSqlDatabase &db, const Scope &scope, const QStrin
     return h;
 }
 
-// Two small integers (ids -1 to 65535, IOMMU group and NUMA node -1 up) as one 64-bit value,
+// Two small integers (ids -1 to 65535, IOMMU group and NUMA node -1 and up) as one 64-bit value,
 // since the drivers' cost is per value: pairSql() in the query, unpair() here.
 QString pairSql(const char *high, const char *low)
 {

@@ -371,7 +371,7 @@ Status Store::commit() const
 {
     QSqlDatabase db = connection();
     Status s = m_dialect->commit(db, tr("Saving a change in the state store"));
-    if (s || s.error().code == ErrorCode::StoreLost)
+    if (s) // a lost connection is dropped below, which forgets it too
         threadConnections().writing.removeAll(db.connectionName());
     if (!s && s.error().code == ErrorCode::StoreLost) {
         dropConnection();
