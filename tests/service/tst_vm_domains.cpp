@@ -6,6 +6,7 @@
 #include "VmDomainXmlCheck.h"
 
 #include "node/LocalNode.h"
+#include "store/Journal.h"
 #include "node/host/SysfsWriter.h"
 
 #include <QSqlDatabase>
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void restartWritesExactHostdevs();
     void domainChangeOutsideTheWriteLock();
     void recordFailureRevertsDomainFirst();
+    void recoveryStopsTheDomainFirst();
+    void recoveryWaitsForTheHypervisor();
     void powerOffAndOn();
     void restartFailureLeavesStoreAndDriversAsBefore();
     void restartWhenDeviceNoLongerFree();
@@ -76,6 +79,25 @@ private:
                 && node.writer().write(QStringLiteral("sys/bus/pci/drivers_probe"), address.toLatin1()) == 0;
         }
         Vm vm(const QString &name) { return *svc().findVm(name); }
+        // A VM (gpuVm) started, then the journal row of a start of it that died after its domain
+        // started on gpu1 and its audio: the row a killed process leaves (a dead owner).
+        QString interruptedStart(qint64 vmId, QMap<QString, QString> *hostDrivers)
+        {
+            if (!toHostDriver(gpu1) || !toHostDriver(gpu1Audio))
+                return QStringLiteral("could not put the GPU on its host driver");
+            *hostDrivers = {{gpu1, f.driverA(gpu1)}, {gpu1Audio, f.driverA(gpu1Audio)}};
+            if (auto started = svc().restartVm(vmId); !started)
+                return started.error().message();
+            JournalEntry e;
+            e.nodeId = f.nodeA;
+            e.operation = QStringLiteral("vm-restart");
+            e.target = QStringLiteral("vfio");
+            e.vmId = vmId;
+            e.originalDrivers = *hostDrivers;
+            if (!Journal::add(f.db(), e) || !f.sql(QStringLiteral("UPDATE journal SET pid = 999999999, host = ?"), {Journal::thisHost()}))
+                return QStringLiteral("could not write the journal row");
+            return {};
+        }
         int allocations(qint64 vmId) { return f.count(QStringLiteral("SELECT COUNT(*) FROM allocations WHERE vm_id = ?"), {vmId}); }
         // A VM with a domain and one machine device of a group holding gpu1 (and its audio).
         qint64 gpuGroup = 0;
@@ -311,6 +333,69 @@ void TstVmDomains::recordFailureRevertsDomainFirst()
     QCOMPARE(x.vm(QStringLiteral("vm1")).power, before.power);
     QCOMPARE(x.vm(QStringLiteral("vm1")).restartNeeded, before.restartNeeded);
     QCOMPARE(x.vm(QStringLiteral("vm1")).libvirtState, before.libvirtState);
+}
+
+// Recovery of a start that died after its domain started: the domain stops and loses Passdeck's
+// hostdevs while the devices are still on vfio-pci, and only then do they go back to their
+// drivers; the VM is off and asks for a restart.
+void TstVmDomains::recoveryStopsTheDomainFirst()
+{
+    FIXTURE(x);
+    const qint64 vm = x.gpuVm();
+    QVERIFY(vm);
+    QMap<QString, QString> hostDrivers;
+    const QString error = x.interruptedStart(vm, &hostDrivers);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(domainStateIsActive(x.hv->domains.value(QStringLiteral("vm1")).state));
+    QCOMPARE(x.f.driverA(gpu1), QStringLiteral("vfio-pci"));
+    QStringList atChange;
+    x.hv->duringChange = [&](const DomainChange &c) {
+        atChange << x.f.driverA(gpu1) + (c.start ? QStringLiteral(" start") : QStringLiteral(" stop"));
+    };
+    auto recovered = x.svc().recoverInterrupted();
+    QVERIFY2(recovered, qPrintable(recovered ? QString() : recovered.error().message()));
+    QCOMPARE(*recovered, 1);
+    QCOMPARE(atChange, QStringList{QStringLiteral("vfio-pci stop")});
+    QCOMPARE(x.hv->domains.value(QStringLiteral("vm1")).state, DomainState::ShutOff);
+    QVERIFY(x.hv->passdeckHostdevs(QStringLiteral("vm1")).isEmpty());
+    QCOMPARE(x.f.driverA(gpu1), hostDrivers.value(gpu1));
+    QCOMPARE(x.f.driverA(gpu1Audio), hostDrivers.value(gpu1Audio));
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
+    QCOMPARE(x.vm(QStringLiteral("vm1")).power, PowerState::Off);
+    QVERIFY(x.vm(QStringLiteral("vm1")).restartNeeded);
+    QCOMPARE(x.allocations(vm), 0);
+}
+
+// Fail closed: while the node's hypervisor cannot say whether the domain holds the devices, or
+// the domain does not stop, the devices stay on vfio-pci and the row stays for the next open.
+void TstVmDomains::recoveryWaitsForTheHypervisor()
+{
+    FIXTURE(x);
+    const qint64 vm = x.gpuVm();
+    QVERIFY(vm);
+    QMap<QString, QString> hostDrivers;
+    const QString error = x.interruptedStart(vm, &hostDrivers);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    for (int blocked = 0; blocked < 2; ++blocked) {
+        x.hv->available = blocked != 0;
+        x.hv->failChangeOf = blocked ? QStringLiteral("vm1") : QString();
+        auto recovered = x.svc().recoverInterrupted();
+        QVERIFY(recovered);
+        QCOMPARE(*recovered, 0);
+        QCOMPARE(x.f.driverA(gpu1), QStringLiteral("vfio-pci"));
+        QCOMPARE(x.f.driverA(gpu1Audio), QStringLiteral("vfio-pci"));
+        QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 1);
+        QCOMPARE(x.vm(QStringLiteral("vm1")).power, PowerState::On);
+        QCOMPARE(x.allocations(vm), 2);
+    }
+    x.hv->available = true;
+    x.hv->failChangeOf.clear();
+    auto recovered = x.svc().recoverInterrupted();
+    QVERIFY(recovered);
+    QCOMPARE(*recovered, 1);
+    QCOMPARE(x.hv->domains.value(QStringLiteral("vm1")).state, DomainState::ShutOff);
+    QCOMPARE(x.f.driverA(gpu1), hostDrivers.value(gpu1));
+    QCOMPARE(x.f.count(QStringLiteral("SELECT COUNT(*) FROM journal")), 0);
 }
 
 void TstVmDomains::powerOffAndOn()
