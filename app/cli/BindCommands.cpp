@@ -239,7 +239,7 @@ Error withForceHint(Error e, const QList<Finding> &findings)
         any = true;
     }
     if (any)
-        e.hint += QLatin1Char(' ') + tr("If you are sure, repeat with --force.");
+        e.addHint(tr("If you are sure, repeat with --force."));
     return e;
 }
 

@@ -2,6 +2,11 @@
 
 namespace passdeck {
 
+void Error::addHint(const QString &more)
+{
+    hint = QString(hint + u' ' + more).trimmed();
+}
+
 QString Error::message() const
 {
     QString text = what;

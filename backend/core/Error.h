@@ -24,6 +24,8 @@ struct Error
 
     // One line: "<what>: <why>. <hint>"
     QString message() const;
+    // Appends to the hint (a space between): what else happened, what else to do.
+    void addHint(const QString &more);
 
     // Refused or Failed, as the code's row in the table says (core/ErrorCode.cpp); an error
     // with an errno is a failure whatever its code.

@@ -53,14 +53,13 @@ Error JournaledApply::settle(ServiceContext &ctx, Node &host, const JournalEntry
             error.hint = tr("Nothing is left to move by hand; fix the cause above and try again.");
         }
         if (Status removed = Journal::remove(ctx.db(), entry.id); !removed)
-            error.hint = QString(error.hint + QLatin1Char(' ') + tr("The operation journal could not be cleared (%1); reopening Passdeck clears it.")
-                          .arg(removed.error().message())).trimmed();
+            error.addHint(tr("The operation journal could not be cleared (%1); reopening Passdeck clears it.")
+                          .arg(removed.error().message()));
         return error;
     }
     // Half-moved devices must stay on record: the journal row is what recovery works from.
-    error.hint = QString(error.hint + QLatin1Char(' ')
-                  + tr("%1 could not be put back on the original driver; the operation journal keeps them and reopening "
-                       "Passdeck tries again.").arg(left.join(QLatin1String(", ")))).trimmed();
+    error.addHint(tr("%1 could not be put back on the original driver; the operation journal keeps them and reopening "
+                     "Passdeck tries again.").arg(left.join(QLatin1String(", "))));
     return error;
 }
 
@@ -152,9 +151,8 @@ Result<ApplyResult> JournaledApply::complete(ServiceContext &ctx, Node &host, co
             if (!undone) {
                 // The row stays, so recovery redoes both sides; the devices go back now anyway.
                 (void)restore(host, entry);
-                error.hint = QString(error.hint + QLatin1Char(' ') + tr("Undoing the store side failed too (%1); the operation "
-                                                                        "journal keeps the operation and reopening Passdeck finishes "
-                                                                        "undoing it.").arg(undone.error().message())).trimmed();
+                error.addHint(tr("Undoing the store side failed too (%1); the operation journal keeps the operation and "
+                                 "reopening Passdeck finishes undoing it.").arg(undone.error().message()));
                 return error;
             }
             ServiceContext::step("undone");

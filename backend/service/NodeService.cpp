@@ -445,9 +445,9 @@ Result<RefreshReport> NodeService::reboot(qint64 nodeId)
             // needs its reboot; the row stays only if it cannot be cleared.
             Error e = s.error();
             if (Status removed = Journal::remove(m_ctx.db(), journalId); !removed)
-                e.hint = QString(e.hint + QLatin1Char(' ') + tr("The operation journal could not be cleared (%1); reopening Passdeck "
-                                                                "repeats the reboot.").arg(removed.error().message())).trimmed();
-            e.hint = QString(e.hint + QLatin1Char(' ') + tr("The VMs of node '%1' were stopped; reboot it again.").arg(n->name)).trimmed();
+                e.addHint(tr("The operation journal could not be cleared (%1); reopening Passdeck "
+                             "repeats the reboot.").arg(removed.error().message()));
+            e.addHint(tr("The VMs of node '%1' were stopped; reboot it again.").arg(n->name));
             return e;
         }
         ServiceContext::step("rebooted");

@@ -34,8 +34,8 @@ Status stopInterruptedDomain(const QSqlDatabase &db, Node &host, qint64 vmId)
     if (!domains) {
         Error e = domains.error();
         e.what = what;
-        e.hint = QString(e.hint + QLatin1Char(' ') + tr("Its devices stay on vfio-pci until the node's hypervisor answers: "
-                                                         "whether the domain holds them cannot be told. Reopen Passdeck then.")).trimmed();
+        e.addHint(tr("Its devices stay on vfio-pci until the node's hypervisor answers: "
+                     "whether the domain holds them cannot be told. Reopen Passdeck then."));
         return e;
     }
     for (const DomainInfo &d : std::as_const(*domains)) {

@@ -258,13 +258,13 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
             return e;
         domainChanged = false;
         if (!domainBefore) {
-            e.hint = QString(e.hint + QLatin1Char(' ') + tr("VM '%1' was changed on its node and its state before could not be read: "
-                                                             "check it with passdeck-cli vm xml.").arg(vm.name)).trimmed();
+            e.addHint(tr("VM '%1' was changed on its node and its state before could not be read: "
+                         "check it with passdeck-cli vm xml.").arg(vm.name));
             return e;
         }
         if (auto back = nodeHost->changeDomain(*domainBefore); !back)
-            e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting VM '%1' back on its node failed too: %2")
-                                                             .arg(vm.name, back.error().message())).trimmed();
+            e.addHint(tr("Putting VM '%1' back on its node failed too: %2")
+                      .arg(vm.name, back.error().message()));
         return e;
     };
     auto domainStep = [&]() -> Result<DomainInfo> {
@@ -338,7 +338,7 @@ Result<RestartResult> VmService::startDomainImpl(qint64 vmId, const ProgressFn &
                 return tx.commit();
             });
             if (!undone)
-                e.hint = QString(e.hint + QLatin1Char(' ') + tr("Putting the store back failed too: %1").arg(undone.error().message())).trimmed();
+                e.addHint(tr("Putting the store back failed too: %1").arg(undone.error().message()));
             return e;
         };
         auto info = domainStep();

@@ -70,6 +70,17 @@ private Q_SLOTS:
         QVERIFY(e.category() == ErrorCategory::Failed);
         QVERIFY(Error().category() == ErrorCategory::Failed); // a code never set is a bug, not a refusal
     }
+
+    void hintsAddUp()
+    {
+        Error e = Error::make(ErrorCode::NotFound, QStringLiteral("Looking up VM 'x'"), QStringLiteral("there is none"));
+        e.addHint(QStringLiteral("List the VMs."));
+        QCOMPARE(e.hint, QStringLiteral("List the VMs."));
+        e.addHint(QStringLiteral("Putting the store back failed too: busy."));
+        QCOMPARE(e.hint, QStringLiteral("List the VMs. Putting the store back failed too: busy."));
+        e.addHint(QString());
+        QCOMPARE(e.message(), QStringLiteral("Looking up VM 'x': there is none. List the VMs. Putting the store back failed too: busy."));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstErrorCode)
