@@ -172,7 +172,8 @@ private Q_SLOTS:
         HostMounts m{QStringLiteral("/dev/nvme0n1p2 / ext4 rw 0 0\n"), QStringLiteral("Filename Type\n")};
         QCOMPARE(roundTrip(m).mounts, m.mounts);
         QCOMPARE(roundTrip(m).swaps, m.swaps);
-        NodeCapabilities c{true, false};
+        NodeCapabilities c;
+        c.iommu = true;
         QCOMPARE(roundTrip(c).iommu, true);
         QCOMPARE(roundTrip(c).vfioPci, false);
         QMap<QString, DriverState> states{{QStringLiteral("0000:01:00.0"), DriverState{QStringLiteral("vfio-pci"), QStringLiteral("vfio-pci"), true}},
