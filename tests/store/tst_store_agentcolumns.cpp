@@ -31,17 +31,8 @@ void TstStoreAgentColumns::version6StoreGainsTheColumns()
                                  " VALUES ('old-node', '/nowhere', 1, '/nowhere', '0123456789abcdef0123456789abcdef', '2026-01-02T03:04:05.000Z')")
                << QStringLiteral("INSERT INTO devices (node_id, address, vendor_id, driver) VALUES (1, '0000:01:00.0', 4318, 'nvidia')")
                << QStringLiteral("INSERT INTO resource_groups (name, description, class) VALUES ('Old GPUs', 'kept', 'GPU')");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw-v6"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        for (const QString &sql : std::as_const(statements))
-            QVERIFY2(q.exec(sql), qPrintable(sql + QStringLiteral(": ") + q.lastError().text()));
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("raw-v6"));
+    QString error;
+    QVERIFY2(rawStoreExec(path, statements, &error), qPrintable(error));
 
     auto service = DomainService::open(path, testOptions());
     QVERIFY2(service, qPrintable(service ? QString() : service.error().message()));

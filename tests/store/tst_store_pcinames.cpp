@@ -12,8 +12,6 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
-#include <QUrl>
-#include <QUrlQuery>
 
 using namespace passdeck;
 using namespace passdeck::test;
@@ -27,46 +25,7 @@ private Q_SLOTS:
     void listingIsByNodeNameThenAddress();
     void listingInsideAWriteKeepsTheWrite();
     void snapshotSeesOneState();
-
-private:
-    // Runs statements on a connection of its own to `location` (the store as an older Passdeck
-    // left it): the SQLite file, or the PostgreSQL database of the URI.
-    static bool rawExec(const QString &location, const QStringList &statements, QString *error);
 };
-
-bool TstStorePciNames::rawExec(const QString &location, const QStringList &statements, QString *error)
-{
-    const QString name = QStringLiteral("raw-%1").arg(qHash(location));
-    bool ok = true;
-    {
-        QSqlDatabase db;
-        if (testBackendIsPostgres()) {
-            const QUrl url(location);
-            db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            db.setHostName(QUrlQuery(url).queryItemValue(QStringLiteral("host")));
-            db.setUserName(url.userName());
-            db.setDatabaseName(url.path().mid(1));
-        } else {
-            db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            db.setDatabaseName(location);
-        }
-        ok = db.open();
-        if (!ok)
-            *error = db.lastError().text();
-        QSqlQuery q(db);
-        for (const QString &sql : statements) {
-            if (!ok)
-                break;
-            ok = q.exec(sql);
-            if (!ok)
-                *error = sql + QStringLiteral(": ") + q.lastError().text();
-        }
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return ok;
-}
 
 void TstStorePciNames::version10StoreKeepsItsNames()
 {
@@ -87,7 +46,7 @@ void TstStorePciNames::version10StoreKeepsItsNames()
                                  " VALUES (1, '0000:3c:00.0', 4318, 8752, 196608, 'NVIDIA Corporation', 'GA102GL [RTX A6000]',"
                                  " 'VGA compatible controller', 'nvidia')")
                << QStringLiteral("INSERT INTO devices (node_id, address, vendor_id, driver) VALUES (1, '0000:01:00.0', 32902, '')");
-    QVERIFY2(rawExec(location, statements, &why), qPrintable(why));
+    QVERIFY2(rawStoreExec(location, statements, &why), qPrintable(why));
 
     auto service = DomainService::open(location, testOptions());
     QVERIFY2(service, qPrintable(service ? QString() : service.error().message()));

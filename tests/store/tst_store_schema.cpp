@@ -26,34 +26,7 @@ private Q_SLOTS:
     void interruptedOperationRolledBack();
     void liveOwnerLeftAlone();
     void reusedPidIsNotTheOwner();
-
-private:
-    // Runs statements on a raw connection (the file as an older Passdeck left it).
-    static bool rawExec(const QString &path, const QStringList &statements, QString *error);
 };
-
-bool TstStoreSchema::rawExec(const QString &path, const QStringList &statements, QString *error)
-{
-    const QString name = QStringLiteral("raw-%1").arg(qHash(path));
-    bool ok = true;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        ok = db.open();
-        QSqlQuery q(db);
-        for (const QString &sql : statements) {
-            if (!ok)
-                break;
-            ok = q.exec(sql);
-            if (!ok)
-                *error = sql + QStringLiteral(": ") + q.lastError().text();
-        }
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return ok;
-}
 
 void TstStoreSchema::freshStoreIsCurrent()
 {
@@ -89,7 +62,7 @@ void TstStoreSchema::olderFileIsUpgraded()
        << QStringLiteral("INSERT INTO resource_groups (name, description, class) VALUES ('Old GPUs', 'kept', 'GPU')")
        << QStringLiteral("INSERT INTO audit_log (at, os_user, action, subject, result) VALUES ('2020-01-01T00:00:00Z', 'u', 'group.create', 'x', 'ok')");
     QString error;
-    QVERIFY2(rawExec(path, v1, &error), qPrintable(error));
+    QVERIFY2(rawStoreExec(path, v1, &error), qPrintable(error));
 
     auto service = DomainService::open(path, testOptions());
     QVERIFY2(service, qPrintable(service ? QString() : service.error().message()));
@@ -124,7 +97,7 @@ void TstStoreSchema::newerFileIsRefused()
         QVERIFY(store);
     }
     QString error;
-    QVERIFY2(rawExec(path, {QStringLiteral("UPDATE schema_version SET version = 99"),
+    QVERIFY2(rawStoreExec(path, {QStringLiteral("UPDATE schema_version SET version = 99"),
                             QStringLiteral("INSERT INTO tenants (name) VALUES ('from the future')")}, &error),
              qPrintable(error));
     auto store = Store::open(path);
@@ -136,7 +109,7 @@ void TstStoreSchema::newerFileIsRefused()
     QVERIFY(!service);
     QCOMPARE(service.error().code, ErrorCode::SchemaTooNew);
     // Untouched: still version 99 with its row.
-    QVERIFY(rawExec(path, {QStringLiteral("SELECT name FROM tenants")}, &error));
+    QVERIFY(rawStoreExec(path, {QStringLiteral("SELECT name FROM tenants")}, &error));
     const QString check = QStringLiteral("raw-check");
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), check);

@@ -14,6 +14,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QTest>
 
 #include <memory>
@@ -43,6 +45,43 @@ inline QString testStoreLocation(const QTemporaryDir &dir, const QString &name, 
     if (error)
         *error = why;
     return uri;
+}
+
+// Runs statements on a connection of its own to `location` (a store as an older Passdeck, or
+// another program, left it): the SQLite file, or the PostgreSQL database of a test URI. False
+// with *error set (the statement and the driver's reason) at the first that fails.
+inline bool rawStoreExec(const QString &location, const QStringList &statements, QString *error)
+{
+    const QString name = QStringLiteral("raw-%1").arg(qHash(location));
+    bool ok = true;
+    {
+        QSqlDatabase db;
+        if (location.startsWith(QLatin1String("postgresql://"))) {
+            const QUrl url(location);
+            db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            db.setHostName(QUrlQuery(url).queryItemValue(QStringLiteral("host")));
+            db.setUserName(url.userName());
+            db.setDatabaseName(url.path().mid(1));
+        } else {
+            db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(location);
+        }
+        ok = db.open();
+        if (!ok)
+            *error = db.lastError().text();
+        QSqlQuery q(db);
+        for (const QString &sql : statements) {
+            if (!ok)
+                break;
+            ok = q.exec(sql);
+            if (!ok)
+                *error = sql + QStringLiteral(": ") + q.lastError().text();
+        }
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
 }
 
 // In a test function that checks SQLite's file behaviour (pragmas, empty files, WAL).
