@@ -10,7 +10,16 @@ StoreQuery::StoreQuery(const QSqlDatabase &db, const QString &sql)
 {
     // Results are read once, front to back: forward-only keeps SQLite from caching every row.
     m_query.setForwardOnly(true);
-    m_prepared = m_query.prepare(sql);
+}
+
+// Prepared at the first bound value. A statement that binds none is run as it is: on
+// PostgreSQL a prepared statement costs two more round trips (PREPARE, then DEALLOCATE), which
+// the listings felt (tests/bench/bench_store: the device listing's lookups). Such a statement
+// carries no outside text: every value from outside is bound.
+void StoreQuery::prepareOnce()
+{
+    if (m_state == State::Unprepared)
+        m_state = m_query.prepare(m_sql) ? State::Prepared : State::PrepareFailed;
 }
 
 static QVariant normalized(const QVariant &value)
@@ -22,19 +31,27 @@ static QVariant normalized(const QVariant &value)
 
 StoreQuery &StoreQuery::bind(const QVariant &value)
 {
+    prepareOnce();
     m_query.addBindValue(normalized(value));
     return *this;
 }
 
 StoreQuery &StoreQuery::bindAt(int index, const QVariant &value)
 {
+    prepareOnce();
     m_query.bindValue(index, normalized(value));
     return *this;
 }
 
 Status StoreQuery::exec(const QString &what)
 {
-    if (!m_prepared || !m_query.exec()) {
+    bool ok = false;
+    switch (m_state) {
+    case State::Unprepared: ok = m_query.exec(m_sql); break;
+    case State::Prepared: ok = m_query.exec(); break;
+    case State::PrepareFailed: break;
+    }
+    if (!ok) {
         const QSqlError error = m_query.lastError();
         if (isLost(error)) {
             // A broken connection stays broken: closed, the next use opens a new one

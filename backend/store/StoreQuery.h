@@ -50,10 +50,13 @@ public:
     static bool isLost(const QSqlError &error);
 
 private:
+    enum class State { Unprepared, Prepared, PrepareFailed };
+    void prepareOnce();
+
     QSqlQuery m_query;
     QSqlDatabase m_db;
     QString m_sql;
-    bool m_prepared = false;
+    State m_state = State::Unprepared;
 };
 
 } // namespace passdeck
